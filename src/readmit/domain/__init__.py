@@ -1,0 +1,1 @@
+"""Pure rules, no I/O: cases, flights, sanctions, screening, cooperation, events."""

@@ -1,0 +1,138 @@
+"""Events of the ledger and the hash chain that makes history tamper-evident.
+
+Every event's hash covers a canonical serialisation of all its fields and the previous event's
+hash, so changing any field, deleting an event or swapping two breaks the chain from there on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """Serialise ``value`` deterministically: sorted keys, no spaces, UTF-8 as is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def utc_text(moment: datetime) -> str:
+    """Return a UTC timestamp as fixed-width ISO text, the form hashed and stored."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event about to be appended: the ledger assigns sequence, time and hashes."""
+
+    type: str
+    subject_type: str
+    subject_id: str
+    occurred_on: date
+    actor: str
+    role: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
+    dedupe_key: str | None = None
+    # Only trusted back-fills (the policy pack's history, the demo) set this.
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event as recorded in the ledger."""
+
+    seq: int
+    id: str
+    type: str
+    subject_type: str
+    subject_id: str
+    occurred_on: date
+    recorded_at: str
+    actor: str
+    role: str
+    payload: dict[str, Any]
+    source: str | None
+    prev_hash: str
+    hash: str
+
+    def hashed_fields(self) -> dict[str, Any]:
+        """Return every field the hash covers, in canonical form."""
+        return {
+            "seq": self.seq,
+            "id": self.id,
+            "type": self.type,
+            "subject_type": self.subject_type,
+            "subject_id": self.subject_id,
+            "occurred_on": self.occurred_on.isoformat(),
+            "recorded_at": self.recorded_at,
+            "actor": self.actor,
+            "role": self.role,
+            "payload": self.payload,
+            "source": self.source,
+            "prev_hash": self.prev_hash,
+        }
+
+    def computed_hash(self) -> str:
+        """Recompute this event's hash from its fields."""
+        return event_hash(self.hashed_fields())
+
+
+def event_hash(fields: dict[str, Any]) -> str:
+    """Hash the canonical serialisation of an event's fields (including the previous hash)."""
+    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+
+
+def seal(new: NewEvent, seq: int, event_id: str, recorded_at: str, prev_hash: str) -> Event:
+    """Turn a new event into a recorded one, computing its hash."""
+    unsealed = Event(
+        seq=seq,
+        id=event_id,
+        type=new.type,
+        subject_type=new.subject_type,
+        subject_id=new.subject_id,
+        occurred_on=new.occurred_on,
+        recorded_at=recorded_at,
+        actor=new.actor,
+        role=new.role,
+        payload=new.payload,
+        source=new.source,
+        prev_hash=prev_hash,
+        hash="",
+    )
+    return Event(**{**unsealed.__dict__, "hash": unsealed.computed_hash()})
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first place where the chain does not verify, and why."""
+
+    seq: int
+    reason: str
+
+
+def verify_chain(
+    events: Any, start_hash: str = GENESIS_HASH, start_seq: int = 0
+) -> ChainBreak | None:
+    """Check an ordered iterable of events; return the first break, or None when intact."""
+    prev_hash, expected_seq = start_hash, start_seq + 1
+    for event in events:
+        if event.seq != expected_seq:
+            return ChainBreak(expected_seq, f"event {expected_seq} is missing or out of order")
+        if event.prev_hash != prev_hash:
+            return ChainBreak(event.seq, "its previous hash does not match the event before it")
+        if event.computed_hash() != event.hash:
+            return ChainBreak(event.seq, "its content does not match its hash (altered)")
+        prev_hash, expected_seq = event.hash, expected_seq + 1
+    return None

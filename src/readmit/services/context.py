@@ -1,0 +1,42 @@
+"""The application context: settings and engine, built once by ``bootstrap``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import Engine
+
+from readmit.settings import Settings
+from readmit.store.db import make_engine, require_schema
+from readmit.store.uow import UnitOfWork
+
+
+@dataclass
+class Actor:
+    """Who acts, in which role (and, for partner roles, for which country)."""
+
+    name: str
+    role: str
+    country: str | None = None
+
+
+@dataclass
+class App:
+    """Everything a service needs: settings and a lazily created engine."""
+
+    settings: Settings = field(default_factory=Settings)
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    def uow(self, write: bool = True) -> UnitOfWork:
+        """Open a unit of work on a migrated store."""
+        require_schema(self.engine)
+        return UnitOfWork(self.engine, write=write)
+
+
+def bootstrap(settings: Settings | None = None) -> App:
+    """Read the settings once and wire the application."""
+    return App(settings or Settings())

@@ -1,0 +1,32 @@
+"""Schema upgrades and projection rebuilds."""
+
+from __future__ import annotations
+
+from readmit.services.context import App
+from readmit.store import migrate
+from readmit.store.projections import clear_projections, project
+
+
+def upgrade(app: App) -> None:
+    """Apply every migration to the configured database."""
+    migrate.upgrade(app.engine)
+
+
+def describe(app: App) -> str:
+    """Return the database address without a password."""
+    return app.engine.url.render_as_string(hide_password=True)
+
+
+def rebuild(app: App, batch: int = 20_000) -> int:
+    """Empty every projection and replay the whole log through the projectors."""
+    with app.uow() as uow:
+        clear_projections(uow.conn)
+        chunk, count = [], 0
+        for event in uow.ledger.iter_all(batch):
+            chunk.append(event)
+            if len(chunk) >= batch:
+                project(uow.conn, chunk)
+                count, chunk = count + len(chunk), []
+        project(uow.conn, chunk)
+        uow.commit()
+    return count + len(chunk)

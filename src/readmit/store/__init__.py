@@ -1,0 +1,1 @@
+"""SQLAlchemy tables, repositories, the unit of work and the Alembic migrations."""

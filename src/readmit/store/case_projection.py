@@ -1,0 +1,133 @@
+"""Case projection: the current state of every case, folded from its events."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, select
+
+from readmit.domain.cases import CASE_EVENTS, CASE_OPENED, Case, State, apply_recorded, open_case
+from readmit.domain.events import Event
+from readmit.store.ledger import Ledger
+from readmit.store.schema import cases
+
+VOIDED = "voided"
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def case_from_row(row: Mapping[Any, Any]) -> Case:
+    """Build a domain case from a projection row."""
+    return Case(
+        case_id=row["case_id"],
+        nationality=row["nationality"],
+        final_order_date=_as_date(row["final_order_date"]) or date.min,
+        criminal=bool(row["criminal"]),
+        custody=row["custody"],
+        state=State(row["state"]),
+        prior_state=State(row["prior_state"]) if row["prior_state"] else None,
+        destination=row["destination"],
+        document_expires_on=_as_date(row["document_expires_on"]),
+        flight_id=row["flight_id"],
+        disputed_by=frozenset(c for c in row["disputed_by"].split(";") if c),
+        version=int(row["version"]),
+    )
+
+
+@dataclasses.dataclass
+class _Entry:
+    case: Case
+    extra: dict[str, Any]
+    last_seq: int
+    dirty: bool = False
+
+
+class CaseProjector:
+    tables: tuple[Table, ...] = (cases,)
+
+    def apply(self, conn: Connection, events: Sequence[Event]) -> None:
+        relevant = [e for e in events if e.subject_type == "case"]
+        if not relevant:
+            return
+        entries = _load(conn, {e.subject_id for e in relevant if e.type != CASE_OPENED})
+        for event in relevant:
+            _fold(conn, entries, event)
+        _save(conn, [e for e in entries.values() if e.dirty])
+
+
+def _fold(conn: Connection, entries: dict[str, _Entry], event: Event) -> None:
+    if event.type == CASE_OPENED:
+        extra = {k: event.payload.get(k) for k in ("country_of_birth", "entry_age")}
+        entries[event.subject_id] = _Entry(open_case(event.payload), extra, event.seq, True)
+        entries[event.subject_id].extra["opened_seq"] = event.seq
+        return
+    entry = entries[event.subject_id]
+    if event.type == VOIDED:
+        replayed = replay_case(Ledger(conn), event.subject_id, upto=event.seq)
+        entry.case = dataclasses.replace(replayed, version=entry.case.version + 1)
+    elif event.type in CASE_EVENTS:
+        entry.case = apply_recorded(entry.case, event.type, event.payload)
+    entry.last_seq, entry.dirty = event.seq, True
+
+
+def replay_case(
+    ledger: Ledger, case_id: str, upto: int | None = None, also_void: frozenset[str] = frozenset()
+) -> Case:
+    """Fold a case from its events up to ``upto``, leaving voided events out."""
+    history = [e for e in ledger.for_subject("case", case_id) if upto is None or e.seq <= upto]
+    voided = {str(e.payload["voids"]) for e in history if e.type == VOIDED} | also_void
+    kept = [e for e in history if e.id not in voided and e.type != VOIDED]
+    case = open_case(kept[0].payload)
+    for e in kept[1:]:
+        if e.type in CASE_EVENTS:
+            case = apply_recorded(case, e.type, e.payload)
+    return case
+
+
+def _load(conn: Connection, case_ids: set[str]) -> dict[str, _Entry]:
+    found: dict[str, _Entry] = {}
+    ids = sorted(case_ids)
+    for start in range(0, len(ids), 900):
+        rows = conn.execute(select(cases).where(cases.c.case_id.in_(ids[start : start + 900])))
+        for row in rows.mappings():
+            extra = {k: row[k] for k in ("country_of_birth", "entry_age", "opened_seq")}
+            found[row["case_id"]] = _Entry(case_from_row(row), extra, row["last_seq"])
+    return found
+
+
+def _save(conn: Connection, entries: list[_Entry]) -> None:
+    if not entries:
+        return
+    ids = [e.case.case_id for e in entries]
+    for start in range(0, len(ids), 900):
+        conn.execute(delete(cases).where(cases.c.case_id.in_(ids[start : start + 900])))
+    conn.execute(insert(cases), [_row(e) for e in entries])
+
+
+def _row(entry: _Entry) -> dict[str, Any]:
+    case = entry.case
+    return {
+        "case_id": case.case_id,
+        "nationality": case.nationality,
+        "destination": case.destination,
+        "final_order_date": case.final_order_date,
+        "criminal": case.criminal,
+        "custody": case.custody,
+        "country_of_birth": entry.extra.get("country_of_birth"),
+        "entry_age": entry.extra.get("entry_age"),
+        "state": case.state.value,
+        "prior_state": case.prior_state.value if case.prior_state else None,
+        "document_expires_on": case.document_expires_on,
+        "flight_id": case.flight_id,
+        "disputed_by": ";".join(sorted(case.disputed_by)),
+        "version": case.version,
+        "opened_seq": entry.extra["opened_seq"],
+        "last_seq": entry.last_seq,
+    }

@@ -1,0 +1,12 @@
+"""Alembic environment: runs on the connection handed over by ``readmit.store.migrate``."""
+
+from alembic import context
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=None,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,49 @@
+"""Projections: current state derived from the log, written in the event's own transaction.
+
+Every projector is registered in ``PROJECTORS``; live writes and ``readmit db rebuild`` both
+go through ``project``, so a rebuild gives exactly the live tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlalchemy import Connection, Table, delete
+
+from readmit.domain.events import Event
+
+
+class Projector(Protocol):
+    """Keeps some tables up to date from events."""
+
+    @property
+    def tables(self) -> Sequence[Table]:
+        """The tables this projector owns."""
+
+    def apply(self, conn: Connection, events: Sequence[Event]) -> None:
+        """Update the projection tables for these events (in sequence order)."""
+
+
+def _registry() -> list[Projector]:
+    from readmit.store.case_projection import CaseProjector
+    from readmit.store.flight_projection import FlightProjector
+
+    return [CaseProjector(), FlightProjector()]
+
+
+def project(conn: Connection, events: Sequence[Event]) -> None:
+    """Apply newly recorded events to every projection."""
+    for projector in _registry():
+        projector.apply(conn, events)
+
+
+def projection_tables() -> list[Table]:
+    """Return every table that a projection owns (and a rebuild recreates)."""
+    return [t for p in _registry() for t in p.tables]
+
+
+def clear_projections(conn: Connection) -> None:
+    """Empty every projection table, children first."""
+    for table in reversed(projection_tables()):
+        conn.execute(delete(table))

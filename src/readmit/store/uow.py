@@ -1,0 +1,52 @@
+"""The unit of work: one transaction, rolled back unless the service commits it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from readmit.domain.events import Event, NewEvent
+from readmit.store.ledger import Ledger
+from readmit.store.projections import project
+
+
+class UnitOfWork:
+    """Owns one connection and transaction; ``record`` appends events and projects them."""
+
+    conn: Connection
+    ledger: Ledger
+
+    def __init__(self, engine: Engine, write: bool = True) -> None:
+        self.engine = engine
+        self.write = write
+
+    def __enter__(self) -> UnitOfWork:
+        self.conn = self.engine.connect().execution_options(readmit_write=self.write)
+        self._tx = self.conn.begin()
+        self.ledger = Ledger(self.conn)
+        if self.write:
+            # Lock the head first: writers are serialised, and every guard reads current state.
+            self.ledger.lock_head()
+        return self
+
+    def record(self, new_events: Sequence[NewEvent]) -> list[Event]:
+        """Append events to the log and update every projection, in this transaction."""
+        sealed = self.ledger.append(new_events)
+        project(self.conn, sealed)
+        return sealed
+
+    def commit(self) -> None:
+        """Commit the transaction."""
+        self._tx.commit()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._tx.is_active:
+            self._tx.rollback()
+        self.conn.close()

@@ -1,0 +1,23 @@
+from datetime import date
+
+import pytest
+
+from readmit.domain.errors import Conflict, IllegalTransition
+from readmit.services.audit import verify_ledger
+from readmit.services.cases import NewCase, open_case, record_case_event
+from readmit.services.context import Actor, App
+from readmit.services.maintenance import rebuild
+
+OFFICER = Actor("officer", "case_officer")
+
+
+def test_a_case_moves_and_the_chain_verifies(db_app: App) -> None:
+    open_case(db_app, NewCase("A1", "KH", date(2020, 1, 1), True, "detained"), OFFICER)
+    case = record_case_event(db_app, "A1", "presented", date(2020, 2, 1), {}, OFFICER)
+    assert case.state == "presented" and case.version == 2
+    with pytest.raises(IllegalTransition, match="allowed next events"):
+        record_case_event(db_app, "A1", "removed", date(2020, 3, 1), {}, OFFICER)
+    with pytest.raises(Conflict):
+        record_case_event(db_app, "A1", "interview_scheduled", date(2020, 3, 1), {}, OFFICER, 1)
+    assert verify_ledger(db_app).ok
+    assert rebuild(db_app) == 2
