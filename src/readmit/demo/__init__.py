@@ -1,0 +1,1 @@
+"""readmit.demo."""
