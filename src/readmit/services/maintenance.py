@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from readmit.services import claims
 from readmit.services.context import App
 from readmit.store import migrate
 from readmit.store.projections import clear_projections, project
@@ -10,6 +11,7 @@ from readmit.store.projections import clear_projections, project
 def upgrade(app: App) -> None:
     """Apply every migration to the configured database."""
     migrate.upgrade(app.engine)
+    claims.load_pack_claims(app)
 
 
 def describe(app: App) -> str:

@@ -28,8 +28,9 @@ class Projector(Protocol):
 def _registry() -> list[Projector]:
     from readmit.store.case_projection import CaseProjector
     from readmit.store.flight_projection import FlightProjector
+    from readmit.store.metrics_projection import CooperationProjector
 
-    return [CaseProjector(), FlightProjector()]
+    return [CaseProjector(), FlightProjector(), CooperationProjector()]
 
 
 def project(conn: Connection, events: Sequence[Event]) -> None:

@@ -1,0 +1,151 @@
+"""``readmit assess``: rate a country's cooperation against the pack's standard."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from readmit.cli.base import app, cli_actor, err, get_app, out
+from readmit.domain.countries import country_name
+from readmit.domain.errors import InvalidInput
+from readmit.services import assessment as service
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{option} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+@app.command("assess")
+def assess(
+    country: str | None = typer.Argument(None, help="Partner country (ISO code, e.g. KH)."),
+    start: str = typer.Option(..., "--from", help="First day of the window (YYYY-MM-DD)."),
+    end: str = typer.Option(..., "--to", help="Last day of the window (YYYY-MM-DD)."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Count only what had been recorded by this date."
+    ),
+    every: bool = typer.Option(False, "--all", help="Assess every country with a case."),
+    view: str = typer.Option("ours", "--view", help="ours | partner | both."),
+    by: str | None = typer.Option(None, "--by", help="'quarter' for a trend."),
+    at_seq: int | None = typer.Option(
+        None, "--at-seq", help="Read the ledger at this position (default: its head)."
+    ),
+    standard_version: str | None = typer.Option(
+        None, "--standard-version", help="Use this version of the standard."
+    ),
+    record: bool = typer.Option(
+        False, "--record", help="Record the assessment in the ledger so it can be cited."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Rate cooperation (cooperative | at_risk | uncooperative) with a reason per criterion."""
+    window = service.Window(
+        _date(start, "--from") or date.min,
+        _date(end, "--to") or date.min,
+        _date(as_of, "--as-of"),
+        view,
+        at_seq,
+        standard_version,
+    )
+    application = get_app()
+    if every == (country is not None):
+        raise InvalidInput("name one country, or pass --all (not both)")
+    if every:
+        results = service.assess_all(application, window)
+        sys.stdout.write(service.to_json(results)) if as_json else _print_all(results)
+        return
+    assert country is not None
+    if by is not None:
+        if by != "quarter":
+            raise InvalidInput(f"--by supports 'quarter', not {by!r}")
+        trend = service.assess_trend(application, country, window)
+        sys.stdout.write(service.to_json(trend)) if as_json else _print_trend(trend)
+        return
+    result = service.assess(application, country, window)
+    if record:
+        service.record_assessment(
+            application, result, cli_actor(application, "analyst"), date.today()
+        )
+        err.print(f"recorded assessment {result['assessment_id']}")
+    sys.stdout.write(service.to_json(result)) if as_json else _print_one(result)
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
+def _print_one(result: dict[str, Any]) -> None:
+    as_of = f", as of {result['as_of']}" if result["as_of"] else ""
+    out.print(
+        f"[bold]{result['country_name']} ({result['country']})[/]  {result['from']} – "
+        f"{result['to']}{as_of}: [bold]{result['rating']}[/]"
+    )
+    standard, position = result["standard"], result["ledger_position"]
+    out.print(
+        f"standard {standard['id']} version {standard['version']}; ledger position "
+        f"{position['seq']} ({position['hash'][:12]}…); view {result['view']}"
+    )
+    for missing in result["missing"]:
+        out.print(f"  missing: {missing}")
+    for reason in result["reasons"]:
+        out.print(f"  [{reason['status']}] {reason['text']}")
+    table = Table("metric", "ledger", "contested", "partner", "claims")
+    partner = result.get("partner", {}).get("metrics", {})
+    for name, value in result["metrics"].items():
+        claims = "; ".join(
+            f"{c['figure_text']} ({c['asserted_by']}, {c['refers_to']})"
+            for c in result["claims"]
+            if c["metric"] == name
+        )
+        table.add_row(
+            name,
+            _value(value),
+            _value(result["contested"].get(name)) if name in result["contested"] else "",
+            _value(partner[name]) if partner else "",
+            claims,
+        )
+    out.print(table)
+    for explanation in result.get("difference", {}).values():
+        out.print(f"  {explanation}")
+    out.print(f"assessment id {result['assessment_id']}")
+
+
+def _print_all(results: list[dict[str, Any]]) -> None:
+    table = Table("country", "rating", "backlog", "presentations", "removals", "contested")
+    for result in results:
+        metrics = result["metrics"]
+        table.add_row(
+            f"{result['country']} {country_name(result['country'])}",
+            result["rating"],
+            _value(metrics["backlog"]),
+            _value(metrics["presentations"]),
+            _value(metrics["removals"]),
+            _value(metrics["contested_events"]),
+        )
+    out.print(table)
+
+
+def _print_trend(trend: dict[str, Any]) -> None:
+    table = Table("from", "to", "rating", "backlog", "presentations", "interviews", "removals")
+    for period in trend["periods"]:
+        metrics = period["metrics"]
+        table.add_row(
+            period["from"],
+            period["to"],
+            period["rating"],
+            _value(metrics["backlog"]),
+            _value(metrics["presentations"]),
+            _value(metrics["interviews_held"]),
+            _value(metrics["removals"]),
+        )
+    out.print(table)

@@ -1,0 +1,121 @@
+"""Claims and partner measures: load them from the pack, list them for a country."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+from readmit.domain.claims import Claim, PartnerMeasure, Source
+from readmit.domain.countries import country_code, country_name
+from readmit.domain.events import canonical_json
+from readmit.services.assessment import claim_row
+from readmit.services.context import App
+from readmit.services.cooperation_pack import DEFAULT_REGIME, load_cooperation_pack
+from readmit.store.metrics_schema import coop_claims
+
+
+def _source_text(source: Source) -> str:
+    where = f" [{source.article}]" if source.article else (f" <{source.url}>" if source.url else "")
+    return f"{source.title}{where}"
+
+
+def _claim_values(claim: Claim) -> dict[str, Any]:
+    return {
+        "claim_id": claim.id,
+        "kind": "claim",
+        "country": claim.country,
+        "metric": claim.metric,
+        "counts": claim.counts,
+        "figure": claim.figure,
+        "figure_text": claim.figure_text,
+        "refers_from": claim.refers_from,
+        "refers_to": claim.refers_to,
+        "asserted_by": claim.asserted_by,
+        "source": _source_text(claim.source),
+        "article": claim.source.article,
+        "note": claim.note,
+        "content_hash": claim.content_hash(),
+    }
+
+
+def _measure_values(measure: PartnerMeasure) -> dict[str, Any]:
+    digest = hashlib.sha256(canonical_json(measure.model_dump(mode="json")).encode()).hexdigest()
+    return {
+        "claim_id": measure.id,
+        "kind": "partner_measure",
+        "country": measure.country,
+        "metric": None,
+        "counts": " ".join(measure.measure.split()),
+        "figure": None,
+        "figure_text": measure.date_precision,
+        "refers_from": None,
+        "refers_to": measure.occurred_on,
+        "asserted_by": measure.asserted_by,
+        "source": _source_text(measure.source),
+        "article": measure.source.article,
+        "note": measure.context,
+        "content_hash": digest,
+    }
+
+
+def load_pack_claims(app: App, regime: str = DEFAULT_REGIME) -> int:
+    """Make the claims table match the pack's claims and measures; return rows changed.
+
+    Idempotent: running it again changes nothing unless the pack changed.
+    """
+    pack = load_cooperation_pack(regime)
+    wanted = {v["claim_id"]: v for v in map(_claim_values, pack.claims)}
+    wanted.update({v["claim_id"]: v for v in map(_measure_values, pack.measures)})
+    changed = 0
+    with app.uow() as uow:
+        rows = uow.conn.execute(select(coop_claims.c.claim_id, coop_claims.c.content_hash))
+        existing = {str(row.claim_id): str(row.content_hash) for row in rows}
+        for claim_id, values in wanted.items():
+            if claim_id not in existing:
+                uow.conn.execute(insert(coop_claims).values(**values))
+            elif existing[claim_id] != values["content_hash"]:
+                uow.conn.execute(
+                    update(coop_claims).where(coop_claims.c.claim_id == claim_id).values(**values)
+                )
+            else:
+                continue
+            changed += 1
+        gone = sorted(set(existing) - set(wanted))
+        if gone:
+            uow.conn.execute(delete(coop_claims).where(coop_claims.c.claim_id.in_(gone)))
+        uow.commit()
+    return changed + len(gone)
+
+
+def list_claims(app: App, country: str) -> dict[str, Any]:
+    """Return a country's claims (figures asserted outside the ledger) and partner measures."""
+    code = country_code(country)
+    c = coop_claims.c
+    with app.uow(write=False) as uow:
+        rows = uow.conn.execute(
+            select(coop_claims).where(c.country == code).order_by(c.refers_to, c.claim_id)
+        ).mappings()
+        claims, measures = [], []
+        for row in rows:
+            if row["kind"] == "claim":
+                claims.append({**claim_row(row), "note": row["note"]})
+            else:
+                measures.append(
+                    {
+                        "id": row["claim_id"],
+                        "occurred_on": row["refers_to"].isoformat(),
+                        "date_precision": row["figure_text"],
+                        "measure": row["counts"],
+                        "context": row["note"],
+                        "asserted_by": row["asserted_by"],
+                        "source": row["source"],
+                    }
+                )
+    return {
+        "country": code,
+        "country_name": country_name(code),
+        "claims": claims,
+        "partner_measures": measures,
+    }

@@ -1,0 +1,219 @@
+"""Cooperation projection: one fact row per counted event, and the other side's responses.
+
+Event types it reads (besides the case and charter events of the state machine):
+- ``partner_asserted`` (subject: case) — the partner says something happened
+  (``asserted_type`` in ``ASSERTABLE_EVENTS``); a fact with party PARTNER;
+- ``event_acknowledged`` / ``event_contested`` (subject: case) — one side's response to the
+  other side's fact (``target`` = the event id);
+- ``voided`` — marks the voided fact or response with the void's position and day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, insert, select, update
+
+from readmit.domain.cooperation import (
+    KIND_OF_EVENT,
+    LAGGED_KINDS,
+    Kind,
+    Party,
+    day_number,
+)
+from readmit.domain.events import Event
+from readmit.store.metrics_schema import coop_facts, coop_responses
+from readmit.store.schema import events, flights
+
+PARTNER_ASSERTED = "partner_asserted"
+EVENT_ACKNOWLEDGED = "event_acknowledged"
+EVENT_CONTESTED = "event_contested"
+RESPONSES = {EVENT_ACKNOWLEDGED: "acknowledged", EVENT_CONTESTED: "contested"}
+VOIDED = "voided"
+_CHUNK = 900
+
+
+def recorded_day(recorded_at: str) -> int:
+    """Return the UTC day an event was recorded, as a day number."""
+    return day_number(date.fromisoformat(recorded_at[:10]))
+
+
+class _Batch:
+    """What the projector knows while folding one batch of events."""
+
+    def __init__(self, conn: Connection, relevant: Sequence[Event]) -> None:
+        self.conn = conn
+        self.facts: dict[int, dict[str, Any]] = {}
+        self.responses: dict[int, dict[str, Any]] = {}
+        ids = {e.subject_id for e in relevant if e.subject_type == "case"}
+        self.opened = _opened(conn, ids)
+        self.presented = _latest_presentations(conn, ids)
+        self.destinations = _destinations(
+            conn, {e.subject_id for e in relevant if e.subject_type == "flight"}
+        )
+
+    def add_fact(self, event: Event, kind: Kind, party: Party, payload: dict[str, Any]) -> None:
+        country, order_day = self.opened.get(event.subject_id, ("", 0))
+        day = day_number(event.occurred_on)
+        lag: int | None = None
+        if kind in LAGGED_KINDS and event.subject_id in self.presented:
+            lag = day - self.presented[event.subject_id]
+        elif kind == Kind.REMOVED:
+            lag = day - order_day
+        expires = payload.get("document_expires_on")
+        self.facts[event.seq] = {
+            "seq": event.seq,
+            "subject_id": event.subject_id,
+            "country": country,
+            "kind": int(kind),
+            "party": int(party),
+            "day": day,
+            "rday": recorded_day(event.recorded_at),
+            "order_day": order_day,
+            "virtual": int(payload.get("mode") == "virtual"),
+            "lag": lag,
+            "ref_day": day_number(date.fromisoformat(str(expires))) if expires else None,
+            "void_seq": None,
+            "void_rday": None,
+        }
+        if kind == Kind.PRESENTED and party == Party.STATE:
+            self.presented[event.subject_id] = day
+
+
+class CooperationProjector:
+    """Keeps ``coop_facts`` and ``coop_responses`` up to date from the log."""
+
+    tables: tuple[Table, ...] = (coop_facts, coop_responses)
+
+    def apply(self, conn: Connection, events: Sequence[Event]) -> None:
+        relevant = [e for e in events if _relevant(e)]
+        if not relevant:
+            return
+        batch = _Batch(conn, relevant)
+        for event in relevant:
+            _fold(batch, event)
+        _flush(conn, batch)
+
+
+def _relevant(event: Event) -> bool:
+    if event.subject_type == "flight":
+        return event.type.startswith("charter_")
+    return event.subject_type == "case" and (
+        event.type in KIND_OF_EVENT
+        or event.type in RESPONSES
+        or event.type in {PARTNER_ASSERTED, VOIDED}
+    )
+
+
+def _fold(batch: _Batch, event: Event) -> None:
+    if event.type == "case_opened":
+        payload = event.payload
+        batch.opened[event.subject_id] = (
+            str(payload["nationality"]),
+            day_number(date.fromisoformat(str(payload["final_order_date"]))),
+        )
+    if event.subject_type == "flight":
+        country = batch.destinations.get(event.subject_id, "")
+        batch.opened[event.subject_id] = (country, day_number(event.occurred_on))
+    if event.type in KIND_OF_EVENT:
+        batch.add_fact(event, KIND_OF_EVENT[event.type], Party.STATE, event.payload)
+    elif event.type == PARTNER_ASSERTED:
+        kind = KIND_OF_EVENT[str(event.payload["asserted_type"])]
+        batch.add_fact(event, kind, Party.PARTNER, event.payload)
+    elif event.type in RESPONSES:
+        _add_response(batch, event)
+    elif event.type == VOIDED:
+        _void(batch, event)
+
+
+def _add_response(batch: _Batch, event: Event) -> None:
+    target = _seq_of(batch.conn, str(event.payload["target"]))
+    country = batch.opened.get(event.subject_id, ("", 0))[0]
+    batch.responses[event.seq] = {
+        "seq": event.seq,
+        "target_seq": target,
+        "country": country,
+        "by_partner": int(event.payload.get("by") == "partner"),
+        "stance": RESPONSES[event.type],
+        "rday": recorded_day(event.recorded_at),
+        "void_seq": None,
+        "void_rday": None,
+    }
+
+
+def _void(batch: _Batch, event: Event) -> None:
+    target = _seq_of(batch.conn, str(event.payload["voids"]))
+    marks = {"void_seq": event.seq, "void_rday": recorded_day(event.recorded_at)}
+    for pending, table in ((batch.facts, coop_facts), (batch.responses, coop_responses)):
+        if target in pending:
+            pending[target].update(marks)
+        else:
+            batch.conn.execute(update(table).where(table.c.seq == target).values(**marks))
+    if event.payload.get("voided_type") == "presented":
+        # The case's latest presentation is now an earlier one (or none).
+        batch.presented.pop(event.subject_id, None)
+        _flush(batch.conn, batch)
+        batch.presented.update(_latest_presentations(batch.conn, {event.subject_id}))
+
+
+def _flush(conn: Connection, batch: _Batch) -> None:
+    if batch.facts:
+        conn.execute(insert(coop_facts), list(batch.facts.values()))
+        batch.facts.clear()
+    if batch.responses:
+        conn.execute(insert(coop_responses), list(batch.responses.values()))
+        batch.responses.clear()
+
+
+def _seq_of(conn: Connection, event_id: str) -> int:
+    seq = conn.execute(select(events.c.seq).where(events.c.id == event_id)).scalar_one_or_none()
+    return int(seq) if seq is not None else 0
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    ordered = sorted(values)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
+def _opened(conn: Connection, case_ids: set[str]) -> dict[str, tuple[str, int]]:
+    found: dict[str, tuple[str, int]] = {}
+    f = coop_facts.c
+    for chunk in _chunks(case_ids):
+        rows = conn.execute(
+            select(f.subject_id, f.country, f.day).where(
+                f.kind == int(Kind.OPENED), f.subject_id.in_(chunk)
+            )
+        )
+        found.update({row.subject_id: (row.country, row.day) for row in rows})
+    return found
+
+
+def _latest_presentations(conn: Connection, case_ids: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    f = coop_facts.c
+    for chunk in _chunks(case_ids):
+        rows = conn.execute(
+            select(f.subject_id, func.max(f.day).label("day"))
+            .where(
+                f.kind == int(Kind.PRESENTED),
+                f.party == int(Party.STATE),
+                f.void_seq.is_(None),
+                f.subject_id.in_(chunk),
+            )
+            .group_by(f.subject_id)
+        )
+        found.update({row.subject_id: int(row.day) for row in rows})
+    return found
+
+
+def _destinations(conn: Connection, flight_ids: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for chunk in _chunks(flight_ids):
+        rows = conn.execute(
+            select(flights.c.flight_id, flights.c.destination).where(flights.c.flight_id.in_(chunk))
+        )
+        found.update({row.flight_id: row.destination for row in rows})
+    return found

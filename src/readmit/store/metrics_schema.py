@@ -1,0 +1,98 @@
+"""Tables of the cooperation projection (migration 0003 creates exactly these).
+
+``coop_facts`` holds one narrow row per ledger event a cooperation metric counts: dates as day
+numbers (days since 1970-01-01) so that lags are plain subtraction on SQLite and PostgreSQL
+alike, the day it was recorded (``rday``) for "as of" questions, and the position and day of
+the event that voided it, if any. ``coop_responses`` holds acknowledgements and contests of a
+fact by the other side. Together they answer any window, as of any date and ledger position.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, Float, Index, Integer, SmallInteger, String, Table, Text
+
+from readmit.store.schema import metadata
+
+coop_facts = Table(
+    "coop_facts",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("subject_id", String(128), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("kind", SmallInteger, nullable=False),
+    Column("party", SmallInteger, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("rday", Integer, nullable=False),
+    Column("order_day", Integer, nullable=False),
+    Column("virtual", SmallInteger, nullable=False),
+    Column("lag", Integer, nullable=True),
+    Column("ref_day", Integer, nullable=True),
+    Column("void_seq", Integer, nullable=True),
+    Column("void_rday", Integer, nullable=True),
+    Index(
+        "ix_coop_facts_window",
+        "day",
+        "country",
+        "kind",
+        "party",
+        "virtual",
+        "lag",
+        "seq",
+        "rday",
+        "void_seq",
+        "void_rday",
+    ),
+    Index(
+        "ix_coop_facts_kind",
+        "kind",
+        "day",
+        "order_day",
+        "country",
+        "party",
+        "seq",
+        "rday",
+        "void_seq",
+        "void_rday",
+    ),
+    Index("ix_coop_facts_subject", "subject_id", "kind", "day"),
+    Index("ix_coop_facts_ref", "ref_day"),
+    Index("ix_coop_facts_rday", "rday"),
+)
+
+coop_responses = Table(
+    "coop_responses",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("target_seq", Integer, nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("by_partner", SmallInteger, nullable=False),
+    Column("stance", String(16), nullable=False),
+    Column("rday", Integer, nullable=False),
+    Column("void_seq", Integer, nullable=True),
+    Column("void_rday", Integer, nullable=True),
+    Index("ix_coop_responses_target", "target_seq", "seq"),
+)
+
+# Figures asserted outside the ledger, and measures a partner took in return, loaded from the
+# policy pack (reference data, upserted by ``readmit db upgrade``; not a projection).
+coop_claims = Table(
+    "coop_claims",
+    metadata,
+    Column("claim_id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("metric", String(64), nullable=True),
+    Column("counts", Text, nullable=False),
+    Column("figure", Float, nullable=True),
+    Column("figure_text", String(64), nullable=False),
+    Column("refers_from", Date, nullable=True),
+    Column("refers_to", Date, nullable=False),
+    Column("asserted_by", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("article", String(64), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("content_hash", String(64), nullable=False),
+    Index("ix_coop_claims_country", "country", "refers_to"),
+)
+
+FACT_INDEXES = ("ix_coop_facts_window", "ix_coop_facts_kind", "ix_coop_facts_subject")
