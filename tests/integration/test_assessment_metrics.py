@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from coop_builder import Ledger
 
+from coop_builder import Ledger
 from readmit.domain.cooperation import METRIC_NAMES
 from readmit.services.assessment import Window, assess, assess_all, to_json
 from readmit.services.context import App
