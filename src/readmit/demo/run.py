@@ -1,0 +1,117 @@
+"""The demo run: upgrade the store, record the scenario once, and gather what to show."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from readmit.demo import events as scenario_events
+from readmit.demo.profiles import END
+from readmit.domain.errors import Conflict
+from readmit.domain.events import NewEvent, utc_now
+from readmit.services import backfill, maintenance
+from readmit.services.context import App
+
+BUILT = "demo_built"
+
+
+class Progress(Protocol):
+    """Where the run reports its stages (the CLI shows them as Rich progress bars)."""
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        """Start a stage; ``total`` units of work when known."""
+
+    def advance(self, amount: int) -> None:
+        """Report ``amount`` units of the current stage done."""
+
+
+class Silent:
+    """Reports nothing (for tests and library use)."""
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        return None
+
+    def advance(self, amount: int) -> None:
+        return None
+
+
+@dataclass
+class BuildReport:
+    """What the run did to the database."""
+
+    seed: int
+    reused: bool
+    events_added: int = 0
+    cases: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def marker_key(seed: int) -> str:
+    """The dedupe key of the event that marks a finished build of this seed."""
+    text = f"readmit-demo/{scenario_events.SCENARIO_VERSION}/{seed}/built"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def build_demo(app: App, seed: int, progress: Progress | None = None) -> BuildReport:
+    """Upgrade the store and record the scenario for ``seed`` unless it is already there."""
+    progress = progress or Silent()
+    started = time.perf_counter()
+    progress.stage("Upgrading the database and loading the policy pack")
+    maintenance.upgrade(app)
+    report = BuildReport(seed, reused=_already_built(app, seed))
+    if not report.reused:
+        progress.stage("Planning the synthetic scenario")
+        scenario = scenario_events.build(seed)
+        recorded = [*scenario.events, _marker(seed, scenario)]
+        progress.stage("Recording the scenario in the ledger", total=len(recorded))
+        report.events_added = backfill.record_backfill(
+            app, recorded, scenario.persons, progress=progress.advance
+        )
+        report.cases = len(scenario.persons)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _already_built(app: App, seed: int) -> bool:
+    markers = backfill.events_of_type(app, BUILT)
+    if any(m.payload.get("seed") == seed for m in markers):
+        return True
+    if markers:
+        other = markers[-1].payload
+        raise Conflict(
+            f"this database already holds the demo built with seed {other.get('seed')}; "
+            "use that seed, or another --db for a new seed",
+            seed=other.get("seed"),
+        )
+    if backfill.subjects_with_prefix(app, "case", "SYN-"):
+        first = scenario_events.first_key(seed)
+        if not backfill.recorded_keys(app, [first]):
+            raise Conflict(
+                "this database holds an unfinished demo built with another seed; use another --db",
+            )
+    return False
+
+
+def _marker(seed: int, scenario: scenario_events.Scenario) -> NewEvent:
+    payload: dict[str, Any] = {
+        "seed": seed,
+        "scenario_version": scenario.version,
+        "cases": len(scenario.persons),
+        "events": len(scenario.events),
+        "synthetic": True,
+    }
+    return NewEvent(
+        BUILT,
+        "demo",
+        f"scenario-seed-{seed}",
+        END,
+        "demo:builder",
+        "admin",
+        payload,
+        scenario_events.demo_source(seed),
+        marker_key(seed),
+        utc_now(),
+    )

@@ -1,0 +1,128 @@
+"""Plain ledger figures by country: counts of events in a period, group returns, the backlog.
+
+Set-based SQL over the log and the case projection; voided events never count.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from readmit.services.context import App
+from readmit.store.schema import cases, events, flights
+
+_ENDS = ("removed", "received", "closed")
+
+
+def _case_events(country: str, event_type: str, start: date, end: date) -> Select[Any]:
+    return (
+        select(events.c.id, events.c.subject_id, events.c.occurred_on, events.c.payload)
+        .join(cases, cases.c.case_id == events.c.subject_id)
+        .where(
+            events.c.subject_type == "case",
+            events.c.type == event_type,
+            cases.c.nationality == country,
+            events.c.occurred_on.between(start, end),
+        )
+    )
+
+
+def count_events(app: App, country: str, event_type: str, start: date, end: date) -> int:
+    """Count case events of one type for a country's nationals between two days (inclusive)."""
+    query = _case_events(country, event_type, start, end).subquery()
+    with app.uow(write=False) as uow:
+        voided = _voided(uow.conn)
+        rows = uow.conn.execute(select(query.c.id)).scalars().all()
+    return sum(1 for r in rows if r not in voided)
+
+
+def count_removals(
+    app: App, country: str, start: date, end: date, criminal: bool | None = None
+) -> int:
+    """Count removals of a country's nationals in a period, optionally only (non-)criminal."""
+    query = _case_events(country, "removed", start, end)
+    if criminal is not None:
+        query = query.where(cases.c.criminal == criminal)
+    with app.uow(write=False) as uow:
+        voided = _voided(uow.conn)
+        ids = uow.conn.execute(select(query.subquery().c.id)).scalars().all()
+    return sum(1 for r in ids if r not in voided)
+
+
+def _voided(conn: Any) -> set[str]:
+    rows = conn.execute(select(events.c.payload).where(events.c.type == "voided")).scalars()
+    return {str(json.loads(p).get("voids")) for p in rows}
+
+
+@dataclass(frozen=True)
+class GroupReturn:
+    flight_id: str
+    departure_on: date
+    kind: str
+    removed: int
+
+
+def group_returns(app: App, country: str, minimum: int = 2) -> list[GroupReturn]:
+    """Return flights to a country that removed at least ``minimum`` people, by date."""
+    removed = (
+        select(cases.c.flight_id, func.count().label("n"))
+        .where(cases.c.state.in_(("removed", "received")), cases.c.flight_id.is_not(None))
+        .group_by(cases.c.flight_id)
+        .subquery()
+    )
+    query = (
+        select(flights.c.flight_id, flights.c.departure_on, flights.c.kind, removed.c.n)
+        .join(removed, removed.c.flight_id == flights.c.flight_id)
+        .where(flights.c.destination == country, removed.c.n >= minimum)
+        .order_by(flights.c.departure_on)
+    )
+    with app.uow(write=False) as uow:
+        rows = uow.conn.execute(query).all()
+    return [GroupReturn(r.flight_id, _day(r.departure_on), r.kind, int(r.n)) for r in rows]
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def backlog(app: App, country: str, on: date) -> int:
+    """Cases with a final order on or before ``on`` that were not removed or closed by then."""
+    ended = (
+        select(events.c.id, events.c.subject_id)
+        .join(cases, cases.c.case_id == events.c.subject_id)
+        .where(
+            events.c.subject_type == "case",
+            events.c.type.in_(_ENDS),
+            events.c.occurred_on <= on,
+            cases.c.nationality == country,
+        )
+    )
+    ordered = select(func.count()).where(
+        cases.c.nationality == country, cases.c.final_order_date <= on
+    )
+    with app.uow(write=False) as uow:
+        voided = _voided(uow.conn)
+        done = {r.subject_id for r in uow.conn.execute(ended) if r.id not in voided}
+        total = int(uow.conn.execute(ordered).scalar_one())
+    return total - len(done)
+
+
+def country_overview(app: App) -> list[dict[str, Any]]:
+    """Return, per nationality, the number of cases and how many are in each end state."""
+    query = (
+        select(cases.c.nationality, cases.c.state, func.count().label("n"))
+        .group_by(cases.c.nationality, cases.c.state)
+        .order_by(cases.c.nationality)
+    )
+    with app.uow(write=False) as uow:
+        rows = uow.conn.execute(query).all()
+    table: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = table.setdefault(row.nationality, {"country": row.nationality, "cases": 0})
+        entry["cases"] += row.n
+        entry[row.state] = entry.get(row.state, 0) + row.n
+    return list(table.values())

@@ -1,0 +1,30 @@
+"""One demo database per test session, built by the real CLI and shared by the demo tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from readmit.cli import app
+from readmit.services.context import App, bootstrap
+from readmit.settings import Settings
+
+SEED = 2022
+_BUILT: dict[str, Path] = {}
+
+
+def demo_database(factory: pytest.TempPathFactory) -> Path:
+    """Build the demo once (``readmit demo --no-serve``) and return its SQLite file."""
+    if "db" not in _BUILT:
+        db = factory.mktemp("demo") / "demo.db"
+        result = CliRunner().invoke(app, ["demo", "--db", str(db), "--seed", str(SEED)])
+        assert result.exit_code == 0, result.output
+        _BUILT["db"] = db
+    return _BUILT["db"]
+
+
+def demo_app(db: Path, key_dir: Path) -> App:
+    """Return an application on an existing demo database."""
+    return bootstrap(Settings(database_url=f"sqlite:///{db}", key_dir=key_dir))
