@@ -26,3 +26,22 @@ class Settings(BaseSettings):
         description="Folder holding the installation's Ed25519 signing key (outside the database)",
     )
     actor: str = Field(default="", description="Who the CLI records as the actor of its events")
+    api_max_body_bytes: int = Field(
+        default=1_048_576,
+        description="Largest HTTP request body the API accepts (bytes); larger is a 413",
+    )
+    api_max_upload_bytes: int = Field(
+        default=268_435_456,
+        description="Largest batch-screening upload the API accepts (bytes)",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser; empty (the default) = none",
+    )
+    access_log: bool = Field(
+        default=True, description="Write a structured access log (no personal data) to stderr"
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Mark the session cookie Secure (set it when serving behind HTTPS)",
+    )

@@ -5,7 +5,16 @@ Each group lives in its own module and is registered here.
 
 from __future__ import annotations
 
-from readmit.cli import assess, audit, cases, claims, db, demo  # noqa: F401  (registers commands)
+from readmit.cli import (  # noqa: F401  (registers commands)
+    assess,
+    audit,
+    cases,
+    claims,
+    db,
+    demo,
+    serve,
+    users,
+)
 from readmit.cli.base import app
 
 

@@ -5,7 +5,8 @@
     │   └── UnknownCountry            (unknown_country)
     ├── NotFound                      (not_found)
     ├── Conflict                      (conflict)           stale version, concurrent write
-    │   └── Duplicate                 (duplicate)          the same thing recorded twice
+    │   ├── Duplicate                 (duplicate)          the same thing recorded twice
+    │   └── StaleVersion              (stale_version)      If-Match / expected version is old
     ├── RuleViolation                 (rule_violation)     the domain refuses the step
     │   ├── IllegalTransition         (illegal_transition)
     │   ├── DocumentExpired           (document_expired)
@@ -13,6 +14,8 @@
     │   ├── NationalityDisputed       (nationality_disputed)
     │   └── SeparationOfDuties        (separation_of_duties)
     ├── PermissionDenied              (permission_denied)
+    ├── AuthenticationFailed          (authentication_failed) no, bad or expired credentials
+    ├── RateLimited                   (rate_limited)       too many attempts; retry later
     ├── SchemaMissing                 (schema_missing)     run `readmit db upgrade`
     ├── PackError                     (pack_error)         a policy pack failed to load
     └── LedgerCorrupt                 (ledger_corrupt)     the hash chain does not verify
@@ -60,6 +63,10 @@ class Duplicate(Conflict):
     code = "duplicate"
 
 
+class StaleVersion(Conflict):
+    code = "stale_version"
+
+
 class RuleViolation(ReadmitError):
     code = "rule_violation"
 
@@ -86,6 +93,14 @@ class SeparationOfDuties(RuleViolation):
 
 class PermissionDenied(ReadmitError):
     code = "permission_denied"
+
+
+class AuthenticationFailed(ReadmitError):
+    code = "authentication_failed"
+
+
+class RateLimited(ReadmitError):
+    code = "rate_limited"
 
 
 class SchemaMissing(ReadmitError):

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from readmit.domain.cases import CASE_OPENED, Case, FlightInfo, transition
 from readmit.domain.countries import country_code
-from readmit.domain.errors import Conflict, InvalidInput, NotFound
+from readmit.domain.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from readmit.domain.events import Event, NewEvent, canonical_json
 from readmit.services.context import Actor, App
 from readmit.store.case_projection import VOIDED, case_from_row, replay_case
@@ -142,9 +142,9 @@ def record_case_event(
 
 
 def check_version(case: Case, expected: int | None) -> None:
-    """Raise Conflict when the caller's version is not the case's current one."""
+    """Raise StaleVersion when the caller's version is not the case's current one."""
     if expected is not None and expected != case.version:
-        raise Conflict(
+        raise StaleVersion(
             f"case {case.case_id} has changed (version {case.version}, you sent {expected}); "
             "reload it and try again",
             current_version=case.version,

@@ -1,0 +1,289 @@
+"""ASGI middleware: security headers, request size limits, idempotency keys, the access log."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import time
+from typing import Any
+
+import structlog
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from readmit.api.errors import error_response, status_of
+from readmit.domain.errors import ReadmitError
+from readmit.services import idempotency
+from readmit.services.context import App
+
+access_log = structlog.get_logger("readmit.access")
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "content-security-policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
+        "form-action 'self'"
+    ),
+}
+UPLOAD_PATHS = ("/api/v1/screen/batch",)
+# Fields whose values are secrets shown once: never kept for an idempotent replay.
+SECRET_FIELDS = frozenset({"token", "secret", "session_id", "csrf_token"})
+KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
+REPLAYED_HEADERS = ("content-type", "etag", "location")
+
+
+class SecurityHeaders:
+    """Add the security headers to every response (a page may set a stricter CSP itself)."""
+
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
+        self.app, self.https = app, https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = scope["path"].startswith("/api/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = {k: v for k, v in SECURITY_HEADERS.items() if k.encode() not in present}
+                if api and b"cache-control" not in present:
+                    extra["cache-control"] = "no-store"
+                if self.https:
+                    extra["strict-transport-security"] = "max-age=31536000"
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *((k.encode(), v.encode()) for k, v in extra.items()),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than {limit} bytes")
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit (uploads have their own, larger limit)."""
+
+    def __init__(self, app: ASGIApp, max_body: int, max_upload: int) -> None:
+        self.app, self.max_body, self.max_upload = app, max_body, max_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_upload if scope["path"].startswith(UPLOAD_PATHS) else self.max_body
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            response = error_response(
+                413, "payload_too_large", f"the request body is larger than {limit} bytes"
+            )
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def counting() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, counting, send)
+
+
+def _route_path(scope: Scope) -> str:
+    route = scope.get("route")
+    return str(getattr(route, "path", "")) or "(unmatched)"
+
+
+class AccessLog:
+    """One structured line per request: route template (never the identifiers in the path)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 0
+
+        async def watching(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching)
+        finally:
+            actor = scope.get("state", {}).get("actor")
+            access_log.info(
+                "request",
+                method=scope["method"],
+                route=_route_path(scope),
+                status=status or 500,
+                ms=round((time.perf_counter() - started) * 1000, 2),
+                user=getattr(actor, "name", None),
+                role=getattr(actor, "role", None),
+            )
+
+
+def _principal(headers: Headers) -> str:
+    credential = headers.get("authorization") or headers.get("cookie") or "anonymous"
+    return hashlib.sha256(credential.encode()).hexdigest()[:40]
+
+
+def _redacted(body: bytes, content_type: str) -> bytes:
+    if not content_type.startswith("application/json"):
+        return body
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    if isinstance(data, dict) and SECRET_FIELDS & data.keys():
+        data = {k: (None if k in SECRET_FIELDS else v) for k, v in data.items()}
+        data["replayed_without_secret"] = True
+        return json.dumps(data).encode()
+    return body
+
+
+class Idempotency:
+    """Honour an ``Idempotency-Key`` on POST: one effect, the same answer to every retry."""
+
+    def __init__(self, app: ASGIApp, readmit: App, wait_seconds: float = 30.0) -> None:
+        self.app, self.readmit, self.wait_seconds = app, readmit, wait_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        key = headers.get("idempotency-key")
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        if scope["path"].endswith("/auth/login"):
+            await self.app(scope, receive, send)
+            return
+        if not KEY_PATTERN.match(key):
+            await error_response(
+                422, "invalid_idempotency_key", "an Idempotency-Key is 1-255 printable characters"
+            )(scope, receive, send)
+            return
+        try:
+            body = await _read_body(receive)
+        except BodyTooLarge as error:
+            await error_response(413, "payload_too_large", str(error.detail))(scope, receive, send)
+            return
+        await self._handle(scope, send, key, _principal(headers), body)
+
+    async def _handle(
+        self, scope: Scope, send: Send, key: str, principal: str, body: bytes
+    ) -> None:
+        query = scope.get("query_string", b"")
+        digest = hashlib.sha256(query + b"\n" + body).hexdigest()
+        try:
+            outcome = await self._claim(principal, key, scope["method"], scope["path"], digest)
+        except ReadmitError as error:
+            await _error(error)(scope, _replay_receive(body), send)
+            return
+        if isinstance(outcome, idempotency.Stored):
+            await _send_stored(outcome, send)
+            return
+        captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"], captured["headers"] = message["status"], message["headers"]
+            elif message["type"] == "http.response.body":
+                captured["body"] += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, _replay_receive(body), capture)
+        finally:
+            await self._settle(principal, key, captured)
+
+    async def _claim(
+        self, principal: str, key: str, method: str, path: str, digest: str
+    ) -> idempotency.Stored | None:
+        deadline = time.monotonic() + self.wait_seconds
+        while True:
+            outcome = await run_in_threadpool(
+                idempotency.claim, self.readmit, principal, key, method, path, digest
+            )
+            if not isinstance(outcome, idempotency.Pending):
+                return outcome
+            if time.monotonic() > deadline:
+                raise idempotency.in_progress(key)
+            await asyncio.sleep(0.05)
+
+    async def _settle(self, principal: str, key: str, captured: dict[str, Any]) -> None:
+        status = captured["status"]
+        if status >= 500 or status in {401, 403, 413, 429}:
+            # Refused before it ran, or failed: nothing happened, so a retry may run it.
+            await run_in_threadpool(idempotency.release, self.readmit, principal, key)
+            return
+        headers = {
+            k.decode().lower(): v.decode()
+            for k, v in captured["headers"]
+            if k.decode().lower() in REPLAYED_HEADERS
+        }
+        body = _redacted(captured["body"], headers.get("content-type", ""))
+        stored = idempotency.Stored(status, body, headers)
+        await run_in_threadpool(idempotency.finish, self.readmit, principal, key, stored)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay_receive(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            await asyncio.sleep(3600)
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def _error(error: ReadmitError) -> Any:
+    return error_response(status_of(error), error.code, error.message, error.details)
+
+
+async def _send_stored(stored: idempotency.Stored, send: Send) -> None:
+    headers = [(k.encode(), v.encode()) for k, v in stored.headers.items()]
+    headers.append((b"idempotent-replayed", b"true"))
+    headers.append((b"content-length", str(len(stored.body)).encode()))
+    await send({"type": "http.response.start", "status": stored.status, "headers": headers})
+    await send({"type": "http.response.body", "body": stored.body})

@@ -1,0 +1,264 @@
+"""Request and response bodies of the HTTP API (shared by its routers)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from readmit.domain.countries import country_code
+from readmit.domain.permissions import Role
+
+
+def _country(value: str) -> str:
+    try:
+        return country_code(value)
+    except Exception as error:
+        raise ValueError(str(error)) from None
+
+
+CountryCode = Annotated[
+    str, StringConstraints(min_length=2, max_length=2), AfterValidator(_country)
+]
+Identifier = Annotated[
+    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+]
+Text = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PersonalData(Strict):
+    """Personal data of the person: kept outside the hash-chained log, masked by role."""
+
+    given_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    family_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    date_of_birth: date | None = None
+    spouse_in_country: bool | None = None
+    children_in_country: Annotated[int, Field(ge=0, le=50)] | None = None
+
+
+class CaseIn(Strict):
+    """A final order of removal: creates the case in state ``ordered``."""
+
+    case_id: Identifier
+    nationality: CountryCode
+    final_order_date: date
+    criminal: bool
+    custody: Literal["detained", "released"]
+    country_of_birth: CountryCode | None = None
+    entry_age: Annotated[int, Field(ge=0, le=130)] | None = None
+    personal: PersonalData | None = None
+    source: Text | None = None
+
+
+class CaseEventIn(Strict):
+    """One event on a case; only the fields that event needs are read."""
+
+    occurred_on: date
+    mode: Literal["in_person", "virtual"] | None = Field(None, description="interview_held")
+    document_expires_on: date | None = Field(None, description="document_issued")
+    flight_id: Identifier | None = Field(None, description="manifested")
+    country: CountryCode | None = Field(None, description="presented (re-presented elsewhere)")
+    service: (
+        Literal["housing", "identity_documents", "job_training", "counselling", "other"] | None
+    ) = Field(None, description="service_provided")
+    organisation: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        None, description="received"
+    )
+    by: Literal["interview", "documents"] | None = Field(None, description="nationality_confirmed")
+    reason: Text | None = Field(None, description="closed, nationality_disputed, stayed")
+    source: Text | None = None
+
+    def payload(self) -> dict[str, Any]:
+        """Return the event's payload as the ledger stores it."""
+        data = self.model_dump(mode="json", exclude={"occurred_on", "source"}, exclude_none=True)
+        return data
+
+
+class CaseOut(BaseModel):
+    case_id: str
+    nationality: str | None
+    destination: str | None
+    final_order_date: date | None
+    criminal: bool | None
+    custody: str | None
+    country_of_birth: str | None
+    entry_age: int | None
+    state: str
+    prior_state: str | None
+    document_expires_on: date | None
+    flight_id: str | None
+    version: int
+    allowed_events: list[str] = Field(
+        default_factory=list, description="Events the case allows next that you may record"
+    )
+    personal: dict[str, Any] | None = Field(
+        None, description="Personal data; values you may not see read [masked]"
+    )
+
+
+class CaseSummary(BaseModel):
+    case_id: str
+    nationality: str | None
+    destination: str | None
+    state: str
+    flight_id: str | None
+    version: int
+
+
+class CasePage(BaseModel):
+    items: list[CaseSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class HistoryOut(BaseModel):
+    seq: int
+    event_id: str
+    type: str
+    occurred_on: date
+    recorded_at: str
+    actor: str
+    role: str
+    payload: dict[str, Any]
+    voided: bool
+
+
+class NextEventsOut(BaseModel):
+    case_id: str
+    state: str
+    version: int
+    allowed: list[str]
+    you_may_record: list[str]
+
+
+class VoidIn(Strict):
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    occurred_on: date
+
+
+class FlightIn(Strict):
+    flight_id: Identifier
+    departure_on: date
+    kind: Literal["charter", "commercial"]
+    destination: CountryCode
+    capacity: Annotated[int, Field(ge=1, le=10_000)]
+
+
+class FlightStepIn(Strict):
+    occurred_on: date
+    reason: Text | None = None
+
+
+class FlightOut(BaseModel):
+    flight_id: str
+    departure_on: date
+    kind: str
+    destination: str
+    capacity: int
+    status: str
+    version: int
+    seats_taken: int
+
+
+class FlightDetail(FlightOut):
+    manifest: list[CaseSummary]
+
+
+class FlightPage(BaseModel):
+    items: list[FlightOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    events: int
+    head_seq: int
+    head_hash: str
+    first_bad_seq: int | None
+    reason: str
+
+
+class AccessEntryOut(BaseModel):
+    at: str
+    kind: str
+    actor: str
+    role: str
+    case_id: str | None
+    fields: list[str]
+    client: str
+
+
+UserName = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
+]
+Password = Annotated[str, StringConstraints(min_length=12, max_length=1024)]
+
+
+class UserIn(Strict):
+    name: UserName
+    role: Role
+    country: CountryCode | None = None
+    password: Password | None = None
+    token_days: Annotated[int, Field(ge=1, le=730)] = 90
+
+
+class UserOut(BaseModel):
+    name: str
+    role: str
+    country: str | None
+    active: bool
+    created_at: str
+    has_password: bool
+
+
+class TokenOut(BaseModel):
+    token_id: str
+    user: str
+    label: str
+    created_at: str
+    expires_at: str
+    revoked_at: str | None
+
+
+class IssuedTokenOut(BaseModel):
+    """A new token. ``token`` is shown once; a replayed request shows it as null."""
+
+    token: str | None = Field(description="Send as 'Authorization: Bearer <token>'")
+    token_info: TokenOut
+    user: UserOut | None = None
+    replayed_without_secret: bool = False
+
+
+class TokenIn(Strict):
+    days: Annotated[int, Field(ge=1, le=730)] = 90
+    label: Annotated[str, StringConstraints(max_length=128)] = ""
+
+
+class PasswordIn(Strict):
+    password: Password
+
+
+class LoginIn(Strict):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class MeOut(BaseModel):
+    name: str
+    role: str
+    country: str | None
+    permissions: list[str]
+
+
+class SessionOut(BaseModel):
+    user: MeOut
+    csrf_token: str | None = Field(description="Send as X-CSRF-Token on unsafe calls")
+    expires_at: str

@@ -1,0 +1,34 @@
+"""``readmit serve``: the HTTP API under /api/v1 and the dashboard at /, with uvicorn."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from readmit.cli.base import app, err, get_app
+
+# An import string, not an object: each worker process builds its own app from the settings.
+APP_FACTORY = "readmit.api:app_from_env"
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes."),
+) -> None:
+    """Serve the HTTP API (/api/v1, docs at /api/v1/docs) and the dashboard (/)."""
+    application = get_app()
+    with application.uow(write=False):
+        pass  # refuse to start on a database without the schema (exit 3, with what to do)
+    err.print(f"readmit serving on http://{host}:{port}/ (API docs: /api/v1/docs)")
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+    )

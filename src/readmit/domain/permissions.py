@@ -1,0 +1,283 @@
+"""Roles and what each may do, as data: the HTTP API and the web dashboard enforce this table.
+
+DESIGN.md "Who uses it" turned into permissions. Three rules sit beside the table:
+- separation of duties (INA 243(d)): only the determining authority determines, notifies and
+  notifies compliance; only the visa authority orders, amends and lifts (``check_sanction_step``);
+- scoping: a partner liaison sees only cases of its own country, a reintegration caseworker only
+  arrivals in its country (``may_see_case``); anything else is "not found", so existence does
+  not leak;
+- masking: personal fields (names, identifiers, dates of birth, family) are shown only to roles
+  with ``personal:read``, and only the fields that role needs (``visible_personal_fields``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+from readmit.domain.errors import InvalidInput, SeparationOfDuties
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    CASE_OFFICER = "case_officer"
+    ANALYST = "analyst"
+    DETERMINING_AUTHORITY = "determining_authority"
+    VISA_AUTHORITY = "visa_authority"
+    CONSULAR_OFFICER = "consular_officer"
+    PARTNER_LIAISON = "partner_liaison"
+    REINTEGRATION_CASEWORKER = "reintegration_caseworker"
+    PUBLIC = "public"
+
+
+class Permission(StrEnum):
+    SANCTION_READ = "sanction:read"
+    STATS_READ = "stats:read"
+    CLAIM_READ = "claim:read"
+    CLAIM_WRITE = "claim:write"
+    CASE_READ = "case:read"
+    CASE_CREATE = "case:create"
+    CASE_RECORD = "case:record"
+    CASE_RECORD_PARTNER = "case:record_partner"
+    CASE_RECORD_INTAKE = "case:record_intake"
+    CASE_VOID = "case:void"
+    CASE_RESPOND = "case:respond"
+    PERSONAL_READ = "personal:read"
+    PERSONAL_ERASE = "personal:erase"
+    FLIGHT_READ = "flight:read"
+    FLIGHT_WRITE = "flight:write"
+    FLIGHT_ANSWER = "flight:answer"
+    SANCTION_DETERMINE = "sanction:determine"
+    SANCTION_NOTIFY = "sanction:notify"
+    SANCTION_ORDER = "sanction:order"
+    SANCTION_AMEND = "sanction:amend"
+    SANCTION_COMPLIANCE_NOTIFY = "sanction:compliance_notify"
+    SANCTION_LIFT = "sanction:lift"
+    SCREEN = "screen"
+    DECISION_REPLAY = "decision:replay"
+    ASSESSMENT_READ = "assessment:read"
+    ASSESSMENT_RECORD = "assessment:record"
+    AUDIT_VERIFY = "audit:verify"
+    ACCESS_LOG_READ = "access_log:read"
+    USER_MANAGE = "user:manage"
+    SELF = "self"
+
+
+P = Permission
+R = Role
+
+# What anyone may do, with or without credentials: de-identified figures and the registry.
+PUBLIC_PERMISSIONS = frozenset({P.SANCTION_READ, P.STATS_READ, P.CLAIM_READ})
+SANCTION_STEPS: dict[str, tuple[Role, Permission]] = {
+    "determination": (R.DETERMINING_AUTHORITY, P.SANCTION_DETERMINE),
+    "notification": (R.DETERMINING_AUTHORITY, P.SANCTION_NOTIFY),
+    "compliance_notification": (R.DETERMINING_AUTHORITY, P.SANCTION_COMPLIANCE_NOTIFY),
+    "order": (R.VISA_AUTHORITY, P.SANCTION_ORDER),
+    "amendment": (R.VISA_AUTHORITY, P.SANCTION_AMEND),
+    "lift": (R.VISA_AUTHORITY, P.SANCTION_LIFT),
+}
+_SANCTION_PERMISSIONS = frozenset(p for _, p in SANCTION_STEPS.values())
+_STAFF = PUBLIC_PERMISSIONS | {P.SELF}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    R.PUBLIC: PUBLIC_PERMISSIONS,
+    # The administrator runs the installation but takes no sanction step: duties stay separate.
+    R.ADMIN: frozenset(Permission) - _SANCTION_PERMISSIONS,
+    R.CASE_OFFICER: _STAFF
+    | {
+        P.CASE_READ,
+        P.CASE_CREATE,
+        P.CASE_RECORD,
+        P.CASE_RECORD_PARTNER,
+        P.CASE_VOID,
+        P.PERSONAL_READ,
+        P.FLIGHT_READ,
+        P.FLIGHT_WRITE,
+        P.FLIGHT_ANSWER,
+        P.ASSESSMENT_READ,
+        P.AUDIT_VERIFY,
+    },
+    R.ANALYST: _STAFF
+    | {
+        P.CASE_READ,
+        P.FLIGHT_READ,
+        P.ASSESSMENT_READ,
+        P.ASSESSMENT_RECORD,
+        P.CLAIM_WRITE,
+        P.SCREEN,
+        P.DECISION_REPLAY,
+        P.AUDIT_VERIFY,
+    },
+    R.DETERMINING_AUTHORITY: _STAFF
+    | {
+        P.SANCTION_DETERMINE,
+        P.SANCTION_NOTIFY,
+        P.SANCTION_COMPLIANCE_NOTIFY,
+        P.CASE_READ,
+        P.FLIGHT_READ,
+        P.ASSESSMENT_READ,
+        P.AUDIT_VERIFY,
+    },
+    R.VISA_AUTHORITY: _STAFF
+    | {
+        P.SANCTION_ORDER,
+        P.SANCTION_AMEND,
+        P.SANCTION_LIFT,
+        P.ASSESSMENT_READ,
+        P.DECISION_REPLAY,
+        P.AUDIT_VERIFY,
+    },
+    R.CONSULAR_OFFICER: _STAFF | {P.SCREEN, P.DECISION_REPLAY},
+    R.PARTNER_LIAISON: _STAFF
+    | {
+        P.CASE_READ,
+        P.CASE_RECORD_PARTNER,
+        P.CASE_RESPOND,
+        P.PERSONAL_READ,
+        P.FLIGHT_READ,
+        P.FLIGHT_ANSWER,
+        P.ASSESSMENT_READ,
+    },
+    R.REINTEGRATION_CASEWORKER: _STAFF
+    | {P.CASE_READ, P.CASE_RECORD_INTAKE, P.PERSONAL_READ, P.FLIGHT_READ},
+}
+
+# Roles bound to one country: they see only that country's cases, flights and figures.
+COUNTRY_BOUND = frozenset({R.PARTNER_LIAISON, R.REINTEGRATION_CASEWORKER})
+
+# Which permission records which case event. The partner's own answers (interviews, nationality,
+# travel documents, a refused arrival) are partner events; intake and services are the NGO's.
+PARTNER_EVENTS = frozenset(
+    {
+        "interview_scheduled",
+        "interview_held",
+        "nationality_confirmed",
+        "nationality_disputed",
+        "document_issued",
+        "arrival_refused",
+    }
+)
+INTAKE_EVENTS = frozenset({"received", "service_provided"})
+# A charter is proposed by the removing state and accepted or refused by the partner.
+FLIGHT_STEP_PERMISSIONS: dict[str, Permission] = {
+    "charter_proposed": P.FLIGHT_WRITE,
+    "charter_accepted": P.FLIGHT_ANSWER,
+    "charter_refused": P.FLIGHT_ANSWER,
+}
+# Arrivals: the states a reintegration caseworker may see a case in.
+ARRIVAL_STATES = frozenset({"removed", "received"})
+
+ALL_PERSONAL = "*"
+PERSONAL_FIELDS_BY_ROLE: dict[Role, frozenset[str]] = {
+    R.ADMIN: frozenset({ALL_PERSONAL}),
+    R.CASE_OFFICER: frozenset({ALL_PERSONAL}),
+    # Enough to verify nationality or to welcome someone; not their family in the removing state.
+    R.PARTNER_LIAISON: frozenset({"given_name", "family_name", "date_of_birth"}),
+    R.REINTEGRATION_CASEWORKER: frozenset({"given_name", "family_name", "date_of_birth"}),
+}
+# Case fields a reintegration caseworker sees: what intake needs, not the removal file.
+INTAKE_CASE_FIELDS = frozenset({"case_id", "nationality", "destination", "state", "flight_id"})
+INTAKE_HISTORY_EVENTS = frozenset({"removed", "received", "service_provided"})
+MASK = "[masked]"
+
+
+def role_of(value: str) -> Role:
+    """Return the role named ``value`` or raise InvalidInput listing the roles."""
+    try:
+        return Role(value)
+    except ValueError:
+        names = ", ".join(r.value for r in Role)
+        raise InvalidInput(f"unknown role {value!r}; roles: {names}", role=value) from None
+
+
+def permissions_of(role: str) -> frozenset[Permission]:
+    """Return what a role may do (nothing for an unknown role)."""
+    try:
+        return ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return frozenset()
+
+
+def has_permission(role: str, permission: Permission) -> bool:
+    """Tell whether ``role`` holds ``permission``."""
+    return permission in permissions_of(role)
+
+
+def roles_with(permission: Permission) -> frozenset[Role]:
+    """Return every role that holds ``permission``."""
+    return frozenset(r for r, perms in ROLE_PERMISSIONS.items() if permission in perms)
+
+
+def check_binding(role: Role, country: str | None) -> None:
+    """A partner or reintegration role needs exactly one country; other roles take none."""
+    if role in COUNTRY_BOUND and not country:
+        raise InvalidInput(f"role {role.value} is bound to one country: give --country", role=role)
+    if role not in COUNTRY_BOUND and country:
+        raise InvalidInput(f"role {role.value} is not bound to a country; drop the country")
+
+
+def case_event_permission(event: str) -> Permission:
+    """Return the permission that records ``event`` on a case."""
+    if event in PARTNER_EVENTS:
+        return P.CASE_RECORD_PARTNER
+    if event in INTAKE_EVENTS:
+        return P.CASE_RECORD_INTAKE
+    return P.CASE_RECORD
+
+
+def may_record_case_event(role: str, event: str) -> bool:
+    """Tell whether ``role`` may record ``event`` on a case it can see."""
+    return has_permission(role, case_event_permission(event))
+
+
+def recordable_events(role: str, events: Iterable[str]) -> list[str]:
+    """Return the events, of those given, that ``role`` may record."""
+    return [e for e in events if may_record_case_event(role, e)]
+
+
+def may_see_case(
+    role: str, country: str | None, nationality: str, destination: str, state: str
+) -> bool:
+    """Tell whether a role (bound to ``country``) may see a case at all."""
+    if not has_permission(role, P.CASE_READ):
+        return False
+    if role == R.PARTNER_LIAISON:
+        return country in {nationality, destination}
+    if role == R.REINTEGRATION_CASEWORKER:
+        return destination == country and state in ARRIVAL_STATES
+    return True
+
+
+def visible_personal_fields(role: str) -> frozenset[str]:
+    """Return the personal fields ``role`` may read (``*`` for all; empty for none)."""
+    if not has_permission(role, P.PERSONAL_READ):
+        return frozenset()
+    return PERSONAL_FIELDS_BY_ROLE.get(Role(role), frozenset())
+
+
+def mask_personal(role: str, data: Mapping[str, Any] | None) -> tuple[dict[str, Any] | None, bool]:
+    """Return the personal record as ``role`` may see it, and whether any real value shows."""
+    if data is None:
+        return None, False
+    allowed = visible_personal_fields(role)
+    shown = {
+        key: value if ALL_PERSONAL in allowed or key in allowed else MASK
+        for key, value in data.items()
+    }
+    return shown, any(value != MASK for value in shown.values()) and bool(allowed)
+
+
+def check_sanction_step(role: str, step: str) -> None:
+    """Refuse a sanction step taken by the wrong authority (separation of duties, 243(d))."""
+    if step not in SANCTION_STEPS:
+        raise InvalidInput(f"unknown sanction step {step!r}", step=step)
+    owner, _ = SANCTION_STEPS[step]
+    if role != owner:
+        raise SeparationOfDuties(
+            f"a {step.replace('_', ' ')} is recorded by the {owner.value.replace('_', ' ')} "
+            f"alone, not by a {role.replace('_', ' ')} (separation of duties)",
+            step=step,
+            required_role=owner.value,
+            role=role,
+        )

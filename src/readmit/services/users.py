@@ -1,0 +1,375 @@
+"""Users and their credentials: argon2 passwords, API tokens, and server-side web sessions.
+
+Tokens and session ids are random (256 bits), shown once, and stored only as SHA-256 digests.
+Every change to a user or a token is recorded in the ledger (never the secret itself).
+The web dashboard calls ``login``, ``session_user`` and ``logout``; the API calls
+``authenticate_token`` and ``session_user``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, RowMapping, delete, insert, select, update
+
+from readmit.domain.countries import country_code
+from readmit.domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    NotFound,
+)
+from readmit.domain.events import NewEvent, utc_now, utc_text
+from readmit.domain.permissions import Role, check_binding, role_of
+from readmit.services.access_log import check_login_rate, log_access, writing
+from readmit.services.context import Actor, App
+from readmit.store.auth_schema import api_tokens, users, web_sessions
+
+TOKEN_PREFIX = "rdm_"
+SESSION_COOKIE = "readmit_session"
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 730
+SESSION_HOURS = 12
+MIN_PASSWORD = 12
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so timing does not reveal who exists.
+_DUMMY_HASH = _hasher.hash("readmit-no-such-user-" + secrets.token_hex(8))
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    country: str | None
+    active: bool
+    created_at: str
+    has_password: bool = False
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> User:
+        """Build a user from a row of the users table."""
+        return cls(
+            row["name"],
+            row["role"],
+            row["country"],
+            bool(row["active"]),
+            row["created_at"],
+            row["password_hash"] is not None,
+        )
+
+    def actor(self) -> Actor:
+        """Return this user as the actor of what they do."""
+        return Actor(self.name, self.role, self.country)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    token_id: str
+    user: str
+    label: str
+    created_at: str
+    expires_at: str
+    revoked_at: str | None
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token: ``secret`` is shown this once and never stored."""
+
+    info: TokenInfo
+    secret: str
+
+
+@dataclass(frozen=True)
+class WebSession:
+    """A logged-in browser: ``session_id`` goes in a cookie, ``csrf_token`` in every form."""
+
+    session_id: str
+    csrf_token: str
+    user: User
+    expires_at: str
+
+
+def digest(secret: str) -> str:
+    """Return the SHA-256 hex digest under which a token or session id is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _user_row(conn: Connection, name: str) -> RowMapping:
+    row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
+    if row is None:
+        raise NotFound(f"no user {name!r}", user=name)
+    return row
+
+
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def _user_event(kind: str, name: str, actor: Actor, **payload: Any) -> NewEvent:
+    today = utc_now().date()
+    return NewEvent(kind, "user", name, today, actor.name, actor.role, {"user": name, **payload})
+
+
+def _new_token(conn: Connection, user_id: int, name: str, days: int, label: str) -> IssuedToken:
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(f"a token lives 1 to {MAX_TOKEN_DAYS} days, not {days}")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utc_now()
+    info = TokenInfo(
+        "tok_" + secrets.token_hex(8),
+        name,
+        label,
+        utc_text(now),
+        utc_text(now + timedelta(days=days)),
+        None,
+    )
+    conn.execute(
+        insert(api_tokens).values(
+            token_id=info.token_id,
+            user_id=user_id,
+            digest=digest(secret),
+            label=label,
+            created_at=info.created_at,
+            expires_at=info.expires_at,
+        )
+    )
+    return IssuedToken(info, secret)
+
+
+def add_user(
+    app: App,
+    name: str,
+    role: str,
+    actor: Actor,
+    country: str | None = None,
+    password: str | None = None,
+    token_days: int = DEFAULT_TOKEN_DAYS,
+) -> IssuedToken:
+    """Create a user with a first API token (returned once) and, optionally, a password."""
+    if not _NAME.match(name):
+        raise InvalidInput("a user name is 1-64 letters, digits, '.', '_', '@' or '-'", user=name)
+    the_role = role_of(role)
+    if the_role == Role.PUBLIC:
+        raise InvalidInput("public is whoever calls without a token; it is not a user's role")
+    code = country_code(country) if country else None
+    check_binding(the_role, code)
+    hashed = _check_password(password) if password is not None else None
+    with app.uow() as uow:
+        if uow.conn.execute(select(users.c.id).where(users.c.name == name)).first():
+            raise Conflict(f"user {name!r} already exists", user=name)
+        inserted = uow.conn.execute(
+            insert(users).values(
+                name=name,
+                role=the_role.value,
+                country=code,
+                password_hash=hashed,
+                active=True,
+                created_at=utc_text(utc_now()),
+            )
+        ).inserted_primary_key
+        assert inserted is not None
+        issued = _new_token(uow.conn, int(inserted[0]), name, token_days, "created with the user")
+        uow.record(
+            [
+                _user_event("user_added", name, actor, role=the_role.value, country=code),
+                _user_event("token_issued", name, actor, token_id=issued.info.token_id),
+            ]
+        )
+        uow.commit()
+    return issued
+
+
+def list_users(app: App) -> list[User]:
+    """Return every user, in name order."""
+    with app.uow(write=False) as uow:
+        rows = uow.conn.execute(select(users).order_by(users.c.name)).mappings().all()
+    return [User.from_row(r) for r in rows]
+
+
+def get_user(app: App, name: str) -> User:
+    """Return one user or raise NotFound."""
+    with app.uow(write=False) as uow:
+        return User.from_row(_user_row(uow.conn, name))
+
+
+def revoke_user(app: App, name: str, actor: Actor) -> User:
+    """Deactivate a user: every token and session of theirs stops working at once."""
+    now = utc_text(utc_now())
+    with app.uow() as uow:
+        row = _user_row(uow.conn, name)
+        uow.conn.execute(update(users).where(users.c.id == row["id"]).values(active=False))
+        uow.conn.execute(
+            update(api_tokens)
+            .where(api_tokens.c.user_id == row["id"], api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        uow.conn.execute(delete(web_sessions).where(web_sessions.c.user_id == row["id"]))
+        uow.record([_user_event("user_revoked", name, actor)])
+        user = User.from_row(_user_row(uow.conn, name))
+        uow.commit()
+    return user
+
+
+def reset_password(app: App, name: str, password: str, actor: Actor) -> User:
+    """Set a user's password (an administrator's reset); their web sessions end."""
+    hashed = _check_password(password)
+    with app.uow() as uow:
+        row = _user_row(uow.conn, name)
+        uow.conn.execute(update(users).where(users.c.id == row["id"]).values(password_hash=hashed))
+        uow.conn.execute(delete(web_sessions).where(web_sessions.c.user_id == row["id"]))
+        uow.record([_user_event("password_reset", name, actor)])
+        user = User.from_row(_user_row(uow.conn, name))
+        uow.commit()
+    return user
+
+
+def issue_token(
+    app: App, name: str, actor: Actor, days: int = DEFAULT_TOKEN_DAYS, label: str = ""
+) -> IssuedToken:
+    """Give an active user a new API token (returned once)."""
+    with app.uow() as uow:
+        row = _user_row(uow.conn, name)
+        if not row["active"]:
+            raise Conflict(f"user {name!r} is revoked; add a new user instead", user=name)
+        issued = _new_token(uow.conn, row["id"], name, days, label[:128])
+        uow.record([_user_event("token_issued", name, actor, token_id=issued.info.token_id)])
+        uow.commit()
+    return issued
+
+
+def _token_info(row: RowMapping) -> TokenInfo:
+    return TokenInfo(
+        row["token_id"],
+        row["name"],
+        row["label"],
+        row["created_at"],
+        row["expires_at"],
+        row["revoked_at"],
+    )
+
+
+def list_tokens(app: App, name: str) -> list[TokenInfo]:
+    """Return a user's tokens (never their secrets), newest first."""
+    with app.uow(write=False) as uow:
+        user_id = _user_row(uow.conn, name)["id"]
+        rows = uow.conn.execute(
+            select(api_tokens, users.c.name)
+            .join(users, users.c.id == api_tokens.c.user_id)
+            .where(api_tokens.c.user_id == user_id)
+            .order_by(api_tokens.c.created_at.desc())
+        )
+        return [_token_info(r) for r in rows.mappings()]
+
+
+def revoke_token(app: App, token_id: str, actor: Actor) -> TokenInfo:
+    """Revoke one API token; it stops working at once."""
+    with app.uow() as uow:
+        query = select(api_tokens, users.c.name).join(users, users.c.id == api_tokens.c.user_id)
+        row = uow.conn.execute(query.where(api_tokens.c.token_id == token_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no token {token_id!r}", token_id=token_id)
+        if row["revoked_at"] is None:
+            uow.conn.execute(
+                update(api_tokens)
+                .where(api_tokens.c.token_id == token_id)
+                .values(revoked_at=utc_text(utc_now()))
+            )
+            uow.record([_user_event("token_revoked", row["name"], actor, token_id=token_id)])
+        info = _token_info(
+            uow.conn.execute(query.where(api_tokens.c.token_id == token_id)).mappings().one()
+        )
+        uow.commit()
+    return info
+
+
+def authenticate_token(app: App, secret: str) -> Actor:
+    """Return who holds this bearer token, or raise AuthenticationFailed."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        raise AuthenticationFailed("the token is not a readmit API token")
+    with app.engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(users.c.name, users.c.role, users.c.country, users.c.active)
+                .add_columns(api_tokens.c.expires_at, api_tokens.c.revoked_at)
+                .join(users, users.c.id == api_tokens.c.user_id)
+                .where(api_tokens.c.digest == digest(secret))
+            )
+            .mappings()
+            .first()
+        )
+    if row is None or row["revoked_at"] is not None or not row["active"]:
+        raise AuthenticationFailed("the token is unknown or revoked")
+    if row["expires_at"] <= utc_text(utc_now()):
+        raise AuthenticationFailed("the token has expired; ask an administrator for a new one")
+    return Actor(row["name"], row["role"], row["country"])
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def login(app: App, name: str, password: str, client: str = "") -> WebSession:
+    """Check a user name and password and open a server-side session (rate limited)."""
+    check_login_rate(app, name, client)
+    with app.uow(write=False) as uow:
+        row = uow.conn.execute(select(users).where(users.c.name == name)).mappings().first()
+    ok = _verify(row["password_hash"] if row else None, password)
+    if row is None or not ok or not row["active"]:
+        log_access(app, "login_failed", Actor(name[:128], "unknown"), client=client)
+        raise AuthenticationFailed("unknown user name or wrong password")
+    session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = utc_now()
+    expires = utc_text(now + timedelta(hours=SESSION_HOURS))
+    with writing(app) as conn:
+        conn.execute(delete(web_sessions).where(web_sessions.c.expires_at <= utc_text(now)))
+        conn.execute(
+            insert(web_sessions).values(
+                digest=digest(session_id),
+                user_id=row["id"],
+                csrf_token=csrf,
+                created_at=utc_text(now),
+                expires_at=expires,
+            )
+        )
+    user = User.from_row(row)
+    log_access(app, "login", user.actor(), client=client)
+    return WebSession(session_id, csrf, user, expires)
+
+
+def session_user(app: App, session_id: str) -> WebSession | None:
+    """Return the live session for a cookie value, or None (expired, logged out, revoked)."""
+    if not session_id or len(session_id) > 200:
+        return None
+    with app.engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(users, web_sessions.c.csrf_token, web_sessions.c.expires_at)
+                .join(users, users.c.id == web_sessions.c.user_id)
+                .where(web_sessions.c.digest == digest(session_id))
+            )
+            .mappings()
+            .first()
+        )
+    if row is None or not row["active"] or row["expires_at"] <= utc_text(utc_now()):
+        return None
+    return WebSession(session_id, row["csrf_token"], User.from_row(row), row["expires_at"])
+
+
+def logout(app: App, session_id: str) -> None:
+    """End a session (no error if it had already ended)."""
+    with writing(app) as conn:
+        conn.execute(delete(web_sessions).where(web_sessions.c.digest == digest(session_id)))

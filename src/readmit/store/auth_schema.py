@@ -1,0 +1,78 @@
+"""Tables of credentials and access: users, API tokens, web sessions, idempotency, access log.
+
+They sit outside the hash-chained log (secrets have no place in it) and are not projections:
+``readmit db rebuild`` leaves them alone. Every change to a user or token is *also* recorded as
+an event in the log, without its secret, so the audit trail stays complete. Times are fixed-width
+UTC text (``utc_text``) so they compare correctly as strings on every database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+
+from readmit.store.schema import metadata
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(32), nullable=False),
+    Column("country", String(2), nullable=True),
+    Column("password_hash", Text, nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_id", String(24), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    # SHA-256 of the token: a stolen database does not hand out working tokens.
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("label", String(128), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("revoked_at", String(32), nullable=True),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("principal", String(128), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("method", String(8), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("body_digest", String(64), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("response_body", Text, nullable=True),
+    Column("response_headers", Text, nullable=True),
+    Column("created_at", String(32), nullable=False),
+)
+
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("case_id", String(128), nullable=True),
+    Column("fields", Text, nullable=False),
+    Column("client", String(64), nullable=False),
+    Index("ix_access_log_case", "case_id", "at"),
+    Index("ix_access_log_kind_actor", "kind", "actor", "at"),
+    Index("ix_access_log_kind_client", "kind", "client", "at"),
+)

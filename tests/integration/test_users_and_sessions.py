@@ -1,0 +1,122 @@
+"""Users, API tokens and web sessions on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from readmit.domain.errors import AuthenticationFailed, Conflict, InvalidInput, RateLimited
+from readmit.domain.events import utc_now, utc_text
+from readmit.services import users
+from readmit.services.context import Actor, App
+from readmit.store.auth_schema import api_tokens
+from readmit.store.schema import events
+
+ADMIN = Actor("root", "admin")
+PASSWORD = "a long enough passphrase"
+
+
+def test_a_token_is_high_entropy_stored_only_as_its_sha256_and_names_its_user(db_app: App) -> None:
+    issued = users.add_user(db_app, "kh", "partner_liaison", ADMIN, country="kh")
+    assert issued.secret.startswith("rdm_") and len(issued.secret) >= 40
+    with db_app.engine.connect() as conn:
+        stored = conn.execute(select(api_tokens.c.digest)).scalars().all()
+        logged = " ".join(conn.execute(select(events.c.payload)).scalars())
+    assert stored == [hashlib.sha256(issued.secret.encode()).hexdigest()]
+    assert issued.secret not in logged and issued.info.token_id in logged
+    actor = users.authenticate_token(db_app, issued.secret)
+    assert (actor.name, actor.role, actor.country) == ("kh", "partner_liaison", "KH")
+
+
+def test_every_change_to_a_user_is_an_event_naming_the_administrator(db_app: App) -> None:
+    users.add_user(db_app, "ana", "analyst", ADMIN)
+    users.reset_password(db_app, "ana", PASSWORD, ADMIN)
+    users.revoke_user(db_app, "ana", ADMIN)
+    with db_app.uow(write=False) as uow:
+        history = uow.ledger.for_subject("user", "ana")
+    assert [e.type for e in history] == [
+        "user_added",
+        "token_issued",
+        "password_reset",
+        "user_revoked",
+    ]
+    assert {e.actor for e in history} == {"root"}
+    assert all(PASSWORD not in str(e.payload) for e in history)
+
+
+def test_expired_revoked_and_unknown_tokens_are_refused(db_app: App) -> None:
+    first = users.add_user(db_app, "con", "consular_officer", ADMIN)
+    second = users.issue_token(db_app, "con", ADMIN, days=1)
+    with db_app.engine.begin() as conn:
+        past = utc_text(utc_now() - timedelta(seconds=1))
+        conn.execute(
+            update(api_tokens)
+            .where(api_tokens.c.token_id == second.info.token_id)
+            .values(expires_at=past)
+        )
+    with pytest.raises(AuthenticationFailed, match="expired"):
+        users.authenticate_token(db_app, second.secret)
+    users.revoke_token(db_app, first.info.token_id, ADMIN)
+    with pytest.raises(AuthenticationFailed, match="revoked"):
+        users.authenticate_token(db_app, first.secret)
+    with pytest.raises(AuthenticationFailed):
+        users.authenticate_token(db_app, "rdm_" + "x" * 43)
+    assert [t.revoked_at is not None for t in users.list_tokens(db_app, "con")] in (
+        [False, True],
+        [True, False],
+    )
+
+
+def test_roles_bound_to_a_country_need_one_and_others_refuse_one(db_app: App) -> None:
+    with pytest.raises(InvalidInput, match="bound to one country"):
+        users.add_user(db_app, "p", "partner_liaison", ADMIN)
+    with pytest.raises(InvalidInput, match="not bound"):
+        users.add_user(db_app, "a", "analyst", ADMIN, country="KH")
+    with pytest.raises(InvalidInput, match="unknown role"):
+        users.add_user(db_app, "a", "superuser", ADMIN)
+    with pytest.raises(InvalidInput, match="public"):
+        users.add_user(db_app, "a", "public", ADMIN)
+    users.add_user(db_app, "a", "analyst", ADMIN)
+    with pytest.raises(Conflict):
+        users.add_user(db_app, "a", "analyst", ADMIN)
+
+
+def test_a_session_lives_until_logout_and_a_password_reset_ends_it(db_app: App) -> None:
+    users.add_user(db_app, "off", "case_officer", ADMIN, password=PASSWORD)
+    session = users.login(db_app, "off", PASSWORD, "10.0.0.1")
+    found = users.session_user(db_app, session.session_id)
+    assert found is not None and found.user.name == "off"
+    assert found.csrf_token == session.csrf_token
+    users.logout(db_app, session.session_id)
+    assert users.session_user(db_app, session.session_id) is None
+    again = users.login(db_app, "off", PASSWORD, "10.0.0.1")
+    users.reset_password(db_app, "off", PASSWORD + "!", ADMIN)
+    assert users.session_user(db_app, again.session_id) is None
+    with pytest.raises(InvalidInput, match="at least"):
+        users.reset_password(db_app, "off", "short", ADMIN)
+
+
+def test_a_revoked_user_can_neither_log_in_nor_use_a_token(db_app: App) -> None:
+    issued = users.add_user(db_app, "vis", "visa_authority", ADMIN, password=PASSWORD)
+    session = users.login(db_app, "vis", PASSWORD)
+    users.revoke_user(db_app, "vis", ADMIN)
+    assert users.session_user(db_app, session.session_id) is None
+    with pytest.raises(AuthenticationFailed):
+        users.authenticate_token(db_app, issued.secret)
+    with pytest.raises(AuthenticationFailed):
+        users.login(db_app, "vis", PASSWORD)
+
+
+def test_logins_are_rate_limited_per_user_name_even_with_the_right_password(db_app: App) -> None:
+    users.add_user(db_app, "det", "determining_authority", ADMIN, password=PASSWORD)
+    for attempt in range(5):
+        with pytest.raises(AuthenticationFailed):
+            users.login(db_app, "det", f"wrong {attempt}", f"10.0.0.{attempt}")
+    with pytest.raises(RateLimited) as refused:
+        users.login(db_app, "det", PASSWORD, "10.0.0.9")
+    assert refused.value.details["retry_after"] > 0
+    users.add_user(db_app, "other", "analyst", ADMIN, password=PASSWORD)
+    assert users.login(db_app, "other", PASSWORD, "10.0.0.1").user.name == "other"
