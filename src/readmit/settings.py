@@ -45,3 +45,7 @@ class Settings(BaseSettings):
         default=False,
         description="Mark the session cookie Secure (set it when serving behind HTTPS)",
     )
+    pack: str = Field(
+        default="us_ina_243d",
+        description="Policy pack to load: the name of a shipped pack or the path of a pack folder",
+    )

@@ -12,6 +12,8 @@ from readmit.cli import (  # noqa: F401  (registers commands)
     claims,
     db,
     demo,
+    sanctions,
+    screening,
     serve,
     users,
 )

@@ -15,8 +15,12 @@ app.add_typer(db_app, name="db")
 def upgrade() -> None:
     """Apply every migration (creates the database if it does not exist)."""
     application = get_app()
-    maintenance.upgrade(application)
+    report = maintenance.upgrade(application)
     err.print(f"schema is up to date at {maintenance.describe(application)}")
+    err.print(
+        f"policy pack {report.pack} (version {report.version}): {report.added} steps added, "
+        f"{report.revised} revised, {report.voided} voided"
+    )
 
 
 @db_app.command("rebuild")

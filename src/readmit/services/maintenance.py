@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from readmit.services import claims
 from readmit.services.context import App
+from readmit.services.sanctions_pack import PackLoadReport, load_history
 from readmit.store import migrate
 from readmit.store.projections import clear_projections, project
 
 
-def upgrade(app: App) -> None:
-    """Apply every migration to the configured database."""
+def upgrade(app: App) -> PackLoadReport:
+    """Apply every migration, then load the policy pack's historical sanctions (idempotently)."""
     migrate.upgrade(app.engine)
     claims.load_pack_claims(app)
+    return load_history(app)
 
 
 def describe(app: App) -> str:

@@ -29,8 +29,9 @@ def _registry() -> list[Projector]:
     from readmit.store.case_projection import CaseProjector
     from readmit.store.flight_projection import FlightProjector
     from readmit.store.metrics_projection import CooperationProjector
+    from readmit.store.sanction_projection import SanctionProjector
 
-    return [CaseProjector(), FlightProjector(), CooperationProjector()]
+    return [CaseProjector(), FlightProjector(), CooperationProjector(), SanctionProjector()]
 
 
 def project(conn: Connection, events: Sequence[Event]) -> None:

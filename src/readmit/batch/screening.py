@@ -1,0 +1,284 @@
+"""Batch screening of a CSV or Parquet file, streaming in chunks (memory bounded by the chunk).
+
+Rows whose post is in no country with a measure get the cheap program (reading checks only);
+the others get the full program; both are compiled from the same measures. A CSV line that
+cannot be parsed becomes an ``invalid`` row of its own and does not stop the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from readmit.batch.screening_polars import PREFIX, col, evaluate, prepare
+from readmit.domain.errors import InvalidInput
+from readmit.domain.screening_compile import OUTPUTS
+from readmit.domain.screening_rules import Program
+
+OUTPUT_COLUMNS = (*OUTPUTS, "decision_id")
+ESSENTIAL = ("nationality", "visa_class", "post_country")
+CHUNK_ROWS = 262_144
+CSV_BLOCK = 32 << 20
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The two programs of one measure set and where the full one is needed."""
+
+    full: Program
+    reading_only: Program
+    countries: frozenset[str] | None  # None: every row needs the full program
+
+
+@dataclass
+class Hold:
+    row_number: int
+    application_id: str
+    nationality: str
+    post_country: str
+    visa_class: str
+    decision_on: date
+    measures: str
+
+
+@dataclass
+class BatchResult:
+    rows: int = 0
+    by_decision: Counter[str] = field(default_factory=Counter)
+    by_measure: Counter[str] = field(default_factory=Counter)
+    holds: list[Hold] = field(default_factory=list)
+    malformed: int = 0
+
+
+Progress = Callable[[int, float], None]
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def kind_of(path: Path) -> str:
+    """Tell CSV from Parquet by the file's extension."""
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".parquet"}:
+        return suffix[1:]
+    raise InvalidInput(f"{path.name}: use a .csv or .parquet file")
+
+
+def screen_frame(
+    frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date
+) -> pl.DataFrame:
+    """Screen a frame: the input columns plus the decision columns (and internal ones)."""
+    prepared = prepare(frame.with_row_index(PREFIX + "row"), as_of, today)
+    if engine.countries is None:
+        return evaluate(prepared, engine.full)
+    needs = col("post_country").is_in(sorted(engine.countries))
+    full = evaluate(prepared.filter(needs), engine.full)
+    cheap = evaluate(prepared.filter(~needs), engine.reading_only)
+    return pl.concat([full, cheap], how="diagonal_relaxed").sort(PREFIX + "row")
+
+
+def screen_file(
+    source: Path,
+    target: Path,
+    engine: Engine,
+    batch_id: str,
+    as_of: date | None,
+    today: date,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Screen ``source`` into ``target`` chunk by chunk; return counts and the held rows."""
+    result = BatchResult()
+    writer = _Writer(target)
+    try:
+        for frame, malformed, done in _chunks(source):
+            result.malformed += len(malformed)
+            screened = screen_frame(frame, engine, as_of, today)
+            offset = result.rows
+            out = _outputs(screened, frame.columns, batch_id, offset)
+            if malformed:
+                out = pl.concat(
+                    [out, _malformed(malformed, frame.columns, batch_id)], how="diagonal_relaxed"
+                )
+            writer.write(out.select([*frame.columns, *OUTPUT_COLUMNS]))
+            _count(result, out)
+            result.holds.extend(_holds(screened, offset))
+            result.rows += frame.height
+            if progress:
+                progress(result.rows + result.malformed, done)
+    finally:
+        writer.close()
+    return result
+
+
+def read_row(source: Path, row_number: int) -> dict[str, Any]:
+    """Return row ``row_number`` (1-based, as numbered by ``screen_file``) of an input file."""
+    seen = 0
+    for frame, _malformed, _done in _chunks(source):
+        if seen + frame.height >= row_number:
+            return frame.row(row_number - seen - 1, named=True)
+        seen += frame.height
+    raise InvalidInput(f"{source.name} has {seen} rows; there is no row {row_number}")
+
+
+def _outputs(
+    screened: pl.DataFrame, columns: list[str], batch_id: str, offset: int
+) -> pl.DataFrame:
+    number = (col("row") + offset + 1).cast(pl.String)
+    return screened.with_columns(
+        *[col(name).alias(name) for name in OUTPUTS],
+        pl.concat_str([pl.lit(f"{batch_id}:"), number]).alias("decision_id"),
+    )
+
+
+def _malformed(
+    lines: list[tuple[int | None, str]], columns: list[str], batch_id: str
+) -> pl.DataFrame:
+    rows = []
+    for number, text in lines:
+        where = f"line {number}" if number is not None else "a line"
+        rows.append(
+            {
+                "decision": "invalid",
+                "measures": "",
+                "reasons": f"invalid: {where} of the file cannot be read as a row ({text[:120]})",
+                "citations": "",
+                "restrictions": "",
+                "decision_id": f"{batch_id}:line{number if number is not None else '?'}",
+            }
+        )
+    frame = pl.DataFrame(rows)
+    return frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in columns])
+
+
+def _count(result: BatchResult, out: pl.DataFrame) -> None:
+    for decision, count in out.group_by("decision").len().iter_rows():
+        result.by_decision[decision] += count
+    measures = out.filter(pl.col("measures") != "").select(pl.col("measures").str.split(";"))
+    for measure, count in measures.explode("measures").group_by("measures").len().iter_rows():
+        result.by_measure[measure] += count
+
+
+def _holds(screened: pl.DataFrame, offset: int) -> list[Hold]:
+    held = screened.filter(col("holding").is_not_null() & col("invalid").is_null())
+    if held.is_empty():
+        return []
+    return [
+        Hold(int(r[0]) + offset + 1, r[1], r[2], r[3], r[4], r[5], r[6])
+        for r in held.select(
+            col("row"),
+            col("application_id"),
+            col("nationality"),
+            col("post_country"),
+            col("visa_class"),
+            col("decision_on"),
+            col("holding"),
+        ).iter_rows()
+    ]
+
+
+def _chunks(source: Path) -> Iterator[tuple[pl.DataFrame, list[tuple[int | None, str]], float]]:
+    if kind_of(source) == "parquet":
+        yield from _parquet_chunks(source)
+    else:
+        yield from _csv_chunks(source)
+
+
+def _check_columns(columns: list[str], source: Path) -> None:
+    missing = [c for c in ESSENTIAL if c not in columns]
+    if missing:
+        raise InvalidInput(f"{source.name} has no column {', '.join(missing)}")
+    clash = [c for c in OUTPUT_COLUMNS if c in columns]
+    if clash:
+        raise InvalidInput(f"{source.name} already has output column(s) {', '.join(clash)}")
+
+
+def _parquet_chunks(
+    source: Path,
+) -> Iterator[tuple[pl.DataFrame, list[tuple[int | None, str]], float]]:
+    parquet = pq.ParquetFile(source)
+    _check_columns(parquet.schema_arrow.names, source)
+    total, done = max(parquet.metadata.num_rows, 1), 0
+    for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
+        frame = pl.from_arrow(batch)
+        assert isinstance(frame, pl.DataFrame)
+        done += frame.height
+        yield frame, [], done / total
+
+
+def _csv_chunks(source: Path) -> Iterator[tuple[pl.DataFrame, list[tuple[int | None, str]], float]]:
+    with source.open(newline="", encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle), None)
+    if not header:
+        raise InvalidInput(f"{source.name} is empty: a CSV file starts with a header row")
+    _check_columns(header, source)
+    malformed: list[tuple[int | None, str]] = []
+
+    def skip(row: Any) -> str:
+        malformed.append((row.number, row.text))
+        return "skip"
+
+    size = max(source.stat().st_size, 1)
+    with source.open("rb") as raw:
+        reader = pa_csv.open_csv(
+            raw,
+            read_options=pa_csv.ReadOptions(block_size=CSV_BLOCK, encoding="utf-8"),
+            parse_options=pa_csv.ParseOptions(invalid_row_handler=skip),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in header}, strings_can_be_null=False
+            ),
+        )
+        for batch in reader:
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            yield frame, list(malformed), min(raw.tell() / size, 1.0)
+            malformed.clear()
+        if malformed:
+            yield pl.DataFrame(schema={n: pl.String for n in header}), list(malformed), 1.0
+
+
+class _Writer:
+    def __init__(self, target: Path) -> None:
+        self.target, self.kind = target, kind_of(target)
+        self._parquet: pq.ParquetWriter | None = None
+        self._csv: IO[bytes] | None = None
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if self.kind == "parquet":
+            table = frame.to_arrow()
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self.target, table.schema)
+            self._parquet.write_table(table.cast(self._parquet.schema_arrow))
+            return
+        first = self._csv is None
+        if self._csv is None:
+            self._csv = self.target.open("wb")
+        frame.write_csv(self._csv, include_header=first)
+
+    def close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+        elif self.kind == "parquet":
+            pq.write_table(
+                pa.table({c: pa.array([], pa.string()) for c in OUTPUT_COLUMNS}), self.target
+            )
+        if self._csv is not None:
+            self._csv.close()
+        elif self.kind == "csv" and not self.target.exists():
+            self.target.write_text(",".join(OUTPUT_COLUMNS) + "\n")

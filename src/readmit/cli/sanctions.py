@@ -1,0 +1,162 @@
+"""``readmit sanctions``: the registry of sanctions, one sanction's timeline, the resumed queue."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import typer
+
+from readmit.cli.base import app, get_app, out, print_json
+from readmit.domain.errors import InvalidInput
+from readmit.services import sanctions as registry
+from readmit.services import screening
+
+sanctions_app = typer.Typer(help="The registry of visa sanctions, in force and past.")
+app.add_typer(sanctions_app, name="sanctions")
+
+STATUS_WORDS = {
+    "in_force": "in force",
+    "partly_lifted": "partly lifted, partly in force",
+    "uncertain": "status unknown on that date (the public record does not say)",
+    "ended_date_unknown": "ended, date unknown",
+    "lifted": "lifted",
+    "ordered": "ordered, not yet effective",
+    "notified": "notified, no order yet",
+    "determined": "determined, not yet notified",
+}
+
+
+def parse_date(text: str | None, option: str) -> date | None:
+    """Read a YYYY-MM-DD option value."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{option} {text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def measure_json(view: registry.MeasureView) -> dict[str, Any]:
+    """A measure with its state on the view's date and its staleness."""
+    return {**view.measure.to_dict(), "state": view.state, "stale": view.stale}
+
+
+def summary_json(s: registry.SanctionSummary) -> dict[str, Any]:
+    """One sanction of the registry as JSON."""
+    return {
+        "id": s.id,
+        "country": s.country,
+        "country_name": s.country_name,
+        "title": s.title,
+        "status": s.status,
+        "as_of": s.as_of.isoformat(),
+        "stale": s.stale,
+        "not_public_steps": s.not_public_steps,
+        "measures": [measure_json(m) for m in s.measures],
+    }
+
+
+@sanctions_app.command("list")
+def list_(
+    as_of: str = typer.Option(None, "--as-of", help="Show the registry as of this date."),
+    country: str = typer.Option(None, "--country", help="Only this country (ISO code)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List the sanctions known on a date, with their status that day and their measures."""
+    summaries = registry.list_sanctions(get_app(), parse_date(as_of, "--as-of"), country)
+    if as_json:
+        print_json([summary_json(s) for s in summaries])
+        return
+    for s in summaries:
+        stale = "  [stale: not verified for over a year]" if s.stale else ""
+        status = STATUS_WORDS.get(s.status, s.status)
+        out.print(f"[bold]{s.id}[/]  {s.country_name} ({s.country}): {status}{stale}")
+        out.print(f"    {s.title}")
+        for m in s.measures:
+            flag = " (stale)" if m.stale and m.state != "not_in_force" else ""
+            out.print(f"    - {m.measure.id} [{m.state}] {m.validity}{flag}")
+    if not summaries:
+        out.print("no sanction known on that date")
+
+
+@sanctions_app.command("show")
+def show(
+    sanction_id: str,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show one sanction: its lifecycle, its measures over time in plain words, its sources."""
+    view = registry.show_sanction(get_app(), sanction_id)
+    s, sanction = view.summary, view.sanction
+    steps: list[dict[str, Any]] = [
+        {
+            "step": step.kind,
+            "on": step.on.isoformat(),
+            "date_is_upper_bound": step.date_is_upper_bound,
+            "not_public": step.not_public,
+            "effective": step.takes_effect.isoformat() if step.takes_effect else None,
+            "by": step.actor,
+            "role": step.role,
+            "summary": step.summary,
+            "sources": list(step.sources),
+            "event_id": step.event_id,
+        }
+        for step in sanction.steps
+    ]
+    if as_json:
+        print_json({**summary_json(s), "summary": sanction.summary, "steps": steps})
+        return
+    out.print(f"[bold]{s.id}[/]  {s.title}")
+    out.print(f"status today: {STATUS_WORDS.get(s.status, s.status)}")
+    out.print(sanction.summary)
+    out.print("\n[bold]Lifecycle[/]")
+    for item in steps:
+        when = ("on or before " if item["date_is_upper_bound"] else "") + item["on"]
+        hidden = (
+            "  [not public: required by the rules, not shown by the record]"
+            if item["not_public"]
+            else ""
+        )
+        out.print(f"  {when}  {item['step']} by {item['by']} ({item['role']}){hidden}")
+        if item["summary"]:
+            out.print(f"      {item['summary']}")
+        for source in item["sources"]:
+            out.print(f"      source: {source}")
+    out.print("\n[bold]Measures[/]")
+    for m in s.measures:
+        stale = (
+            "  [stale: not verified for over a year]"
+            if m.stale and m.state != "not_in_force"
+            else ""
+        )
+        out.print(f"  {m.measure.id} ({m.measure.effect}): {m.validity}{stale}")
+        out.print(f"      {m.measure.summary}")
+        out.print(
+            f"      citation: {m.measure.citation}; "
+            f"last verified: {m.measure.last_verified_on or 'never'}"
+        )
+        for note in m.measure.notes:
+            out.print(f"      note: {note}")
+
+
+@sanctions_app.command("resumed")
+def resumed(
+    sanction_id: str,
+    as_of: str = typer.Option(
+        None, "--as-of", help="Which applications can be processed on this date."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List the discontinued applications (from the decision log) that can now be processed."""
+    queue = screening.resumed(get_app(), sanction_id, parse_date(as_of, "--as-of"))
+    if as_json:
+        print_json([item.__dict__ for item in queue])
+        return
+    for item in queue:
+        out.print(
+            f"{item.decision_id}  application {item.application_id or '(no id)'}  "
+            f"{item.visa_class} in {item.post_country}, held since {item.decision_on} by "
+            f"{';'.join(item.measures)}; "
+            f"can be processed since {item.resumed_on or 'an unknown date'}"
+        )
+    out.print(f"{len(queue)} application(s) can now be processed")

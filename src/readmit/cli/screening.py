@@ -1,0 +1,213 @@
+"""``readmit check``, ``readmit screen`` and ``readmit decisions``: screening and its log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from readmit.cli.base import app, cli_actor, err, get_app, out, print_json
+from readmit.cli.sanctions import parse_date
+from readmit.services import screening
+
+decisions_app = typer.Typer(help="The screening decision log.")
+app.add_typer(decisions_app, name="decisions")
+ROLE = "consular_officer"
+
+
+@app.command("check")
+def check(
+    nationality: str = typer.Option(
+        "", "--nationality", help="ISO code of the applicant's nationality."
+    ),
+    visa_class: str = typer.Option(
+        "", "--visa-class", help="Visa class applied for (B1/B2, F1, A3…)."
+    ),
+    decision_date: str = typer.Option(
+        "", "--decision-date", help="Day of the issuance decision (default today)."
+    ),
+    post_country: str = typer.Option(
+        "", "--post-country", help="ISO code of the country of the post."
+    ),
+    employer: str = typer.Option("", "--employer", help="Employer's organisation code (KH-MFA…)."),
+    rank: str = typer.Option(
+        "", "--rank", help="Rank on the government's ladder (director_general…)."
+    ),
+    relationship: str = typer.Option(
+        "", "--relationship", help="self, spouse, child, employee or other."
+    ),
+    principal_employer: str = typer.Option(
+        "", "--principal-employer", help="The principal's employer."
+    ),
+    principal_rank: str = typer.Option("", "--principal-rank", help="The principal's rank."),
+    date_of_birth: str = typer.Option(
+        "", "--date-of-birth", help="Where a measure has an age limit."
+    ),
+    approved_exception: bool = typer.Option(
+        False, "--approved-exception", help="The visa authority approved an exception."
+    ),
+    exception_reference: str = typer.Option(
+        "", "--exception-reference", help="Which approved exception."
+    ),
+    application_id: str = typer.Option(
+        "", "--application-id", help="The application's identifier."
+    ),
+    application_date: str = typer.Option(
+        "", "--application-date", help="Filing date (does not change the outcome)."
+    ),
+    residence: str = typer.Option("", "--residence", help="ISO code of the country of residence."),
+    other_nationalities: str = typer.Option(
+        "", "--other-nationalities", help="Other nationalities, ;-separated."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
+    with_letter: bool = typer.Option(False, "--letter", help="Print the letter to the applicant."),
+    needed: bool = typer.Option(
+        False, "--inputs-needed", help="List the fields that could change the outcome."
+    ),
+) -> None:
+    """Screen one application against the sanctions in force on the decision date."""
+    application = get_app()
+    if needed:
+        fields = screening.needed_inputs(
+            application, nationality, post_country, parse_date(decision_date, "--decision-date")
+        )
+        if as_json:
+            print_json([{"field": f.field, "why": f.why} for f in fields])
+        else:
+            for f in fields:
+                out.print(f"{f.field}: {f.why}")
+            if not fields:
+                out.print("no further field can change the outcome: nothing is in force there")
+        return
+    inputs: dict[str, Any] = {
+        "application_id": application_id,
+        "nationality": nationality,
+        "visa_class": visa_class,
+        "decision_date": decision_date,
+        "post_country": post_country,
+        "employer": employer,
+        "rank": rank,
+        "relationship": relationship,
+        "principal_employer": principal_employer,
+        "principal_rank": principal_rank,
+        "date_of_birth": date_of_birth,
+        "approved_exception": "true" if approved_exception else "",
+        "exception_reference": exception_reference,
+        "application_date": application_date,
+        "residence": residence,
+        "other_nationalities": other_nationalities,
+    }
+    result = screening.screen_application(application, inputs, cli_actor(application, ROLE))
+    letter = (
+        screening.letter_for(application, result) if with_letter and result.has_letter else None
+    )
+    _render(result, letter, as_json)
+    if result.decision.decision == "invalid":
+        raise typer.Exit(2)
+
+
+def _render(result: screening.ScreeningResult, letter: str | None, as_json: bool) -> None:
+    d = result.decision
+    if as_json:
+        print_json(
+            {
+                "decision_id": result.decision_id,
+                **d.outputs(),
+                "decision_date": d.decision_on.isoformat() if d.decision_on else None,
+                "pack": result.pack,
+                "pack_version": result.pack_version,
+                "appeal": False if d.holding else None,
+                "fee_refunded": False if d.holding else None,
+                "letter": letter,
+            }
+        )
+        return
+    out.print(
+        f"[bold]{d.decision}[/]  (decision {result.decision_id}, "
+        f"pack {result.pack} {result.pack_version})"
+    )
+    if d.reasons:
+        for reason in d.reasons.split(" | "):
+            out.print(f"  {reason}")
+    if d.restrictions:
+        out.print(f"restrictions: {d.restrictions}")
+    if d.citations:
+        out.print(f"citations: {d.citations}")
+    if d.holding:
+        out.print("no appeal; the application fee is not refunded")
+    if letter:
+        out.print("")
+        out.print(letter, markup=False)
+    elif result.has_letter:
+        out.print("(add --letter to print the letter to the applicant)")
+
+
+@app.command("screen")
+def screen(
+    source: Path = typer.Argument(..., help="Input file, .csv or .parquet."),
+    output: Path = typer.Option(..., "--output", help="Output file, .csv or .parquet."),
+    as_of: str = typer.Option(None, "--as-of", help="Decide every row as of this date."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any row is invalid."),
+) -> None:
+    """Screen a file of applications: the same rows with decision columns added."""
+    application = get_app()
+    with Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("screen", total=1.0, rows=0)
+        summary = screening.screen_file(
+            application,
+            source,
+            output,
+            cli_actor(application, ROLE),
+            parse_date(as_of, "--as-of"),
+            progress=lambda rows, done: bar.update(task, completed=done, rows=rows),
+        )
+    err.print(
+        f"batch {summary.batch_id}: {summary.rows + summary.malformed:,} rows "
+        f"screened into {output}"
+    )
+    for decision, count in sorted(summary.by_decision.items(), key=lambda kv: -kv[1]):
+        err.print(f"  {decision:<13} {count:>12,}")
+    for measure, count in sorted(summary.by_measure.items()):
+        err.print(f"  measure {measure:<14} {count:>10,}")
+    if strict and summary.invalid:
+        raise typer.Exit(1)
+
+
+@decisions_app.command("replay")
+def replay(
+    decision_id: str,
+    source: Path = typer.Option(None, "--input", help="The batch's input file (for a batch row)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Re-evaluate a logged decision and say whether the outcome is unchanged."""
+    result = screening.replay(get_app(), decision_id, source)
+    if as_json:
+        print_json(
+            {
+                "decision_id": result.decision_id,
+                "kind": result.kind,
+                "unchanged": result.unchanged,
+                "then": result.then.outputs(),
+                "now": result.now.outputs(),
+                "logged": result.logged,
+                "pack_version_then": result.pack_version_then,
+                "pack_version_now": result.pack_version_now,
+                "notes": result.notes,
+            }
+        )
+        return
+    verdict = "unchanged" if result.unchanged else "CHANGED"
+    out.print(f"{result.decision_id}: outcome {verdict}")
+    out.print(f"  then: {result.then.decision} {';'.join(result.then.measures)}")
+    out.print(f"  now:  {result.now.decision} {';'.join(result.now.measures)}")
+    for note in result.notes:
+        out.print(f"  note: {note}")

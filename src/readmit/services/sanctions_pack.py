@@ -1,0 +1,149 @@
+"""Load a policy pack's historical sanctions into the ledger, idempotently.
+
+Each step of the pack becomes one event keyed by a digest of its content: loading again adds
+nothing; a changed step is recorded as a revision of the earlier event, a step removed from the
+pack as a voided event, so the ledger keeps the whole history of what the pack said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from readmit.domain.errors import PackError, ReadmitError
+from readmit.domain.events import Event, NewEvent, canonical_json
+from readmit.domain.sanctions_lifecycle import (
+    DETERMINATION,
+    SUBJECT,
+    VOIDED,
+    Step,
+    check_step,
+    fold,
+    step_payload,
+)
+from readmit.packs import LoadedPack, SanctionHistory, load_pack
+from readmit.services.context import App
+from readmit.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class PackLoadReport:
+    pack: str
+    version: str
+    added: int
+    revised: int
+    voided: int
+
+
+def current_pack(app: App) -> LoadedPack:
+    """Return the configured policy pack (cached by content hash)."""
+    return load_pack(app.settings.pack)
+
+
+def load_history(app: App) -> PackLoadReport:
+    """Record in the ledger every pack step it does not hold yet (revisions for changed ones)."""
+    pack = current_pack(app)
+    added = revised = voided = 0
+    with app.uow() as uow:
+        for history in pack.sanctions:
+            a, r, v = _load_one(uow, pack, history)
+            added, revised, voided = added + a, revised + r, voided + v
+        uow.commit()
+    return PackLoadReport(pack.name, pack.version, added, revised, voided)
+
+
+def _key(pack: str, step: Step, payload: dict[str, object]) -> str:
+    content = canonical_json({"pack": pack, "step_id": step.step_id, "type": step.kind, **payload})
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _load_one(uow: UnitOfWork, pack: LoadedPack, history: SanctionHistory) -> tuple[int, int, int]:
+    existing = uow.ledger.for_subject(SUBJECT, history.id)
+    live = _live_pack_events(existing)
+    roles = (pack.policy.regime.determining_role, pack.policy.regime.ordering_role)
+    added = revised = 0
+    wanted: set[str] = set()
+    for step in history.steps:
+        assert step.step_id is not None
+        wanted.add(step.step_id)
+        header = history.header if step.kind == DETERMINATION else None
+        payload = step_payload(step, header)
+        key = _key(pack.name, step, payload)
+        if uow.ledger.existing_keys([key]):
+            continue
+        previous = live.get(step.step_id)
+        if previous is not None:
+            payload["revises"] = previous.id
+            revised += 1
+        else:
+            _check_against_ledger(uow, history.id, step, roles)
+            added += 1
+        payload["pack"] = pack.name
+        event = _event(step, history.id, payload, key, pack.name)
+        live[step.step_id] = uow.record([event])[0]
+    voided = _void_removed(uow, history.id, live, wanted, pack)
+    return added, revised, voided
+
+
+def _live_pack_events(events: list[Event]) -> dict[str, Event]:
+    latest: dict[str, Event] = {}
+    voided = {e.payload.get("voids") for e in events if e.type == VOIDED}
+    for event in events:
+        step_id = event.payload.get("step_id")
+        if step_id:
+            latest[step_id] = event
+    return {k: e for k, e in latest.items() if e.id not in voided}
+
+
+def _check_against_ledger(
+    uow: UnitOfWork, sanction_id: str, step: Step, roles: tuple[str, str]
+) -> None:
+    current = fold(uow.ledger.for_subject(SUBJECT, sanction_id))
+    if current is None:
+        return
+    try:
+        check_step(current, step, *roles)
+    except ReadmitError as error:
+        raise PackError(
+            f"sanction {sanction_id}: the pack's step {step.step_id} does not fit the ledger's "
+            f"history ({error.message})"
+        ) from None
+
+
+def _event(
+    step: Step, sanction_id: str, payload: dict[str, object], key: str, pack: str
+) -> NewEvent:
+    return NewEvent(
+        type=step.kind,
+        subject_type=SUBJECT,
+        subject_id=sanction_id,
+        occurred_on=step.on,
+        actor=f"pack:{pack}",
+        role=step.role,
+        payload=payload,
+        source="; ".join(step.sources) or None,
+        dedupe_key=key,
+    )
+
+
+def _void_removed(
+    uow: UnitOfWork, sanction_id: str, live: dict[str, Event], wanted: set[str], pack: LoadedPack
+) -> int:
+    removed = [
+        e for step_id, e in live.items() if step_id not in wanted and e.actor == f"pack:{pack.name}"
+    ]
+    for event in removed:
+        uow.record(
+            [
+                NewEvent(
+                    VOIDED,
+                    SUBJECT,
+                    sanction_id,
+                    event.occurred_on,
+                    f"pack:{pack.name}",
+                    event.role,
+                    {"voids": event.id, "reason": f"step removed from pack version {pack.version}"},
+                )
+            ]
+        )
+    return len(removed)

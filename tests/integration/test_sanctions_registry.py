@@ -1,0 +1,165 @@
+"""The registry in the ledger: pack history loaded idempotently; the lifecycle's rules."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from readmit.domain.errors import IllegalTransition, InvalidInput, NotFound, SeparationOfDuties
+from readmit.domain.events import NewEvent
+from readmit.packs import PACKS_DIR
+from readmit.services import sanctions as registry
+from readmit.services.audit import verify_ledger
+from readmit.services.context import Actor, App
+from readmit.services.maintenance import rebuild, upgrade
+
+DHS = Actor("dhs", "determining_authority")
+STATE = Actor("state", "visa_authority")
+MEASURE = {
+    "id": "KH-2030-1",
+    "effect": "discontinue",
+    "summary": "B visas for KH-MOI officials",
+    "classes": ["B1", "B2", "B1/B2"],
+    "who": {"employers": ["KH-MOI"]},
+    "citation": "INA 243(d)",
+}
+
+
+def record_assessment(app: App, assessment_id: str) -> None:
+    with app.uow() as uow:
+        uow.record(
+            [
+                NewEvent(
+                    "assessment_recorded",
+                    "assessment",
+                    assessment_id,
+                    date(2030, 1, 1),
+                    "analyst",
+                    "analyst",
+                    {},
+                )
+            ]
+        )
+        uow.commit()
+
+
+def test_upgrade_loads_the_pack_once_and_a_second_run_adds_nothing(db_app: App) -> None:
+    with db_app.uow(write=False) as uow:
+        first = uow.ledger.count()
+    report = upgrade(db_app)
+    with db_app.uow(write=False) as uow:
+        assert uow.ledger.count() == first
+    assert (report.added, report.revised, report.voided) == (0, 0, 0)
+    assert first > 40
+    assert verify_ledger(db_app).ok
+
+
+def test_a_changed_pack_adds_only_what_changed(db_app: App, tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(PACKS_DIR / "us_ina_243d", pack)
+    path = pack / "sanctions" / "KH-2017.yaml"
+    path.write_text(
+        path.read_text().replace("last_verified_on: 2022-05-12", "last_verified_on: 2022-11-20")
+    )
+    db_app.settings.pack = str(pack)
+    report = upgrade(db_app)
+    assert (report.added, report.revised) == (0, 1)
+    view = registry.show_sanction(db_app, "KH-2017")
+    assert view.sanction.measures["KH-2017-1"].last_verified_on == date(2022, 11, 20)
+    assert upgrade(db_app).revised == 0
+
+
+def test_what_was_in_force_on_a_date_is_a_query(db_app: App) -> None:
+    in_force = {v.measure.id for v in registry.measures_in_force(db_app, date(2020, 6, 1))}
+    assert in_force == {
+        "ER-2017-1",
+        "KH-2017-1",
+        "LA-2018-1",
+        "LA-2018-2",
+        "LA-2020-1",
+        "MM-2018-1",
+        "PK-2019-1",
+        "SL-2017-1",
+    }
+    sierra_leone = {
+        v.measure.id for v in registry.measures_in_force(db_app, date(2020, 10, 1), "SL")
+    }
+    assert sierra_leone == {"SL-2017-1", "SL-2020-1"}
+
+
+def test_the_registry_lists_sanctions_as_of_a_date_with_their_status(db_app: App) -> None:
+    status = {s.id: s.status for s in registry.list_sanctions(db_app, as_of=date(2018, 1, 1))}
+    assert status["GN-2017"] == "in_force" and status["GM-2016"] == "lifted"
+    assert "GH-2019" not in status
+    today = {s.id: s for s in registry.list_sanctions(db_app)}
+    assert today["GY-2001"].status == "ended_date_unknown"
+    assert today["LA-2018"].status == "partly_lifted"
+    assert today["KH-2017"].stale, "in force and not verified for over a year"
+    assert not today["GN-2017"].stale
+
+
+def test_only_the_determining_authority_determines(db_app: App) -> None:
+    record_assessment(db_app, "as-1")
+    with pytest.raises(SeparationOfDuties):
+        registry.record_determination(db_app, STATE, "KH", date(2030, 2, 1), "t", ["as-1"])
+
+
+def test_a_determination_cites_assessments_that_exist(db_app: App) -> None:
+    with pytest.raises(NotFound, match="no assessment 'missing'"):
+        registry.record_determination(db_app, DHS, "KH", date(2030, 2, 1), "t", ["missing"])
+    with pytest.raises(InvalidInput, match="one or more assessments"):
+        registry.record_determination(db_app, DHS, "KH", date(2030, 2, 1), "t", [])
+
+
+def test_the_whole_lifecycle_through_the_services(db_app: App) -> None:
+    record_assessment(db_app, "as-1")
+    s = registry.record_determination(
+        db_app, DHS, "KH", date(2030, 2, 1), "Cambodia 2030", ["as-1"]
+    )
+    assert s.id == "KH-2030"
+    with pytest.raises(IllegalTransition, match="needs a prior notification"):
+        registry.record_order(db_app, STATE, s.id, date(2030, 2, 2), [MEASURE])
+    with pytest.raises(SeparationOfDuties):
+        registry.record_notification(db_app, STATE, s.id, date(2030, 2, 2))
+    registry.record_notification(db_app, DHS, s.id, date(2030, 2, 2))
+    with pytest.raises(SeparationOfDuties):
+        registry.record_order(db_app, DHS, s.id, date(2030, 2, 3), [MEASURE])
+    registry.record_order(
+        db_app, STATE, s.id, date(2030, 2, 3), [MEASURE], effective=date(2030, 3, 1)
+    )
+    with pytest.raises(IllegalTransition, match="needs a prior compliance notification"):
+        registry.record_lift(db_app, STATE, s.id, date(2030, 5, 1))
+    registry.record_amendment(
+        db_app,
+        STATE,
+        s.id,
+        date(2030, 4, 1),
+        adds=[{**MEASURE, "id": None, "who": {"employers": ["KH-MFA"]}}],
+    )
+    registry.record_compliance_notification(db_app, DHS, s.id, date(2030, 6, 1))
+    lifted = registry.record_lift(
+        db_app, STATE, s.id, date(2030, 6, 2), ends=["KH-2030-1"], effective=date(2030, 6, 15)
+    )
+    assert lifted.measures["KH-2030-1"].valid_to == date(2030, 6, 15)
+    assert lifted.measures["KH-2030-2"].valid_to is None
+    assert lifted.status_on(date(2030, 7, 1)) == "partly_lifted"
+    with pytest.raises(IllegalTransition):
+        registry.record_lift(db_app, STATE, s.id, date(2030, 7, 1))
+    assert rebuild(db_app) > 0
+    after = {v.measure.id for v in registry.measures_in_force(db_app, date(2030, 7, 1), "KH")}
+    assert after == {"KH-2017-1", "KH-2030-2"}
+
+
+def test_a_bad_measure_is_refused_with_its_path(db_app: App) -> None:
+    record_assessment(db_app, "as-1")
+    s = registry.record_determination(db_app, DHS, "KH", date(2030, 2, 1), "t", ["as-1"])
+    registry.record_notification(db_app, DHS, s.id, date(2030, 2, 2))
+    with pytest.raises(InvalidInput, match=r"measures\[0\]\.classes\[0\]: Z9 is neither"):
+        registry.record_order(
+            db_app, STATE, s.id, date(2030, 2, 3), [{**MEASURE, "classes": ["Z9"]}]
+        )
+    with pytest.raises(InvalidInput, match=r"measures\[0\]\.effect"):
+        registry.record_order(db_app, STATE, s.id, date(2030, 2, 3), [{**MEASURE, "effect": "ban"}])
