@@ -1,0 +1,83 @@
+"""Render a page's context with its template, inside the layout every page shares."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from readmit.domain.countries import country_name
+from readmit.web import charts, security, words
+from readmit.web.security import WebUser
+
+if TYPE_CHECKING:
+    from readmit.web.site import Page, Site
+
+TEMPLATES = Path(__file__).parent / "templates"
+FLASH_COOKIE = "readmit_flash"
+
+
+@cache
+def environment() -> Environment:
+    """Return the Jinja environment (autoescaping on)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        country=country_name,
+        num=words.number,
+        pct=words.percent,
+        day=words.day,
+        label=words.label,
+        svg=charts.svg,
+    )
+    env.globals.update(today=date.today)
+    return env
+
+
+def nav_for(site: Site, user: WebUser | None) -> list[dict[str, str]]:
+    """Return the navigation links this user may follow."""
+    links = []
+    for page in site.pages:
+        if page.nav and security.may(user, page.permission):
+            links.append({"label": page.nav, "path": page.path})
+    return links
+
+
+def render_page(
+    site: Site, request: Request, user: WebUser | None, page: Page, context: dict[str, Any]
+) -> HTMLResponse:
+    """Render ``page`` with ``context`` and the layout's own values."""
+    flash = request.cookies.get(FLASH_COOKIE)
+    layout = {
+        "request": request,
+        "user": user,
+        "nav": nav_for(site, user),
+        "title": context.get("title") or page.title,
+        "csrf": security.csrf_token(request, user),
+        "flash": unquote(flash) if flash else None,
+        "json_url": None if page.template == "error.html" else _json_url(request),
+        "current": request.url.path,
+    }
+    html = environment().get_template(page.template).render(**{**context, **layout})
+    response = HTMLResponse(html)
+    response.headers["Cache-Control"] = "no-store"
+    security.set_anon_cookie(request, response)
+    if flash:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def _json_url(request: Request) -> str:
+    path = request.url.path
+    twin = "/index.json" if path == "/" else f"{path}.json"
+    return f"{twin}?{request.url.query}" if request.url.query else twin

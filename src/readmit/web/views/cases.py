@@ -1,0 +1,123 @@
+"""Case officer (and partner, caseworker): case list, case page with its next events, flights.
+
+Cases are read through ``services.case_access``, as in the API: a case outside the user's
+scope does not exist for them, personal fields are masked by role, and reads are logged.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from readmit.domain.cases import State
+from readmit.domain.permissions import Permission
+from readmit.services import case_access, caseload
+from readmit.web.forms import EVENT_FIELDS, event_payload, form_date, form_int
+from readmit.web.site import View
+from readmit.web.views import site
+
+P = Permission
+
+
+def case_filter(view: View) -> caseload.CaseFilter:
+    """Read the case list's filters from the query string."""
+    states = frozenset(s for s in view.arg("state").split(",") if s)
+    return caseload.CaseFilter(
+        country=view.arg("country"),
+        states=states,
+        min_age_days=form_int(view.arg("min_age"), "min_age"),
+        max_age_days=form_int(view.arg("max_age"), "max_age"),
+        case_id=view.arg("case_id"),
+        expiring_only=view.arg("expiring") == "1",
+        page=form_int(view.arg("page"), "page") or 1,
+    )
+
+
+@site.page("/cases", "cases.html", P.CASE_READ, "Cases", nav="Cases")
+def case_list(view: View) -> dict[str, Any]:
+    """Cases with filters (country, state, age since the final order), document warnings."""
+    f = case_filter(view)
+    listing = caseload.list_cases(view.app, view.actor(), f)
+    return {
+        "filter": f,
+        "listing": listing,
+        "states": [s.value for s in State],
+        "query": dict(view.query),
+        "source": f"the ledger's case projection as of {listing.as_of.isoformat()}",
+    }
+
+
+def client(view: View) -> str:
+    """Return the client's address, for the access log."""
+    return view.request.client.host if view.request.client else ""
+
+
+@site.page("/cases/{case_id}", "case.html", P.CASE_READ, "Case")
+def case_page(view: View) -> dict[str, Any]:
+    """One case: its facts, timeline, the next events this role may record, warnings."""
+    actor, case_id = view.actor(), view.params["case_id"]
+    record = case_access.read_case(view.app, actor, case_id, client(view))
+    nxt = case_access.next_events(view.app, actor, case_id)
+    fields = record.fields
+    expires = fields.get("document_expires_on")
+    flights = []
+    if "manifested" in nxt.you_may_record:
+        page = case_access.list_flights(view.app, actor, fields["destination"], limit=200)
+        flights = [f for f in page.items if f["seats_taken"] < f["capacity"]]
+    return {
+        "title": f"Case {case_id}",
+        "case": fields,
+        "version": record.version,
+        "personal": record.personal,
+        "history": case_access.case_history(view.app, actor, case_id),
+        "allowed": [{"event": e, "fields": EVENT_FIELDS.get(e, [])} for e in nxt.you_may_record],
+        "all_allowed": nxt.allowed,
+        "warning": caseload.expiry_warning(
+            date.fromisoformat(str(expires)) if expires else None, nxt.state, date.today()
+        ),
+        "flights": flights,
+        "can_respond": view.user is not None and view.user.may(P.CASE_RESPOND),
+        "source": "the ledger: every event of this case, in the order recorded",
+    }
+
+
+@site.action("/cases/{case_id}/events", P.CASE_READ)
+def record_event(view: View, form: FormData) -> str:
+    """Record one event on a case; the role must hold that event's own permission."""
+    case_id, event = view.params["case_id"], str(form.get("event") or "")
+    case_access.record_event(
+        view.app,
+        view.actor(),
+        case_id,
+        event,
+        form_date(form, "occurred_on"),
+        event_payload(event, form),
+        expected_version=form_int(str(form.get("version") or ""), "version"),
+        source=str(form.get("source") or "").strip() or None,
+    )
+    view.flash = f"Recorded: {event.replace('_', ' ')} on case {case_id}."
+    return f"/cases/{case_id}"
+
+
+@site.page("/flights", "flights.html", P.FLIGHT_READ, "Flights", nav="Flights")
+def flight_list(view: View) -> dict[str, Any]:
+    """Every flight the user may see, with its capacity, seats taken and the partner's answer."""
+    page = case_access.list_flights(
+        view.app, view.actor(), view.arg("country").upper() or None, limit=500
+    )
+    return {"flights": page.items, "total": page.total, "source": "the ledger's flights"}
+
+
+@site.page("/flights/{flight_id}", "flight.html", P.FLIGHT_READ, "Flight")
+def flight_page(view: View) -> dict[str, Any]:
+    """One flight and its manifest."""
+    flight = case_access.read_flight(view.app, view.actor(), view.params["flight_id"])
+    today = date.today()
+    for row in flight["manifest"]:
+        expires = row.get("document_expires_on")
+        row["warning"] = caseload.expiry_warning(
+            date.fromisoformat(str(expires)) if expires else None, row["state"], today
+        )
+    return {"title": f"Flight {flight['flight_id']}", "flight": flight}

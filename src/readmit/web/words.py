@@ -1,0 +1,71 @@
+"""Numbers, dates and codes as a reader expects them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+LABELS = {
+    "ordered": "ordered removed",
+    "presented": "presented to the partner",
+    "interview_scheduled": "interview scheduled",
+    "interview_held": "interview held",
+    "interviewed": "interviewed",
+    "nationality_confirmed": "nationality confirmed",
+    "nationality_disputed": "nationality disputed",
+    "document_issued": "travel document issued",
+    "document_expired": "travel document lapsed",
+    "manifested": "on a flight manifest",
+    "removed": "removed",
+    "arrival_refused": "arrival refused",
+    "received": "received for reintegration",
+    "service_provided": "service provided",
+    "stayed": "removal stayed",
+    "stay_lifted": "stay lifted",
+    "closed": "closed",
+    "released": "released from custody",
+    "case_opened": "final order recorded",
+    "voided": "entry voided",
+    "personal_data_erased": "personal data erased",
+    "at_risk": "at risk",
+    "not_affected": "not affected",
+    "needs_review": "needs review",
+    "in_person": "in person",
+    "compliance_notification": "compliance notification",
+}
+
+
+def label(value: Any) -> str:
+    """Return a code (a state, an event, a rating) in plain words."""
+    text = str(value)
+    return LABELS.get(text, text.replace("_", " "))
+
+
+def number(value: Any) -> str:
+    """Return a number with thousands separators; an absent figure as an en dash."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}"
+
+
+def percent(value: Any) -> str:
+    """Return a share (0..1) as a percentage."""
+    if value is None:
+        return "–"
+    return f"{100 * float(value):.0f} %"
+
+
+def day(value: Any) -> str:
+    """Return a date as '1 March 2022' (unambiguous in every locale)."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return str(value)
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)

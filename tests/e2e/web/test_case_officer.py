@@ -1,0 +1,37 @@
+"""A case officer works through the case list and records the next step on a case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def test_a_case_officer_filters_cases_and_records_a_presentation(
+    page: Any, login: Any, shot: Any
+) -> None:
+    login(page, "officer")
+    page.goto("/cases?country=KH&state=ordered")
+    assert "KH-ORDERED" in page.inner_text("#case-table")
+    assert "KH-REMOVED" not in page.inner_text("#case-table")
+    page.get_by_role("link", name="KH-ORDERED").click()
+    page.get_by_text("Record: presented to the partner").click()
+    page.get_by_role("button", name="Record presented to the partner").click()
+    page.wait_for_url("**/cases/KH-ORDERED")
+    assert "Recorded: presented on case KH-ORDERED" in page.inner_text("main")
+    assert "presented to the partner" in page.inner_text("ol.timeline")
+    shot(page, "case-officer-case-page")
+
+
+def test_the_case_page_warns_of_a_travel_document_about_to_lapse(page: Any, login: Any) -> None:
+    login(page, "officer")
+    page.goto("/cases/KH-DOCUMENT")
+    assert "expires in 5 days" in page.get_by_role("alert").inner_text()
+    page.goto("/cases?expiring=1")
+    assert "KH-DOCUMENT" in page.inner_text("#case-table")
+
+
+def test_a_case_officer_sees_a_flight_and_its_manifest(page: Any, login: Any) -> None:
+    login(page, "officer")
+    page.goto("/flights")
+    page.get_by_role("link", name="KH-2021-06").click()
+    manifest = page.inner_text("main")
+    assert "KH-REMOVED" in manifest and "2 of 40 seats" in manifest
