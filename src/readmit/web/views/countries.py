@@ -1,0 +1,193 @@
+"""Country pages (public) and the analyst's all-country table and country dashboard.
+
+Every figure here is de-identified (counts, medians, shares) and names where it comes from:
+the ledger at a position, read as of a date, rated by a named version of the standard; or a
+claim with who asserts it and its source.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from readmit.domain.countries import country_code, country_name
+from readmit.domain.permissions import Permission
+from readmit.services import assessment, claims
+from readmit.web import charts
+from readmit.web.forms import form_date
+from readmit.web.site import View
+from readmit.web.views import site
+
+P = Permission
+TREND_SERIES = {
+    "presentations": "presentations",
+    "travel_documents_issued": "travel documents issued",
+    "removals": "removals",
+}
+MEDIANS = {
+    "median_days_presentation_to_interview": "presentation to interview",
+    "median_days_presentation_to_document": "presentation to travel document",
+    "median_days_order_to_removal": "final order to removal",
+}
+
+
+def quarter_start(day: date) -> date:
+    """Return the first day of ``day``'s calendar quarter."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def windows(view: View) -> tuple[date, date, date | None, date]:
+    """Return (trend start, end, as-of date, start of the last twelve months) from the query."""
+    as_of = view.date_arg("as_of", date.min)
+    as_of_or_none = None if as_of == date.min else as_of
+    end = view.date_arg("to", as_of_or_none or date.today())
+    start = view.date_arg("from", quarter_start(date(end.year - 3, end.month, 1)))
+    year_start = max(start, end - timedelta(days=364))
+    return start, end, as_of_or_none, year_start
+
+
+def provenance(result: dict[str, Any], as_of: date | None) -> str:
+    """Say where an assessment's figures come from."""
+    position = result["ledger_position"]
+    read = f"as of {as_of.isoformat()}" if as_of else "everything recorded"
+    return (
+        f"the ledger at position {position['seq']} (hash {position['hash'][:12]}…), {read}"
+        + (f"; standard {result['standard']['version']}" if "standard" in result else "")
+    )
+
+
+def trend_charts(trend: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the country's figures over time as chart specs, each with its data."""
+    periods = trend["periods"]
+    flows, medians, backlog = [], [], []
+    for p in periods:
+        label = _quarter_label(p["from"])
+        for key, name in TREND_SERIES.items():
+            flows.append({"quarter": label, "figure": name, "count": p["metrics"][key]})
+        for key, name in MEDIANS.items():
+            if p["metrics"][key] is not None:
+                medians.append({"quarter": label, "span": name, "days": p["metrics"][key]})
+        backlog.append({"quarter": label, "cases": p["metrics"]["backlog"]})
+    found = [
+        {
+            "title": "Presentations, travel documents and removals per quarter",
+            "spec": charts.series_chart(
+                flows, "quarter", "count", "figure", "Per quarter", "Quarter", "Events"
+            ),
+            "rows": flows,
+        },
+        {
+            "title": "Backlog at each quarter's end",
+            "spec": charts.bar_chart(
+                backlog, "quarter", "cases", "Backlog", "Quarter", "Cases with a final order"
+            ),
+            "rows": backlog,
+        },
+    ]
+    if medians:
+        found.append(
+            {
+                "title": "Median days, per quarter",
+                "spec": charts.series_chart(
+                    medians, "quarter", "days", "span", "Median days", "Quarter", "Days"
+                ),
+                "rows": medians,
+            }
+        )
+    return found
+
+
+def _quarter_label(start: str) -> str:
+    day = date.fromisoformat(start)
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+def country_context(view: View, code: str) -> dict[str, Any]:
+    """Build a country page: figures over time, the rating and its reasons, both sides, claims."""
+    start, end, as_of, year_start = windows(view)
+    trend = assessment.assess_trend(
+        view.app, code, assessment.Window(start, end, as_of, "ours")
+    )
+    current = assessment.assess(
+        view.app, code, assessment.Window(year_start, end, as_of, "both")
+    )
+    return {
+        "title": f"{country_name(code)}: cooperation on removals",
+        "country": code,
+        "from": start,
+        "to": end,
+        "as_of": as_of,
+        "charts": trend_charts(trend),
+        "ratings": [
+            {"from": p["from"], "to": p["to"], "rating": p["rating"],
+             "standard": p["standard"]["version"]}
+            for p in trend["periods"]
+        ],
+        "assessment": current,
+        "claims": claims.list_claims(view.app, code),
+        "source": provenance(current, as_of),
+    }
+
+
+@site.page("/countries", "countries.html", P.STATS_READ, "Countries", nav="Countries")
+def country_index(view: View) -> dict[str, Any]:
+    """Every country with a case: its rating over the last twelve months and key figures."""
+    _, end, as_of, year_start = windows(view)
+    found = assessment.assess_all(
+        view.app, assessment.Window(year_start, end, as_of, "ours")
+    )
+    return {
+        "title": "Cooperation by country",
+        "from": year_start,
+        "to": end,
+        "as_of": as_of,
+        "countries": found,
+        "source": provenance(found[0], as_of) if found else "the ledger (no case recorded yet)",
+    }
+
+
+@site.page("/countries/{code}", "country.html", P.STATS_READ, "Country")
+def country_page(view: View) -> dict[str, Any]:
+    """A country's public page."""
+    return country_context(view, country_code(view.params["code"]))
+
+
+@site.page("/analyst", "analyst.html", P.ASSESSMENT_READ, "All countries", nav="Analysis")
+def analyst_table(view: View) -> dict[str, Any]:
+    """The analyst's all-country table: every metric, both sides, sortable and filterable."""
+    _, end, as_of, year_start = windows(view)
+    found = assessment.assess_all(
+        view.app, assessment.Window(year_start, end, as_of, "both")
+    )
+    return {
+        "title": "All countries",
+        "from": year_start,
+        "to": end,
+        "as_of": as_of,
+        "countries": found,
+        "source": provenance(found[0], as_of) if found else "the ledger (no case recorded yet)",
+    }
+
+
+@site.page("/analyst/countries/{code}", "country.html", P.ASSESSMENT_READ, "Country dashboard")
+def analyst_country(view: View) -> dict[str, Any]:
+    """The analyst's country dashboard: the public page plus recording the assessment."""
+    context = country_context(view, country_code(view.params["code"]))
+    context["analyst"] = True
+    return context
+
+
+@site.action("/analyst/countries/{code}/record", P.ASSESSMENT_RECORD)
+def record(view: View, form: FormData) -> str:
+    """Record the assessment of the last twelve months so a determination can cite it."""
+    code = country_code(view.params["code"])
+    end = form_date(form, "to")
+    as_of_text = str(form.get("as_of") or "")
+    as_of = date.fromisoformat(as_of_text) if as_of_text else None
+    start = form_date(form, "from", end - timedelta(days=364))
+    result = assessment.assess(view.app, code, assessment.Window(start, end, as_of, "both"))
+    identifier = assessment.record_assessment(view.app, result, view.actor(), date.today())
+    view.flash = f"Assessment {identifier[:12]}… recorded; a determination can now cite it."
+    return f"/analyst/countries/{code}"
