@@ -65,7 +65,7 @@ def render_page(
         "title": context.get("title") or page.title,
         "csrf": security.csrf_token(request, user),
         "flash": unquote(flash) if flash else None,
-        "json_url": None if page.template == "error.html" else _json_url(request),
+        "json_url": _json_url(request) if page.twin and page.template != "error.html" else None,
         "current": request.url.path,
     }
     html = environment().get_template(page.template).render(**{**context, **layout})

@@ -70,6 +70,7 @@ class Page:
     build: Builder
     title: str
     nav: str | None = None
+    twin: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,18 @@ class Site:
     actions: list[Action] = field(default_factory=list)
 
     def page(
-        self, path: str, template: str, permission: str, title: str, nav: str | None = None
+        self,
+        path: str,
+        template: str,
+        permission: str,
+        title: str,
+        nav: str | None = None,
+        twin: bool = True,
     ) -> Callable[[Builder], Builder]:
-        """Register a page builder (decorator)."""
+        """Register a page builder (decorator); ``twin``: also serve it as JSON."""
 
         def register(build: Builder) -> Builder:
-            self.pages.append(Page(path, template, permission, build, title, nav))
+            self.pages.append(Page(path, template, permission, build, title, nav, twin))
             return build
 
         return register
@@ -111,7 +118,8 @@ class Site:
         table: dict[tuple[str, str], str] = {}
         for page in self.pages:
             table[("GET", page.path)] = page.permission
-            table[("GET", json_path(page.path))] = page.permission
+            if page.twin:
+                table[("GET", json_path(page.path))] = page.permission
         for action in self.actions:
             table[("POST", action.path)] = action.permission
         return table
@@ -126,7 +134,8 @@ def build_router(site: Site, app: App) -> APIRouter:
     """Turn the site into routes: JSON twins first, so ``/x/{id}`` never swallows ``.json``."""
     router = APIRouter(include_in_schema=False)
     for page in site.pages:
-        router.add_api_route(json_path(page.path), _json_endpoint(page, app), methods=["GET"])
+        if page.twin:
+            router.add_api_route(json_path(page.path), _json_endpoint(page, app), methods=["GET"])
     for page in site.pages:
         router.add_api_route(page.path, _html_endpoint(site, page, app), methods=["GET"])
     for action in site.actions:
@@ -208,9 +217,17 @@ def unexpected(request: Request, error: Exception) -> None:
 
 def status_of(error: ReadmitError) -> int:
     """Return the HTTP status of a readmit error (the web's one mapping)."""
-    from readmit.domain.errors import Conflict, RuleViolation, SchemaMissing
+    from readmit.domain.errors import (
+        AuthenticationFailed,
+        Conflict,
+        RateLimited,
+        RuleViolation,
+        SchemaMissing,
+    )
 
     for kind, status in (
+        (AuthenticationFailed, 401),
+        (RateLimited, 429),
         (PermissionDenied, 403),
         (NotFound, 404),
         (Conflict, 409),

@@ -32,6 +32,19 @@ LABELS = {
     "needs_review": "needs review",
     "in_person": "in person",
     "compliance_notification": "compliance notification",
+    "travel_documents_issued": "travel documents issued",
+    "documents_on_time_share": "share of documents on time",
+    "documents_lapsed": "documents lapsed unused",
+    "interviews_held_virtual": "interviews held virtually",
+    "release_to_removal_ratio": "release-to-removal ratio",
+    "median_days_presentation_to_interview": "median days, presentation to interview",
+    "median_days_presentation_to_document": "median days, presentation to document",
+    "median_days_order_to_removal": "median days, final order to removal",
+    "contested_events": "contested events",
+    "charters_proposed": "charters proposed",
+    "charters_accepted": "charters accepted",
+    "arrivals_refused": "arrivals refused",
+    "insufficient_data": "not enough data",
 }
 
 

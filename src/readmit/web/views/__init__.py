@@ -10,6 +10,7 @@ site = Site()
 from readmit.web.views import (  # noqa: E402
     auth,  # noqa: F401
     cases,  # noqa: F401
+    countries,  # noqa: F401
     home,  # noqa: F401
     reintegration,  # noqa: F401
 )

@@ -31,7 +31,7 @@ def safe_next(target: str) -> str:
     return "/"
 
 
-@site.page("/login", "login.html", ANYONE, "Sign in")
+@site.page("/login", "login.html", ANYONE, "Sign in", twin=False)
 def login_page(view: View) -> dict[str, Any]:
     """The sign-in form."""
     return {"next": safe_next(view.arg("next", "/"))}

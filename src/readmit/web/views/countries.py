@@ -52,9 +52,8 @@ def provenance(result: dict[str, Any], as_of: date | None) -> str:
     """Say where an assessment's figures come from."""
     position = result["ledger_position"]
     read = f"as of {as_of.isoformat()}" if as_of else "everything recorded"
-    return (
-        f"the ledger at position {position['seq']} (hash {position['hash'][:12]}…), {read}"
-        + (f"; standard {result['standard']['version']}" if "standard" in result else "")
+    return f"the ledger at position {position['seq']} (hash {position['hash'][:12]}…), {read}" + (
+        f"; standard {result['standard']['version']}" if "standard" in result else ""
     )
 
 
@@ -107,12 +106,8 @@ def _quarter_label(start: str) -> str:
 def country_context(view: View, code: str) -> dict[str, Any]:
     """Build a country page: figures over time, the rating and its reasons, both sides, claims."""
     start, end, as_of, year_start = windows(view)
-    trend = assessment.assess_trend(
-        view.app, code, assessment.Window(start, end, as_of, "ours")
-    )
-    current = assessment.assess(
-        view.app, code, assessment.Window(year_start, end, as_of, "both")
-    )
+    trend = assessment.assess_trend(view.app, code, assessment.Window(start, end, as_of, "ours"))
+    current = assessment.assess(view.app, code, assessment.Window(year_start, end, as_of, "both"))
     return {
         "title": f"{country_name(code)}: cooperation on removals",
         "country": code,
@@ -121,8 +116,12 @@ def country_context(view: View, code: str) -> dict[str, Any]:
         "as_of": as_of,
         "charts": trend_charts(trend),
         "ratings": [
-            {"from": p["from"], "to": p["to"], "rating": p["rating"],
-             "standard": p["standard"]["version"]}
+            {
+                "from": p["from"],
+                "to": p["to"],
+                "rating": p["rating"],
+                "standard": p["standard"]["version"],
+            }
             for p in trend["periods"]
         ],
         "assessment": current,
@@ -135,9 +134,7 @@ def country_context(view: View, code: str) -> dict[str, Any]:
 def country_index(view: View) -> dict[str, Any]:
     """Every country with a case: its rating over the last twelve months and key figures."""
     _, end, as_of, year_start = windows(view)
-    found = assessment.assess_all(
-        view.app, assessment.Window(year_start, end, as_of, "ours")
-    )
+    found = assessment.assess_all(view.app, assessment.Window(year_start, end, as_of, "ours"))
     return {
         "title": "Cooperation by country",
         "from": year_start,
@@ -158,9 +155,7 @@ def country_page(view: View) -> dict[str, Any]:
 def analyst_table(view: View) -> dict[str, Any]:
     """The analyst's all-country table: every metric, both sides, sortable and filterable."""
     _, end, as_of, year_start = windows(view)
-    found = assessment.assess_all(
-        view.app, assessment.Window(year_start, end, as_of, "both")
-    )
+    found = assessment.assess_all(view.app, assessment.Window(year_start, end, as_of, "both"))
     return {
         "title": "All countries",
         "from": year_start,

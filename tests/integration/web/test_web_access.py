@@ -1,0 +1,134 @@
+"""Every route of the dashboard is covered by the permission rules, and enforced when typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from readmit.domain.permissions import Permission, roles_with
+from readmit.web import site
+from readmit.web.security import ANYONE
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
+
+Client = Callable[[str | None], "TestClient"]
+# The only routes anyone may use without a permission: signing in and out.
+OPEN_ROUTES = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}
+
+
+def api_routes(routes: list[Any]) -> list[APIRoute]:
+    """Return every endpoint route, looking inside included routers."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        inner = getattr(route, "original_router", None) or getattr(route, "router", None)
+        if inner is not None:
+            found.extend(api_routes(list(inner.routes)))
+    return found
+
+
+def test_every_web_route_is_covered_by_the_permission_rules(web: FastAPI) -> None:
+    rules = site.route_permissions()
+    served = {(method, route.path) for route in api_routes(web.routes) for method in route.methods}
+    assert served, "the dashboard serves no route"
+    assert served == set(rules), f"routes without a rule: {sorted(served - set(rules))}"
+    known = {p.value for p in Permission}
+    for route, permission in rules.items():
+        if permission == ANYONE:
+            assert route in OPEN_ROUTES, f"{route} is open to anyone"
+        else:
+            assert permission in known, f"{route} needs an unknown permission {permission}"
+            assert roles_with(Permission(permission)), f"no role may use {route}"
+
+
+@pytest.mark.parametrize(
+    ("user", "path"),
+    [
+        ("consul", "/cases"),
+        ("consul", "/cases/KH-ORDERED"),
+        ("liaison-kh", "/arrivals"),
+        ("consul", "/analyst"),
+        ("kvao", "/cases/KH-ORDERED.json"),
+        ("state", "/cases.json"),
+        ("analyst", "/arrivals"),
+    ],
+)
+def test_a_page_hidden_from_a_role_is_refused_when_its_url_is_typed(
+    client_as: Client, user: str, path: str
+) -> None:
+    response = client_as(user).get(path)
+    assert response.status_code in {403, 404}, (user, path, response.status_code)
+    assert "KH-ORDERED" not in response.text or response.status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_for_a_staff_page(client_as: Client) -> None:
+    response = client_as(None).get("/cases")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/cases"
+    assert client_as(None).get("/cases.json").status_code == 403
+
+
+def test_a_partner_liaison_sees_only_its_own_countrys_cases(client_as: Client) -> None:
+    client = client_as("liaison-sl")
+    listing = client.get("/cases.json").json()
+    assert {r["nationality"] for r in listing["listing"]["rows"]} == {"SL"}
+    assert client.get("/cases/KH-ORDERED").status_code == 404
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(client_as: Client) -> None:
+    client = client_as("officer")
+    response = client.post(
+        "/cases/KH-ORDERED/events", data={"event": "released", "occurred_on": "2022-01-01"}
+    )
+    assert response.status_code == 403
+    assert "security token" in response.text
+    history = client.get("/cases/KH-ORDERED.json").json()["history"]
+    assert [e["type"] for e in history] == ["case_opened"]
+
+
+def test_a_form_posted_from_another_site_is_refused(client_as: Client) -> None:
+    client = client_as("officer")
+    page = client.get("/cases/KH-ORDERED").text
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(
+        "/cases/KH-ORDERED/events",
+        data={"event": "released", "csrf_token": token},
+        headers={"origin": "https://evil.example"},
+    )
+    assert response.status_code == 403
+
+
+def test_a_sign_in_with_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
+    client_as: Client,
+) -> None:
+    client = client_as(None)
+    token = client.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(
+        "/login", data={"username": "officer", "password": "wrong password!", "csrf_token": token}
+    )
+    assert response.status_code == 401
+    assert "unknown user name or wrong password" in response.text
+
+
+def test_a_page_and_its_json_twin_carry_the_same_figures(client_as: Client) -> None:
+    client = client_as("officer")
+    twin = client.get("/cases.json?country=KH").json()
+    page = client.get("/cases?country=KH").text
+    assert f"{twin['listing']['total']} cases match" in page
+    assert twin["source"].startswith("the ledger")
+
+
+def test_signing_out_ends_the_session_on_the_server(client_as: Client) -> None:
+    client = client_as("officer")
+    token = client.get("/cases").text.split('name="csrf_token" value="')[1].split('"')[0]
+    cookie = client.cookies.get("readmit_session")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 303
+    replay = client_as(None)
+    replay.cookies.set("readmit_session", cookie or "")
+    assert replay.get("/cases").status_code == 303
