@@ -13,7 +13,7 @@ from readmit.domain.countries import country_code
 from readmit.domain.errors import InvalidInput
 from readmit.services.case_access import scope_filter
 from readmit.services.context import Actor, App
-from readmit.store.schema import cases
+from readmit.store.schema import cases, events
 
 # Cases waiting on the partner: presented, and not yet answered with a confirmation or dispute.
 PENDING_PARTNER = frozenset({State.PRESENTED, State.INTERVIEW_SCHEDULED, State.INTERVIEWED})
@@ -154,4 +154,18 @@ def _row(r: Any, today: date) -> CaseRow:
         expires,
         r["flight_id"],
         expiry_warning(expires, r["state"], today),
+    )
+
+
+def synthetic_notice(app: App) -> str | None:
+    """Say so when the store holds the demo's synthetic data (so every page can label it)."""
+    with app.uow(write=False) as uow:
+        found = uow.conn.execute(
+            select(events.c.source).where(events.c.subject_type == "demo").limit(1)
+        ).first()
+    if found is None:
+        return None
+    return (
+        "This installation holds the demo scenario: every case (ids SYN-…) and every person in "
+        f"it is invented, built to match the public record's figures ({found[0]})."
     )

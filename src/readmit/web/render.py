@@ -13,6 +13,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from readmit.domain.countries import country_name
+from readmit.domain.errors import ReadmitError
+from readmit.services import caseload
+from readmit.services.context import App
 from readmit.web import charts, security, words
 from readmit.web.security import WebUser
 
@@ -54,7 +57,12 @@ def nav_for(site: Site, user: WebUser | None) -> list[dict[str, str]]:
 
 
 def render_page(
-    site: Site, request: Request, user: WebUser | None, page: Page, context: dict[str, Any]
+    site: Site,
+    app: App,
+    request: Request,
+    user: WebUser | None,
+    page: Page,
+    context: dict[str, Any],
 ) -> HTMLResponse:
     """Render ``page`` with ``context`` and the layout's own values."""
     flash = request.cookies.get(FLASH_COOKIE)
@@ -67,6 +75,7 @@ def render_page(
         "flash": unquote(flash) if flash else None,
         "json_url": _json_url(request) if page.twin and page.template != "error.html" else None,
         "current": request.url.path,
+        "synthetic": _synthetic(app),
     }
     html = environment().get_template(page.template).render(**{**context, **layout})
     response = HTMLResponse(html)
@@ -75,6 +84,13 @@ def render_page(
     if flash:
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
+
+
+def _synthetic(app: App) -> str | None:
+    try:
+        return caseload.synthetic_notice(app)
+    except ReadmitError:  # an error page must render even on a store without a schema
+        return None
 
 
 def _json_url(request: Request) -> str:

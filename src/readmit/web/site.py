@@ -172,12 +172,12 @@ def _html_endpoint(site: Site, page: Page, app: App) -> Callable[[Request], Resp
         try:
             security.require(user, page.permission)
             context = page.build(_view(app, request, user))
-            return render_page(site, request, user, page, context)
+            return render_page(site, app, request, user, page, context)
         except ReadmitError as error:
-            return error_page(site, request, user, error)
+            return error_page(site, app, request, user, error)
         except Exception as error:  # never a traceback to a user; the log keeps it
             unexpected(request, error)
-            return error_page(site, request, user, INTERNAL)
+            return error_page(site, app, request, user, INTERNAL)
 
     return endpoint
 
@@ -192,10 +192,10 @@ def _action_endpoint(site: Site, action: Action, app: App) -> Callable[[Request]
             view = _view(app, request, user)
             target = action.handle(view, form)
         except ReadmitError as error:
-            return error_page(site, request, user, error, back=request.headers.get("referer"))
+            return error_page(site, app, request, user, error, back=request.headers.get("referer"))
         except Exception as error:  # never a traceback to a user; the log keeps it
             unexpected(request, error)
-            return error_page(site, request, user, INTERNAL)
+            return error_page(site, app, request, user, INTERNAL)
         if isinstance(target, Response):
             return target
         response = RedirectResponse(target, status_code=303)
@@ -242,6 +242,7 @@ def status_of(error: ReadmitError) -> int:
 
 def error_page(
     site: Site,
+    app: App,
     request: Request,
     user: WebUser | None,
     error: ReadmitError,
@@ -250,6 +251,6 @@ def error_page(
     """Render a readmit error as a page with its message (never a traceback)."""
     page = Page(request.url.path, "error.html", ANYONE, lambda v: {}, "Something went wrong")
     context = {"error": error.to_dict(), "back": back}
-    response = render_page(site, request, user, page, context)
+    response = render_page(site, app, request, user, page, context)
     response.status_code = status_of(error)
     return response
