@@ -25,7 +25,7 @@ from readmit.services.context import Actor, App
 
 # Pages anyone may open, signed in or not, that need no permission at all (sign-in itself).
 ANYONE = "anyone"
-SESSION_COOKIE = "readmit_session"
+SESSION_COOKIE = users.SESSION_COOKIE
 ANON_COOKIE = "readmit_csrf"
 CSRF_FIELD = "csrf_token"
 

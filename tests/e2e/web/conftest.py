@@ -31,15 +31,8 @@ SCREENSHOTS = ROOT / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-SERVER = """
-import sys, uvicorn
-from fastapi import FastAPI
-from readmit.services.context import bootstrap
-from readmit.web import mount
-app = FastAPI()
-mount(app, bootstrap())
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
-"""
+# The real server, exactly as an operator starts it: ``readmit serve``.
+SERVER = "from readmit.cli import main; main()"
 
 
 def _root_conftest(config: pytest.Config) -> ModuleType:
@@ -89,7 +82,10 @@ def web_site(
     env = {**os.environ, "READMIT_DATABASE_URL": url, "READMIT_KEY_DIR": str(folder / "keys")}
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-c", SERVER, "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

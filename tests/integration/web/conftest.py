@@ -15,8 +15,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from readmit.api import create_app
 from readmit.services.context import App
-from readmit.web import mount
 
 E2E = Path(__file__).resolve().parents[2] / "e2e" / "web"
 sys.path.insert(0, str(E2E))
@@ -41,10 +41,8 @@ def seeded(
 
 @pytest.fixture(scope="module")
 def web(seeded: App) -> FastAPI:
-    """The application with the dashboard mounted on the seeded store."""
-    application = FastAPI()
-    mount(application, seeded)
-    return application
+    """The real application (API and dashboard) on the seeded store."""
+    return create_app(seeded)
 
 
 @pytest.fixture

@@ -35,7 +35,12 @@ def api_routes(routes: list[Any]) -> list[APIRoute]:
 
 def test_every_web_route_is_covered_by_the_permission_rules(web: FastAPI) -> None:
     rules = site.route_permissions()
-    served = {(method, route.path) for route in api_routes(web.routes) for method in route.methods}
+    served = {
+        (method, route.path)
+        for route in api_routes(web.routes)
+        for method in route.methods
+        if route.endpoint.__module__.startswith("readmit.web")
+    }
     assert served, "the dashboard serves no route"
     assert served == set(rules), f"routes without a rule: {sorted(served - set(rules))}"
     known = {p.value for p in Permission}

@@ -48,7 +48,7 @@ def login(view: View, form: FormData) -> str | Response:
     if target in {"/", "/login"}:
         target = HOME_BY_ROLE.get(session.user.role, "/")
     response = RedirectResponse(target, status_code=303)
-    secure = view.request.url.scheme == "https"
+    secure = view.app.settings.secure_cookies
     response.set_cookie(
         SESSION_COOKIE, session.session_id, httponly=True, samesite="lax", secure=secure, path="/"
     )
