@@ -132,14 +132,22 @@ def json_path(path: str) -> str:
 
 def build_router(site: Site, app: App) -> APIRouter:
     """Turn the site into routes: JSON twins first, so ``/x/{id}`` never swallows ``.json``."""
-    router = APIRouter(include_in_schema=False)
+    # Plain Starlette routes: the dashboard is not part of the API's OpenAPI description,
+    # and its permissions are the site's own table (``Site.route_permissions``).
+    router = APIRouter()
     for page in site.pages:
         if page.twin:
-            router.add_api_route(json_path(page.path), _json_endpoint(page, app), methods=["GET"])
+            router.add_route(
+                json_path(page.path), _json_endpoint(page, app), ["GET"], include_in_schema=False
+            )
     for page in site.pages:
-        router.add_api_route(page.path, _html_endpoint(site, page, app), methods=["GET"])
+        router.add_route(
+            page.path, _html_endpoint(site, page, app), ["GET"], include_in_schema=False
+        )
     for action in site.actions:
-        router.add_api_route(action.path, _action_endpoint(site, action, app), methods=["POST"])
+        router.add_route(
+            action.path, _action_endpoint(site, action, app), ["POST"], include_in_schema=False
+        )
     return router
 
 
