@@ -12,6 +12,7 @@ from readmit.cli import (  # noqa: F401  (registers commands)
     claims,
     db,
     demo,
+    partner,
     sanctions,
     screening,
     serve,

@@ -1,0 +1,121 @@
+"""``readmit partner``: the partner's side — acknowledge, contest, assert; the state's answer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from readmit.cli.base import app, cli_actor, err, get_app, print_json
+from readmit.domain.errors import InvalidInput
+from readmit.services import partner as service
+from readmit.services.context import Actor, App
+
+partner_app = typer.Typer(
+    help="The partner's side of the record: acknowledge or contest events, assert its own."
+)
+app.add_typer(partner_app, name="partner")
+
+
+def _liaison(application: App, country: str) -> Actor:
+    actor = cli_actor(application, service.PARTNER_ROLE)
+    actor.country = country
+    return actor
+
+
+def _day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value) if value else date.today()
+    except ValueError:
+        raise InvalidInput(f"--on must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+@partner_app.command("acknowledge")
+def acknowledge(
+    event_id: str,
+    country: str = typer.Option(..., "--country", help="The partner country you act for."),
+    reason: str = typer.Option("", "--reason"),
+    on: str | None = typer.Option(None, "--on", help="Day of the response (default today)."),
+) -> None:
+    """Acknowledge an event the removing state recorded on a case of your nationals."""
+    application = get_app()
+    found = service.acknowledge(
+        application, event_id, _liaison(application, country), _day(on), reason
+    )
+    err.print(f"acknowledged event {found.target} (response {found.event_id})")
+
+
+@partner_app.command("contest")
+def contest(
+    event_id: str,
+    country: str = typer.Option(..., "--country", help="The partner country you act for."),
+    reason: str = typer.Option(..., "--reason", help="Why the record is wrong."),
+    evidence: str = typer.Option(..., "--evidence", help="Where the evidence is."),
+    on: str | None = typer.Option(None, "--on", help="Day of the response (default today)."),
+) -> None:
+    """Contest an event the removing state recorded on a case of your nationals."""
+    application = get_app()
+    found = service.contest(
+        application, event_id, _liaison(application, country), _day(on), reason, evidence
+    )
+    err.print(f"contested event {found.target} (response {found.event_id})")
+
+
+@partner_app.command("assert")
+def assert_event(
+    case_id: str,
+    event_type: str = typer.Argument(..., help="interview_held, nationality_confirmed, ..."),
+    country: str = typer.Option(..., "--country", help="The partner country you act for."),
+    on: str = typer.Option(..., "--on", help="The day it happened."),
+    evidence: str = typer.Option(..., "--evidence", help="Where the evidence is."),
+    mode: str | None = typer.Option(None, "--mode", help="Interview mode: in_person | virtual."),
+    expires: str | None = typer.Option(
+        None, "--document-expires-on", help="Expiry of an asserted travel document."
+    ),
+    statement: str | None = typer.Option(None, "--statement"),
+) -> None:
+    """Assert an event of your own; it stays partner-asserted until the state acknowledges it."""
+    application = get_app()
+    details = {"mode": mode, "document_expires_on": expires, "statement": statement}
+    event = service.assert_event(
+        application,
+        case_id,
+        event_type,
+        _day(on),
+        _liaison(application, country),
+        evidence,
+        details,
+    )
+    err.print(f"recorded partner assertion {event.id}")
+
+
+@partner_app.command("answer")
+def answer(
+    event_id: str,
+    stance: str = typer.Option(..., "--stance", help="acknowledged | contested"),
+    reason: str = typer.Option("", "--reason"),
+    evidence: str | None = typer.Option(None, "--evidence"),
+    on: str | None = typer.Option(None, "--on"),
+) -> None:
+    """The removing state acknowledges or contests a partner assertion."""
+    application = get_app()
+    found = service.respond(
+        application,
+        event_id,
+        stance,
+        cli_actor(application, "case_officer"),
+        _day(on),
+        reason,
+        evidence,
+    )
+    err.print(f"{found.stance} partner assertion {found.target} (response {found.event_id})")
+
+
+@partner_app.command("record")
+def record(
+    case_id: str,
+    country: str = typer.Option(..., "--country", help="The partner country you act for."),
+) -> None:
+    """Show a case's events with each side's stance (JSON)."""
+    application = get_app()
+    print_json(service.case_record(application, case_id, _liaison(application, country)))
