@@ -16,12 +16,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_app
 from coop_builder import at
 from readmit.domain.cases import CASE_OPENED, allowed_events, apply_recorded, open_case
 from readmit.domain.events import NewEvent
 from readmit.services.assessment import Window, assess
-from readmit.services.context import App
+from readmit.services.context import App, bootstrap
+from readmit.services.maintenance import upgrade
+from readmit.settings import Settings
 
 START = date(2021, 1, 1)
 LIAISON = ("kh-liaison", "partner_liaison")
@@ -211,6 +212,12 @@ def record(app: App, ops: list[dict[str, Any]]) -> None:
             (sealed,) = uow.record([event])
             uow.commit()
         ids[index] = sealed.id
+
+
+def make_app(url: str, key_dir: Path) -> App:
+    application = bootstrap(Settings(database_url=url, key_dir=key_dir))
+    upgrade(application)
+    return application
 
 
 def comparable(result: dict[str, Any]) -> dict[str, Any]:
