@@ -296,9 +296,8 @@ def _branches(m: Measure, policy: Policy) -> list[_Branch]:
     known = orgs.codes_of(m.country)
     branches = [_self(m.country, members, listed, ranks, who.min_rank, known)]
     for relation in who.family:
-        branches.append(
-            _principal(m.country, relation, members, ranks, who.min_rank, known, who.child_under)
-        )
+        under = who.child_under if relation == "child" else None
+        branches.append(_principal(m.country, relation, members, ranks, who.min_rank, known, under))
     if who.domestic_staff:
         branches.append(
             _principal(m.country, "employee", members, ranks, who.min_rank, known, None)
