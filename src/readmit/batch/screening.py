@@ -257,14 +257,16 @@ class _Writer:
     def __init__(self, target: Path) -> None:
         self.target, self.kind = target, kind_of(target)
         self._parquet: pq.ParquetWriter | None = None
+        self._schema: pa.Schema | None = None
         self._csv: IO[bytes] | None = None
 
     def write(self, frame: pl.DataFrame) -> None:
         if self.kind == "parquet":
             table = frame.to_arrow()
             if self._parquet is None:
+                self._schema = table.schema
                 self._parquet = pq.ParquetWriter(self.target, table.schema)
-            self._parquet.write_table(table.cast(self._parquet.schema_arrow))
+            self._parquet.write_table(table.cast(self._schema))
             return
         first = self._csv is None
         if self._csv is None:

@@ -27,6 +27,11 @@ STATUS_WORDS = {
 }
 
 
+def say(text: str) -> None:
+    """Print plain text (never read as Rich markup: the record's notes hold brackets like [U])."""
+    out.print(text, markup=False)
+
+
 def parse_date(text: str | None, option: str) -> date | None:
     """Read a YYYY-MM-DD option value."""
     if not text:
@@ -69,15 +74,15 @@ def list_(
         print_json([summary_json(s) for s in summaries])
         return
     for s in summaries:
-        stale = "  [stale: not verified for over a year]" if s.stale else ""
+        stale = "  (stale: not verified for over a year)" if s.stale else ""
         status = STATUS_WORDS.get(s.status, s.status)
         out.print(f"[bold]{s.id}[/]  {s.country_name} ({s.country}): {status}{stale}")
-        out.print(f"    {s.title}")
+        say(f"    {s.title}")
         for m in s.measures:
             flag = " (stale)" if m.stale and m.state != "not_in_force" else ""
-            out.print(f"    - {m.measure.id} [{m.state}] {m.validity}{flag}")
+            say(f"    - {m.measure.id} ({m.state}) {m.validity}{flag}")
     if not summaries:
-        out.print("no sanction known on that date")
+        say("no sanction known on that date")
 
 
 @sanctions_app.command("show")
@@ -104,39 +109,48 @@ def show(
         for step in sanction.steps
     ]
     if as_json:
-        print_json({**summary_json(s), "summary": sanction.summary, "steps": steps})
+        print_json(
+            {
+                **summary_json(s),
+                "summary": sanction.summary,
+                "notes": list(sanction.notes),
+                "steps": steps,
+            }
+        )
         return
     out.print(f"[bold]{s.id}[/]  {s.title}")
-    out.print(f"status today: {STATUS_WORDS.get(s.status, s.status)}")
-    out.print(sanction.summary)
+    say(f"status today: {STATUS_WORDS.get(s.status, s.status)}")
+    say(sanction.summary)
+    for note in sanction.notes:
+        say(f"note: {note}")
     out.print("\n[bold]Lifecycle[/]")
     for item in steps:
         when = ("on or before " if item["date_is_upper_bound"] else "") + item["on"]
         hidden = (
-            "  [not public: required by the rules, not shown by the record]"
+            "  (not public: required by the rules, not shown by the record)"
             if item["not_public"]
             else ""
         )
-        out.print(f"  {when}  {item['step']} by {item['by']} ({item['role']}){hidden}")
+        say(f"  {when}  {item['step']} by {item['by']} ({item['role']}){hidden}")
         if item["summary"]:
-            out.print(f"      {item['summary']}")
+            say(f"      {item['summary']}")
         for source in item["sources"]:
-            out.print(f"      source: {source}")
+            say(f"      source: {source}")
     out.print("\n[bold]Measures[/]")
     for m in s.measures:
         stale = (
-            "  [stale: not verified for over a year]"
+            "  (stale: not verified for over a year)"
             if m.stale and m.state != "not_in_force"
             else ""
         )
-        out.print(f"  {m.measure.id} ({m.measure.effect}): {m.validity}{stale}")
-        out.print(f"      {m.measure.summary}")
-        out.print(
+        say(f"  {m.measure.id} ({m.measure.effect}): {m.validity}{stale}")
+        say(f"      {m.measure.summary}")
+        say(
             f"      citation: {m.measure.citation}; "
             f"last verified: {m.measure.last_verified_on or 'never'}"
         )
         for note in m.measure.notes:
-            out.print(f"      note: {note}")
+            say(f"      note: {note}")
 
 
 @sanctions_app.command("resumed")
@@ -153,10 +167,10 @@ def resumed(
         print_json([item.__dict__ for item in queue])
         return
     for item in queue:
-        out.print(
+        say(
             f"{item.decision_id}  application {item.application_id or '(no id)'}  "
             f"{item.visa_class} in {item.post_country}, held since {item.decision_on} by "
             f"{';'.join(item.measures)}; "
             f"can be processed since {item.resumed_on or 'an unknown date'}"
         )
-    out.print(f"{len(queue)} application(s) can now be processed")
+    say(f"{len(queue)} application(s) can now be processed")

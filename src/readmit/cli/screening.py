@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from readmit.cli.base import app, cli_actor, err, get_app, out, print_json
-from readmit.cli.sanctions import parse_date
+from readmit.cli.sanctions import parse_date, say
 from readmit.services import screening
 
 decisions_app = typer.Typer(help="The screening decision log.")
@@ -77,9 +77,9 @@ def check(
             print_json([{"field": f.field, "why": f.why} for f in fields])
         else:
             for f in fields:
-                out.print(f"{f.field}: {f.why}")
+                say(f"{f.field}: {f.why}")
             if not fields:
-                out.print("no further field can change the outcome: nothing is in force there")
+                say("no further field can change the outcome: nothing is in force there")
         return
     inputs: dict[str, Any] = {
         "application_id": application_id,
@@ -130,18 +130,18 @@ def _render(result: screening.ScreeningResult, letter: str | None, as_json: bool
     )
     if d.reasons:
         for reason in d.reasons.split(" | "):
-            out.print(f"  {reason}")
+            say(f"  {reason}")
     if d.restrictions:
-        out.print(f"restrictions: {d.restrictions}")
+        say(f"restrictions: {d.restrictions}")
     if d.citations:
-        out.print(f"citations: {d.citations}")
+        say(f"citations: {d.citations}")
     if d.holding:
-        out.print("no appeal; the application fee is not refunded")
+        say("no appeal; the application fee is not refunded")
     if letter:
         out.print("")
         out.print(letter, markup=False)
     elif result.has_letter:
-        out.print("(add --letter to print the letter to the applicant)")
+        say("(add --letter to print the letter to the applicant)")
 
 
 @app.command("screen")
@@ -206,8 +206,8 @@ def replay(
         )
         return
     verdict = "unchanged" if result.unchanged else "CHANGED"
-    out.print(f"{result.decision_id}: outcome {verdict}")
-    out.print(f"  then: {result.then.decision} {';'.join(result.then.measures)}")
-    out.print(f"  now:  {result.now.decision} {';'.join(result.now.measures)}")
+    say(f"{result.decision_id}: outcome {verdict}")
+    say(f"  then: {result.then.decision} {';'.join(result.then.measures)}")
+    say(f"  now:  {result.now.decision} {';'.join(result.now.measures)}")
     for note in result.notes:
-        out.print(f"  note: {note}")
+        say(f"  note: {note}")

@@ -71,6 +71,7 @@ class Sanction:
     title: str
     summary: str = ""
     steps: list[Step] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     measures: dict[str, Measure] = field(default_factory=dict)
 
     def has(self, kind: str) -> bool:
@@ -258,6 +259,7 @@ def fold(events: Iterable[Event], upto: int | None = None) -> Sanction | None:
         if step.kind == DETERMINATION:
             sanction.title = event.payload.get("title", sanction.title)
             sanction.summary = event.payload.get("summary", sanction.summary)
+            sanction.notes = tuple(event.payload.get("notes") or sanction.notes)
         apply_step(sanction, step)
     return sanction
 

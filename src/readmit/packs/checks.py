@@ -138,7 +138,12 @@ def build_sanctions(root: Path, policy: Policy) -> tuple[SanctionHistory, ...]:
         if spec.id in {h.id for h in histories}:
             raise PackError(f"{rel}: id: sanction {spec.id} is defined twice")
         steps = tuple(_step(spec, i, s, policy, rel, measure_ids) for i, s in enumerate(spec.steps))
-        header = {"country": spec.country, "title": spec.title, "summary": spec.summary}
+        header = {
+            "country": spec.country,
+            "title": spec.title,
+            "summary": spec.summary,
+            "notes": list(spec.notes),
+        }
         roles = (policy.regime.determining_role, policy.regime.ordering_role)
         try:
             sanction = build(spec.id, header, steps, roles)
