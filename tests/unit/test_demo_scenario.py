@@ -63,3 +63,10 @@ def test_cambodias_window_holds_one_interview_and_two_removals(built: scenario.S
     assert kh["interview_held"] == 1
     assert kh["removed"] == 2
     assert kh["presented"] >= 400
+
+
+def test_every_case_obeys_the_domain_rules_including_documents_and_seats(
+    built: scenario.Scenario,
+) -> None:
+    steps = sum(len(story.steps) for plan in built.plans for story in plan.stories)
+    assert scenario.check_rules(built) == steps > 0

@@ -16,8 +16,9 @@ from rich.progress import (
 from rich.table import Table
 
 from readmit.cli.base import app, err, get_app, out
+from readmit.demo.profiles import WINDOW
 from readmit.demo.run import build_demo
-from readmit.demo.summary import Summary, summarise
+from readmit.demo.summary import LAST_YEAR, Summary, summarise
 from readmit.services.context import App, bootstrap
 
 DEFAULT_DB = Path("readmit-demo.db")
@@ -88,6 +89,7 @@ def render(summary: Summary) -> None:
             str(row.get("closed", 0)),
         )
     out.print(table)
+    render_ratings(summary)
     kh = summary.cambodia
     out.print("[bold]Cambodia in the ledger, beside the public record (facts.md)[/]")
     for group in kh.group_returns:
@@ -98,3 +100,24 @@ def render(summary: Summary) -> None:
         f"  2020-10-01 to 2022-05-16: {kh.window_interviews} interview, "
         f"{kh.window_removals} removals"
     )
+
+
+def render_ratings(summary: Summary) -> None:
+    """Print every country's rating over the embassy's window and over the last year."""
+    start, end = WINDOW
+    first, last = LAST_YEAR
+    table = Table(title="Cooperation ratings from the ledger (synthetic cases)")
+    table.add_column("country")
+    table.add_column(f"{start} - {end}")
+    table.add_column(f"{first} - {last}")
+    table.add_column("backlog", justify="right")
+    table.add_column(f"removals {first.year}", justify="right")
+    for r in summary.ratings:
+        table.add_row(
+            f"{r.name} ({r.country})",
+            r.window,
+            r.last_year,
+            str(r.backlog),
+            str(r.removals_last_year),
+        )
+    out.print(table)

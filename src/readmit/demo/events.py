@@ -58,13 +58,11 @@ def build(seed: int) -> Scenario:
     timed: list[tuple[datetime, int, int, NewEvent]] = []
     for rank, plan in enumerate(scenario.plans):
         rng = random.Random(f"readmit-demo/{seed}/{plan.profile.code}/events")
-        flights = {f.flight_id: f for f in plan.flights}
         for n, flight in enumerate(plan.flights):
             for i, event in enumerate(_flight_events(seed, flight)):
                 timed.append((_stamp(event.occurred_on, 8), rank, n * 10 + i, event))
-        seats: dict[str, int] = {}
         for story in plan.stories:
-            events, record = _case_events(rng, seed, story, flights, seats)
+            events, record = _case_events(rng, seed, story)
             scenario.persons.append(record)
             moment = datetime.min.replace(tzinfo=UTC)
             for i, event in enumerate(events):
@@ -141,8 +139,6 @@ def _case_events(
     rng: random.Random,
     seed: int,
     story: Story,
-    flights: dict[str, PlannedFlight],
-    seats: dict[str, int],
 ) -> tuple[list[NewEvent], dict[str, Any]]:
     ident = case_id(story.country, story.number)
     new = NewCase(
@@ -160,13 +156,8 @@ def _case_events(
     salt = hashlib.sha256(f"readmit-demo/{seed}/salt/{ident}".encode()).hexdigest()[:32]
     payload = {**opened.payload, "personal_digest": personal_digest(salt, data), "synthetic": True}
     opened = dataclasses.replace(opened, payload=payload)
-    case = open_domain_case(payload)
     events = [opened]
     for step in story.steps:
-        flight = _flight_info(flights, seats, step.payload.get("flight_id"))
-        case = transition(case, step.event, step.on, step.payload, flight)
-        if step.event == "manifested" and flight is not None:
-            seats[flight.flight_id] = flight.manifested + 1
         actor = ACTORS[step.role]
         events.append(
             NewEvent(
@@ -174,6 +165,32 @@ def _case_events(
             )
         )
     return events, {"case_id": ident, "salt": salt, "data": data}
+
+
+def check_rules(scenario: Scenario) -> int:
+    """Walk every case through the domain's transition rules (document validity, seats, disputed
+    nationality included); return how many steps were checked. Raises on the first violation."""
+    checked = 0
+    for plan in scenario.plans:
+        flights = {f.flight_id: f for f in plan.flights}
+        seats: dict[str, int] = {}
+        for story in plan.stories:
+            case = open_domain_case(
+                {
+                    "case_id": case_id(story.country, story.number),
+                    "nationality": story.country,
+                    "final_order_date": story.order_date.isoformat(),
+                    "criminal": story.criminal,
+                    "custody": "detained" if story.detained else "released",
+                }
+            )
+            for step in story.steps:
+                flight = _flight_info(flights, seats, step.payload.get("flight_id"))
+                case = transition(case, step.event, step.on, step.payload, flight)
+                if flight is not None:
+                    seats[flight.flight_id] = flight.manifested + 1
+                checked += 1
+    return checked
 
 
 def _flight_info(

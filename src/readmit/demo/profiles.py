@@ -135,16 +135,24 @@ SANCTIONED = (
     Profile(
         "GY",
         1996,
-        pending=380,
-        removals={**_years(1998, 2000, 6), 2001: 14, **_years(2002, 2022, 22)},
+        pending=300,
+        removals={**_years(1998, 2000, 6), 2001: 14, **_years(2002, 2022, 15)},
         order_to_removal_days=(60, 500),
         closed=20,
     ),
     Profile(
         "GM",
         2008,
-        pending=1700,
-        removals={**_years(2010, 2016, 9), 2017: 22, 2018: 80, 2019: 95, 2020: 35, 2021: 45},
+        pending=1100,
+        removals={
+            **_years(2010, 2016, 9),
+            2017: 22,
+            2018: 80,
+            2019: 95,
+            2020: 35,
+            2021: 45,
+            2022: 50,
+        },
         closed=30,
         interview=True,
         order_to_removal_days=(120, 2400),
@@ -161,7 +169,7 @@ SANCTIONED = (
     Profile(
         "GN",
         2008,
-        pending=1500,
+        pending=1000,
         removals={**_years(2010, 2017, 18), 2018: 70, 2019: 160, 2020: 70, 2021: 75, 2022: 90},
         interview=True,
         closed=25,
@@ -170,8 +178,16 @@ SANCTIONED = (
     Profile(
         "SL",
         2008,
-        pending=750,
-        removals={**_years(2010, 2016, 15), 2017: 35, 2018: 45, 2019: 40, 2020: 10, 2021: 60},
+        pending=500,
+        removals={
+            **_years(2010, 2016, 15),
+            2017: 35,
+            2018: 45,
+            2019: 40,
+            2020: 10,
+            2021: 60,
+            2022: 55,
+        },
         interview=True,
         closed=15,
         order_to_removal_days=(90, 1800),
@@ -188,7 +204,7 @@ SANCTIONED = (
     Profile(
         "LA",
         2008,
-        pending=900,
+        pending=700,
         removals={**_years(2010, 2017, 7), 2018: 8, 2019: 12, 2020: 3, 2021: 4, 2022: 35},
         interview=True,
         closed=15,
@@ -197,8 +213,16 @@ SANCTIONED = (
     Profile(
         "GH",
         2010,
-        pending=1400,
-        removals={**_years(2012, 2016, 45), 2017: 50, 2018: 60, 2019: 70, 2020: 190, 2021: 150},
+        pending=900,
+        removals={
+            **_years(2012, 2016, 25),
+            2017: 30,
+            2018: 35,
+            2019: 40,
+            2020: 110,
+            2021: 90,
+            2022: 90,
+        },
         closed=20,
         order_to_removal_days=(60, 1500),
     ),
@@ -213,25 +237,25 @@ SANCTIONED = (
     Profile(
         "PK",
         2010,
-        pending=900,
-        removals=_years(2012, 2022, 55),
+        pending=600,
+        removals=_years(2012, 2022, 35),
         closed=20,
         interview=True,
         order_to_removal_days=(60, 1200),
     ),
 )
 
-_COOPERATIVE_YEARS = {2016: 70, 2017: 75, 2018: 80, 2019: 85, 2020: 45, 2021: 60, 2022: 70}
+_COOPERATIVE_YEARS = {2018: 70, 2019: 75, 2020: 40, 2021: 55, 2022: 65}
 
 COOPERATIVE = tuple(
     Profile(
         code,
-        2016,
+        2018,
         pending=pending,
         removals=_COOPERATIVE_YEARS,
         presented_share=0.9,
-        order_to_removal_days=(14, 75),
-        document_lead_days=(2, 10),
+        order_to_removal_days=(12, 34),
+        document_lead_days=(3, 8),
         document_valid_days=90,
         charter_size=6,
         detained_share=0.95,

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from readmit.demo.profiles import WINDOW
+from readmit.demo.profiles import END, WINDOW
 from readmit.domain.countries import country_name
-from readmit.services import figures
+from readmit.services import assessment, figures
 from readmit.services.context import App
 
 
@@ -24,10 +24,27 @@ class CambodiaCheck:
     window_removals: int
 
 
+@dataclass(frozen=True)
+class Rating:
+    """A country's rating over the embassy's window and over the scenario's last year."""
+
+    country: str
+    name: str
+    window: str
+    last_year: str
+    backlog: int
+    removals_last_year: int
+    reason: str
+
+
+LAST_YEAR = (date(END.year, 1, 1), END)
+
+
 @dataclass
 class Summary:
     countries: list[dict[str, Any]]
     cambodia: CambodiaCheck
+    ratings: list[Rating] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -50,4 +67,27 @@ def summarise(app: App) -> Summary:
     countries = figures.country_overview(app)
     for row in countries:
         row["name"] = country_name(row["country"])
-    return Summary(countries=countries, cambodia=cambodia_check(app))
+    return Summary(countries=countries, cambodia=cambodia_check(app), ratings=ratings(app))
+
+
+def ratings(app: App) -> list[Rating]:
+    """Rate every country over the window 2020-10-01 - 2022-05-16 and over the last year."""
+    window = {a["country"]: a for a in assessment.assess_all(app, assessment.Window(*WINDOW))}
+    last = assessment.assess_all(app, assessment.Window(*LAST_YEAR))
+    return [
+        Rating(
+            country=a["country"],
+            name=a["country_name"],
+            window=window[a["country"]]["rating"] if a["country"] in window else "no cases",
+            last_year=a["rating"],
+            backlog=int(a["metrics"]["backlog"]),
+            removals_last_year=int(a["metrics"]["removals"]),
+            reason=_first_failed(a),
+        )
+        for a in last
+    ]
+
+
+def _first_failed(found: dict[str, Any]) -> str:
+    reasons = [r for r in found["reasons"] if r.get("status") not in {"met", "not_applicable"}]
+    return str((reasons or found["reasons"] or [{"text": ""}])[0].get("text", ""))
