@@ -64,9 +64,13 @@ def _year_flights(
     rng: random.Random, profile: Profile, year: int, count: int
 ) -> list[PlannedFlight]:
     last = min(date(year, 12, 31), END)
+    # A month with a named group return holds that group only, as the record reports it.
+    taken = {g.on.month for g in profile.groups if g.on.year == year}
     by_month: dict[int, list[date]] = defaultdict(list)
     for _ in range(count):
         day = random_day(rng, date(year, 1, 3), last)
+        while day.month in taken:
+            day = random_day(rng, date(year, 1, 3), last)
         by_month[day.month].append(day)
     flights: list[PlannedFlight] = []
     for month in sorted(by_month):

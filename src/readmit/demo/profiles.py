@@ -54,6 +54,8 @@ class Profile:
     groups: tuple[Group, ...] = ()
     criminal_by_year: Mapping[int, int] = field(default_factory=dict)
     pending_by: date = END
+    # (day, share): this share of the pending cases was ordered removed on or before that day.
+    pending_ordered_by: tuple[date, float] | None = None
     later_orders: int = 0
     presentations: tuple[Presentations, ...] = ()
     presented_share: float = 0.4
@@ -92,6 +94,9 @@ CAMBODIA = Profile(
     first_order_year=1998,
     pending=1900,
     pending_by=WINDOW[1],
+    # DHS counted more than 1,900 with final orders in September 2017 and ICE about 1,900 in
+    # July 2019 (research.md §7.1): the backlog was old, few new orders were added.
+    pending_ordered_by=(date(2017, 9, 13), 0.88),
     later_orders=35,
     removals={
         **dict(zip(range(2002, 2016), _KH_EARLY, strict=True)),

@@ -125,6 +125,9 @@ def _ordered(rng: random.Random, profile: Profile, number: int, late: bool) -> S
         order = random_day(rng, profile.pending_by + timedelta(days=1), END)
     else:
         first, last = _first_day(profile), profile.pending_by
+        if profile.pending_ordered_by:
+            cut, share = profile.pending_ordered_by
+            first, last = (first, cut) if rng.random() < share else (cut, last)
         # Skewed towards recent years: orders accumulate while removals stall.
         order = first + timedelta(days=int((last - first).days * rng.random() ** 0.6))
     criminal = rng.random() < profile.criminal_share

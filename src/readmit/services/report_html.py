@@ -1,0 +1,30 @@
+"""Render a country brief as one self-contained HTML file (charts inline as SVG, no CDN)."""
+
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from readmit.services import report_charts
+from readmit.services.report_model import Brief
+
+_ENV = Environment(
+    loader=PackageLoader("readmit.services", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render(brief: Brief) -> str:
+    """Return the brief as an HTML document."""
+    charts = [
+        (caption, Markup(report_charts.svg(spec))) for caption, spec in report_charts.charts(brief)
+    ]
+    contested = brief.assessment.get("contested")
+    return _ENV.get_template("country_brief.html.j2").render(
+        brief=brief,
+        a=brief.assessment,
+        charts=charts,
+        contested=contested if isinstance(contested, dict) else {},
+    )

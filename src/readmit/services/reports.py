@@ -1,0 +1,173 @@
+"""Country briefs: the sanctions timeline, cooperation figures and charts, the rating and its
+reasons, the claims beside the ledger's own figures, and the sources, as PDF or HTML.
+
+Every figure says where it comes from: the ledger (at a position, as of a date) or a claim (with
+its source). A database holding the demo's synthetic cases says so on every page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from readmit.domain.countries import country_code, country_name
+from readmit.domain.errors import InvalidInput
+from readmit.services import assessment, claims, report_html, report_pdf
+from readmit.services.context import App
+from readmit.services.cooperation_pack import load_cooperation_pack
+from readmit.services.report_model import Brief
+from readmit.store.schema import cases, events
+
+SERIES_METRICS = (
+    "backlog",
+    "presentations",
+    "interviews_held",
+    "travel_documents_issued",
+    "removals",
+    "releases",
+)
+FORMATS = (".pdf", ".html")
+
+
+def country_brief(
+    app: App,
+    country: str,
+    start: date | None = None,
+    end: date | None = None,
+    as_of: date | None = None,
+) -> Brief:
+    """Gather a country's brief over a window (by default the last year of its ledger)."""
+    code = country_code(country)
+    first, last = _span(app, code)
+    end = end or last
+    start = start or (end - timedelta(days=364))
+    if end < start:
+        raise InvalidInput(f"the brief's window ends ({end}) before it starts ({start})")
+    found = assessment.assess(app, code, assessment.Window(start, end, as_of))
+    listed = claims.list_claims(app, code)
+    brief = Brief(
+        country=code,
+        name=country_name(code),
+        start=start,
+        end=end,
+        as_of=as_of,
+        ledger_position=found["ledger_position"],
+        synthetic=_synthetic(app, code),
+        assessment=found,
+        series=_series(app, code, first.year, end.year, as_of),
+        claims=_beside(app, code, listed["claims"], as_of),
+        measures=listed["partner_measures"],
+    )
+    brief.sources = _sources(brief)
+    return brief
+
+
+def _span(app: App, code: str) -> tuple[date, date]:
+    query = (
+        select(func.min(events.c.occurred_on), func.max(events.c.occurred_on))
+        .join(cases, cases.c.case_id == events.c.subject_id)
+        .where(events.c.subject_type == "case", cases.c.nationality == code)
+    )
+    with app.uow(write=False) as uow:
+        low, high = uow.conn.execute(query).one()
+    if low is None:
+        today = date.today()
+        return today, today
+    return _day(low), _day(high)
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _synthetic(app: App, code: str) -> bool:
+    query = select(func.count()).where(
+        cases.c.nationality == code, cases.c.case_id.startswith("SYN-")
+    )
+    with app.uow(write=False) as uow:
+        return bool(uow.conn.execute(query).scalar_one())
+
+
+def _series(
+    app: App, code: str, first_year: int, last_year: int, as_of: date | None
+) -> list[dict[str, Any]]:
+    rows = []
+    standard = load_cooperation_pack().standard
+    earliest = min(v.valid_from for v in standard.versions)
+    covered = earliest.year if (earliest.month, earliest.day) == (1, 1) else earliest.year + 1
+    for year in range(max(first_year, covered), last_year + 1):
+        window = assessment.Window(date(year, 1, 1), date(year, 12, 31), as_of)
+        found = assessment.assess(app, code, window)
+        metrics = found["metrics"]
+        rows.append(
+            {"year": year, "rating": found["rating"], **{m: metrics[m] for m in SERIES_METRICS}}
+        )
+    return rows
+
+
+def _beside(
+    app: App, code: str, listed: list[dict[str, Any]], as_of: date | None
+) -> list[dict[str, Any]]:
+    """Each claim with the ledger's figure for the same quantity and dates (when it has one)."""
+    cache: dict[tuple[str, str], dict[str, Any]] = {}
+    rows = []
+    for claim in listed:
+        metric = claim.get("metric")
+        value = None
+        if metric:
+            key = (claim.get("refers_from") or claim["refers_to"], claim["refers_to"])
+            if key not in cache:
+                window = assessment.Window(
+                    date.fromisoformat(key[0]), date.fromisoformat(key[1]), as_of
+                )
+                cache[key] = assessment.assess(app, code, window)["metrics"]
+            value = cache[key].get(metric)
+        rows.append({**claim, "ledger_value": value})
+    return rows
+
+
+def _sources(brief: Brief) -> list[str]:
+    found: list[str] = []
+    for item in [*brief.claims, *brief.measures, *brief.sanctions]:
+        for source in item.get("sources") or [item.get("source")]:
+            if source and source not in found:
+                found.append(str(source))
+    standard = brief.assessment.get("standard", {})
+    found.append(
+        f"Cooperation standard {standard.get('id')} version {standard.get('version')}, "
+        f"citing {', '.join(standard.get('citations', []))}"
+    )
+    return found
+
+
+def write_report(
+    app: App,
+    country: str,
+    output: Path,
+    start: date | None = None,
+    end: date | None = None,
+    as_of: date | None = None,
+) -> Path:
+    """Write a country brief as PDF or HTML, chosen by the output's extension."""
+    suffix = output.suffix.lower()
+    if suffix not in FORMATS:
+        raise InvalidInput(f"the report must end in .pdf or .html, not {output.name!r}")
+    brief = country_brief(app, country, start, end, as_of)
+    if suffix == ".pdf":
+        output.write_bytes(report_pdf.render(brief))
+    else:
+        output.write_text(report_html.render(brief), encoding="utf-8")
+    return output
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    """Read an optional YYYY-MM-DD date given for ``option``."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{option} must be a date as YYYY-MM-DD, not {value!r}") from None
