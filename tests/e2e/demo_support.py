@@ -19,7 +19,9 @@ def demo_database(factory: pytest.TempPathFactory) -> Path:
     """Build the demo once (``readmit demo --no-serve``) and return its SQLite file."""
     if "db" not in _BUILT:
         db = factory.mktemp("demo") / "demo.db"
-        result = CliRunner().invoke(app, ["demo", "--db", str(db), "--seed", str(SEED)])
+        result = CliRunner().invoke(
+            app, ["demo", "--db", str(db), "--seed", str(SEED), "--no-serve"]
+        )
         assert result.exit_code == 0, result.output
         _BUILT["db"] = db
     return _BUILT["db"]

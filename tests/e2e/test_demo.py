@@ -75,7 +75,7 @@ def test_running_the_demo_again_on_the_same_database_adds_nothing(
     db = demo_database(tmp_path_factory)
     with demo.uow(write=False) as uow:
         before = uow.ledger.count()
-    result = CliRunner().invoke(app, ["demo", "--db", str(db), "--seed", str(SEED)])
+    result = CliRunner().invoke(app, ["demo", "--db", str(db), "--seed", str(SEED), "--no-serve"])
     assert result.exit_code == 0, result.output
     assert "reused" in result.output
     with demo.uow(write=False) as uow:
@@ -86,6 +86,6 @@ def test_another_seed_on_a_demo_database_is_refused_with_a_message(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     db: Path = demo_database(tmp_path_factory)
-    result = CliRunner().invoke(app, ["demo", "--db", str(db), "--seed", "7"])
+    result = CliRunner().invoke(app, ["demo", "--db", str(db), "--seed", "7", "--no-serve"])
     assert result.exit_code == 1
     assert "seed 2022" in result.output

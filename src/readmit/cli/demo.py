@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
+import uvicorn
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -16,6 +20,8 @@ from rich.progress import (
 from rich.table import Table
 
 from readmit.cli.base import app, err, get_app, out
+from readmit.cli.serve import APP_FACTORY
+from readmit.demo.accounts import DemoLogin
 from readmit.demo.profiles import WINDOW
 from readmit.demo.run import build_demo
 from readmit.demo.summary import LAST_YEAR, Summary, summarise
@@ -57,20 +63,45 @@ def demo_app(db: Path) -> App:
 @app.command("demo")
 def demo(
     db: Path = typer.Option(DEFAULT_DB, "--db", help="SQLite file to create or reuse."),
+    serve: bool = typer.Option(
+        True, "--serve/--no-serve", help="Serve the dashboard after the summary (default)."
+    ),
+    port: int = typer.Option(8000, "--port", help="Port of the dashboard."),
     seed: int = typer.Option(2022, "--seed", help="Seed of the synthetic scenario."),
 ) -> None:
-    """Build the synthetic scenario (Cambodia 2002-2022 and others) and print its summary."""
+    """Build the synthetic scenario true to the record, print its summary, serve the dashboard."""
     application = demo_app(db)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=err, transient=False) as bar:
         reporter = RichProgress(bar)
-        report = build_demo(application, seed, reporter)
+        report = build_demo(application, seed, db.with_name(f"{db.stem}-files"), reporter)
         reporter.stage("Reading the figures back from the ledger")
         summary = summarise(application)
         reporter.finish()
     state = "reused (nothing added)" if report.reused else f"{report.events_added} events added"
     err.print(f"demo database {db}: seed {seed}, {state}, {report.seconds:.1f} s")
     render(summary)
+    render_screening(report.screening, summary)
+    address = f"http://127.0.0.1:{port}/"
+    render_logins(report.logins, address)
+    if serve:
+        serve_dashboard(application, port)
+
+
+def serve_dashboard(application: App, port: int) -> None:
+    """Serve the API and dashboard on the demo database, on this machine only."""
+    # The server builds its app from the environment's settings (see ``readmit serve``).
+    os.environ["READMIT_DATABASE_URL"] = application.settings.database_url
+    err.print(f"serving the dashboard on http://127.0.0.1:{port}/ (Ctrl+C stops it)")
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+    )
 
 
 def render(summary: Summary) -> None:
@@ -90,6 +121,7 @@ def render(summary: Summary) -> None:
         )
     out.print(table)
     render_ratings(summary)
+    render_sanctions(summary)
     kh = summary.cambodia
     out.print("[bold]Cambodia in the ledger, beside the public record (facts.md)[/]")
     for group in kh.group_returns:
@@ -121,3 +153,35 @@ def render_ratings(summary: Summary) -> None:
             str(r.removals_last_year),
         )
     out.print(table)
+
+
+def render_sanctions(summary: Summary) -> None:
+    """Print the sanctions in force today."""
+    out.print(f"[bold]Sanctions in force today ({date.today()}), from the policy pack[/]")
+    for s in summary.in_force:
+        stale = "; not verified as still in force for over a year" if s.stale else ""
+        status = s.status.replace("_", " ")
+        out.print(f"  {s.id} {s.country_name}: {status}{stale}")
+        out.print(f"    {s.title}")
+
+
+def render_screening(screened: dict[str, Any], summary: Summary) -> None:
+    """Print the batch screening's counts and a few single decisions with their reasons."""
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(screened.get("by_decision", {}).items()))
+    out.print(
+        f"[bold]Screened {screened.get('rows')} synthetic visa applications[/] "
+        f"(batch {screened.get('batch_id')}): {counts}; decisions in {screened.get('output')}"
+    )
+    for item in summary.screened:
+        out.print(f"  {item.label}: [bold]{item.decision}[/]")
+        if item.reasons:
+            out.print(f"    {item.reasons}")
+
+
+def render_logins(logins: list[DemoLogin], address: str) -> None:
+    """Print the dashboard's address and a demo login for each role."""
+    out.print(f"[bold]Dashboard: {address}[/]  (public pages need no login; demo logins below)")
+    for login in logins:
+        bound = f", bound to {login.country}" if login.country else ""
+        out.print(f"  {login.role}{bound}: user {login.name}  password {login.password}")
+    out.print("  (known demo passwords: for a local demo only, never a deployment)")

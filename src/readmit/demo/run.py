@@ -5,16 +5,21 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from readmit.demo import events as scenario_events
+from readmit.demo.accounts import DemoLogin, ensure_demo_users
+from readmit.demo.applications import application_rows, write_applications
 from readmit.demo.profiles import END
 from readmit.domain.errors import Conflict
 from readmit.domain.events import NewEvent, utc_now
-from readmit.services import backfill, maintenance
-from readmit.services.context import App
+from readmit.services import backfill, maintenance, screening
+from readmit.services.context import Actor, App
 
 BUILT = "demo_built"
+SCREENED = "demo_screened"
+CONSULAR = Actor("demo:consular-officer", "consular_officer")
 
 
 class Progress(Protocol):
@@ -46,7 +51,8 @@ class BuildReport:
     events_added: int = 0
     cases: int = 0
     seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
+    screening: dict[str, Any] = field(default_factory=dict)
+    logins: list[DemoLogin] = field(default_factory=list)
 
 
 def marker_key(seed: int) -> str:
@@ -55,8 +61,9 @@ def marker_key(seed: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def build_demo(app: App, seed: int, progress: Progress | None = None) -> BuildReport:
-    """Upgrade the store and record the scenario for ``seed`` unless it is already there."""
+def build_demo(app: App, seed: int, files: Path, progress: Progress | None = None) -> BuildReport:
+    """Upgrade the store, record the scenario for ``seed`` unless it is already there, screen
+    the synthetic visa applications once (files under ``files``), and create the demo users."""
     progress = progress or Silent()
     started = time.perf_counter()
     progress.stage("Upgrading the database and loading the policy pack")
@@ -71,8 +78,51 @@ def build_demo(app: App, seed: int, progress: Progress | None = None) -> BuildRe
             app, recorded, scenario.persons, progress=progress.advance
         )
         report.cases = len(scenario.persons)
+    report.screening = _screen_once(app, seed, files, progress)
+    progress.stage("Creating a demo user for each role")
+    report.logins = ensure_demo_users(app)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _screen_once(app: App, seed: int, files: Path, progress: Progress) -> dict[str, Any]:
+    done = [e for e in backfill.events_of_type(app, SCREENED) if e.payload.get("seed") == seed]
+    if done:
+        return dict(done[-1].payload)
+    rows = application_rows(seed)
+    source = write_applications(files / "applications.csv", rows)
+    progress.stage("Screening synthetic visa applications", total=len(rows))
+    seen = [0]
+
+    def advance(done_rows: int, _fraction: float) -> None:
+        progress.advance(done_rows - seen[0])
+        seen[0] = done_rows
+
+    summary = screening.screen_file(app, source, files / "decisions.csv", CONSULAR, None, advance)
+    payload: dict[str, Any] = {
+        "seed": seed,
+        "batch_id": summary.batch_id,
+        "rows": summary.rows,
+        "by_decision": summary.by_decision,
+        "input": str(source),
+        "output": str(summary.target),
+        "synthetic": True,
+    }
+    key = hashlib.sha256(f"readmit-demo/{seed}/screened".encode()).hexdigest()
+    marker = NewEvent(
+        SCREENED,
+        "demo",
+        f"scenario-seed-{seed}",
+        END,
+        CONSULAR.name,
+        CONSULAR.role,
+        payload,
+        scenario_events.demo_source(seed),
+        key,
+        utc_now(),
+    )
+    backfill.record_backfill(app, [marker])
+    return payload
 
 
 def _already_built(app: App, seed: int) -> bool:

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from readmit.demo.applications import SHOWCASE
 from readmit.demo.profiles import END, WINDOW
+from readmit.demo.run import CONSULAR
 from readmit.domain.countries import country_name
-from readmit.services import assessment, figures
+from readmit.services import assessment, figures, sanctions, screening
 from readmit.services.context import App
 
 
@@ -40,12 +42,22 @@ class Rating:
 LAST_YEAR = (date(END.year, 1, 1), END)
 
 
+@dataclass(frozen=True)
+class Screened:
+    """One showcase application and what screening decided, with why."""
+
+    label: str
+    decision: str
+    reasons: str
+
+
 @dataclass
 class Summary:
     countries: list[dict[str, Any]]
     cambodia: CambodiaCheck
     ratings: list[Rating] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
+    in_force: list[sanctions.SanctionSummary] = field(default_factory=list)
+    screened: list[Screened] = field(default_factory=list)
 
 
 def cambodia_check(app: App) -> CambodiaCheck:
@@ -67,7 +79,28 @@ def summarise(app: App) -> Summary:
     countries = figures.country_overview(app)
     for row in countries:
         row["name"] = country_name(row["country"])
-    return Summary(countries=countries, cambodia=cambodia_check(app), ratings=ratings(app))
+    return Summary(
+        countries=countries,
+        cambodia=cambodia_check(app),
+        ratings=ratings(app),
+        in_force=in_force_today(app),
+        screened=showcase(app),
+    )
+
+
+def in_force_today(app: App, today: date | None = None) -> list[sanctions.SanctionSummary]:
+    """The sanctions with a measure in force today (or whose status the record leaves open)."""
+    wanted = {"in_force", "partly_lifted", "uncertain"}
+    return [s for s in sanctions.list_sanctions(app, today=today) if s.status in wanted]
+
+
+def showcase(app: App) -> list[Screened]:
+    """Screen the showcase applications (not logged: the batch is the demo's logged work)."""
+    found = []
+    for label, inputs in SHOWCASE:
+        result = screening.screen_application(app, inputs, CONSULAR, log=False)
+        found.append(Screened(label, result.decision.decision, result.decision.reasons))
+    return found
 
 
 def ratings(app: App) -> list[Rating]:

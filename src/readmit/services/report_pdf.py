@@ -78,7 +78,7 @@ def _heading(pdf: FPDF, text: str) -> None:
 
 def _para(pdf: FPDF, text: str, size: int = 10) -> None:
     pdf.set_font("Helvetica", "", size)
-    pdf.multi_cell(0, 5, plain(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, plain(text), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
 
 

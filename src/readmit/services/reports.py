@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.errors import InvalidInput
-from readmit.services import assessment, claims, report_html, report_pdf
+from readmit.services import assessment, claims, report_html, report_pdf, sanctions
 from readmit.services.context import App
 from readmit.services.cooperation_pack import load_cooperation_pack
 from readmit.services.report_model import Brief
@@ -60,9 +60,47 @@ def country_brief(
         series=_series(app, code, first.year, end.year, as_of),
         claims=_beside(app, code, listed["claims"], as_of),
         measures=listed["partner_measures"],
+        sanctions=_sanctions(app, code),
     )
     brief.sources = _sources(brief)
     return brief
+
+
+def _sanctions(app: App, code: str) -> list[dict[str, Any]]:
+    """Each sanction on the country: its lifecycle steps and measures, with their sources."""
+    found = []
+    for summary in sanctions.list_sanctions(app, country=code):
+        view = sanctions.show_sanction(app, summary.id)
+        timeline = [_step(step) for step in view.sanction.steps]
+        timeline += [
+            {"on": "", "step": f"measure {m.measure.id}", "text": f"{m.validity} ({m.state})"}
+            for m in view.summary.measures
+        ]
+        sources = [str(src) for step in view.sanction.steps for src in step.sources]
+        found.append(
+            {
+                "id": summary.id,
+                "title": summary.title,
+                "status": view.summary.status.replace("_", " "),
+                "timeline": timeline,
+                "sources": list(dict.fromkeys(sources)),
+            }
+        )
+    return found
+
+
+def _step(step: Any) -> dict[str, str]:
+    notes = []
+    if step.not_public:
+        notes.append("not public: required by the rules, not shown by the record")
+    if step.date_is_upper_bound:
+        notes.append("the date is an upper bound")
+    note = f" ({'; '.join(notes)})" if notes else ""
+    return {
+        "on": step.on.isoformat(),
+        "step": step.kind,
+        "text": f"{step.actor}: {step.summary}{note}",
+    }
 
 
 def _span(app: App, code: str) -> tuple[date, date]:
