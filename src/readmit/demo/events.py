@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from readmit.demo.flights import PlannedFlight
+from readmit.demo.flights import PlannedFlight, plan_flights
+from readmit.demo.keys import SCENARIO_VERSION, event_key
+from readmit.demo.partner import partner_events
 from readmit.demo.people import case_id, person
-from readmit.demo.scenario import SCENARIO_VERSION, CountryPlan, plan_all
+from readmit.demo.profiles import CAMBODIA
+from readmit.demo.scenario import CountryPlan, plan_all
 
 __all__ = ["SCENARIO_VERSION", "Scenario", "build", "demo_source", "first_key"]
 from readmit.demo.stories import Story
@@ -60,19 +63,23 @@ def build(seed: int) -> Scenario:
         rng = random.Random(f"readmit-demo/{seed}/{plan.profile.code}/events")
         for n, flight in enumerate(plan.flights):
             for i, event in enumerate(_flight_events(seed, flight)):
-                timed.append((_stamp(event.occurred_on, 8), rank, n * 10 + i, event))
+                stamped = _final(
+                    event, _stamp(event.occurred_on, 8), event_key(seed, flight.flight_id, i)
+                )
+                timed.append((stamped.recorded_at or _EPOCH, rank, n * 10 + i, stamped))
         for story in plan.stories:
             events, record = _case_events(rng, seed, story)
             scenario.persons.append(record)
-            moment = datetime.min.replace(tzinfo=UTC)
+            moment = _EPOCH
+            ident = record["case_id"]
             for i, event in enumerate(events):
                 moment = max(_stamp(event.occurred_on, rng.randint(9, 60)), moment + _SECOND)
-                timed.append((moment, rank, 1_000_000 + story.number * 100 + i, event))
+                stamped = _final(event, moment, event_key(seed, ident, i))
+                timed.append((moment, rank, 1_000_000 + story.number * 100 + i, stamped))
+        for i, event in enumerate(partner_events(seed, plan)):
+            timed.append((event.recorded_at or _EPOCH, rank, 900_000_000 + i, event))
     timed.sort(key=lambda item: item[:3])
-    scenario.events = [
-        _final(event, moment, _key(seed, index))
-        for index, (moment, _, _, event) in enumerate(timed)
-    ]
+    scenario.events = [event for _, _, _, event in timed]
     return scenario
 
 
@@ -98,9 +105,7 @@ def _stamp(on: date, hours: int) -> datetime:
     return datetime.combine(on, time(0), tzinfo=UTC) + timedelta(hours=hours)
 
 
-def _key(seed: int, index: int) -> str:
-    text = f"readmit-demo/{SCENARIO_VERSION}/{seed}/{index}"
-    return hashlib.sha256(text.encode()).hexdigest()
+_EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 def _flight_events(seed: int, flight: PlannedFlight) -> list[NewEvent]:
@@ -204,5 +209,6 @@ def _flight_info(
 
 
 def first_key(seed: int) -> str:
-    """The dedupe key of the first event of the scenario for ``seed``."""
-    return _key(seed, 0)
+    """The dedupe key of the first event of Cambodia's first flight for ``seed``."""
+    first = plan_flights(random.Random(f"readmit-demo/{seed}/KH"), CAMBODIA)[0]
+    return event_key(seed, first.flight_id, 0)

@@ -127,7 +127,14 @@ def _screen_once(app: App, seed: int, files: Path, progress: Progress) -> dict[s
 
 def _already_built(app: App, seed: int) -> bool:
     markers = backfill.events_of_type(app, BUILT)
+    version = scenario_events.SCENARIO_VERSION
     if any(m.payload.get("seed") == seed for m in markers):
+        if all(m.payload.get("scenario_version") != version for m in markers):
+            raise Conflict(
+                f"this database holds the demo (seed {seed}) built by an earlier version of "
+                "the scenario; use another --db",
+                seed=seed,
+            )
         return True
     if markers:
         other = markers[-1].payload

@@ -20,7 +20,6 @@ from readmit.demo.stories import Story
 
 # Neighbours a partner may say a person belongs to instead ("not Vietnamese or Laotians").
 _BORN_ELSEWHERE = {"KH": ["VN", "LA", "TH"]}
-SCENARIO_VERSION = "1"
 
 
 @dataclass

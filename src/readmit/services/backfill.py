@@ -6,6 +6,7 @@ interrupted back-fill resumes where it stopped and a repeated one adds nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -17,6 +18,10 @@ from readmit.domain.events import Event, NewEvent
 from readmit.services.context import App
 from readmit.store.ledger import event_from_row
 from readmit.store.schema import events, persons
+from readmit.store.uow import UnitOfWork
+
+# A payload value naming another back-filled event by its dedupe key (resolved on recording).
+REFERENCE = "@dedupe:"
 
 
 def record_backfill(
@@ -51,9 +56,53 @@ def _record_chunk(app: App, part: Sequence[NewEvent], by_case: dict[str, dict[st
         ]
         if rows:
             uow.conn.execute(persons.insert(), rows)
-        uow.record(fresh)
+        _record_resolving(uow, fresh)
         uow.commit()
     return len(fresh)
+
+
+def _record_resolving(uow: UnitOfWork, fresh: Sequence[NewEvent]) -> None:
+    """Record events in order; a payload value ``@dedupe:KEY`` becomes the id of that event."""
+    ids: dict[str, str] = {}
+    pending: list[NewEvent] = []
+    for event in fresh:
+        wanted = [v[len(REFERENCE) :] for v in _references(event)]
+        if any(key not in ids for key in wanted):
+            ids.update(_sealed_ids(uow, pending))
+            pending = []
+            ids.update(_ids_of(uow, [k for k in wanted if k not in ids]))
+        pending.append(_resolved(event, ids))
+    _sealed_ids(uow, pending)
+
+
+def _references(event: NewEvent) -> list[str]:
+    return [v for v in event.payload.values() if isinstance(v, str) and v.startswith(REFERENCE)]
+
+
+def _sealed_ids(uow: UnitOfWork, pending: list[NewEvent]) -> dict[str, str]:
+    sealed = uow.record(pending)
+    return {str(n.dedupe_key): e.id for n, e in zip(pending, sealed, strict=True)}
+
+
+def _ids_of(uow: UnitOfWork, keys: list[str]) -> dict[str, str]:
+    rows = uow.conn.execute(
+        select(events.c.dedupe_key, events.c.id).where(events.c.dedupe_key.in_(keys))
+    )
+    found = {str(r.dedupe_key): str(r.id) for r in rows}
+    missing = sorted(set(keys) - set(found))
+    if missing:
+        raise InvalidInput(f"a back-filled event refers to events not recorded: {missing[:3]}")
+    return found
+
+
+def _resolved(event: NewEvent, ids: dict[str, str]) -> NewEvent:
+    if not _references(event):
+        return event
+    payload = {
+        k: ids[v[len(REFERENCE) :]] if isinstance(v, str) and v.startswith(REFERENCE) else v
+        for k, v in event.payload.items()
+    }
+    return dataclasses.replace(event, payload=payload)
 
 
 def events_of_type(app: App, event_type: str) -> list[Event]:
