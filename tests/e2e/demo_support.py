@@ -13,6 +13,7 @@ from readmit.settings import Settings
 
 SEED = 2022
 _BUILT: dict[str, Path] = {}
+_OUTPUT: dict[str, str] = {}
 
 
 def demo_database(factory: pytest.TempPathFactory) -> Path:
@@ -23,8 +24,14 @@ def demo_database(factory: pytest.TempPathFactory) -> Path:
             app, ["demo", "--db", str(db), "--seed", str(SEED), "--no-serve"]
         )
         assert result.exit_code == 0, result.output
-        _BUILT["db"] = db
+        _BUILT["db"], _OUTPUT["first"] = db, result.output
     return _BUILT["db"]
+
+
+def first_output(factory: pytest.TempPathFactory) -> str:
+    """What the first ``readmit demo`` run printed."""
+    demo_database(factory)
+    return _OUTPUT["first"]
 
 
 def demo_app(db: Path, key_dir: Path) -> App:

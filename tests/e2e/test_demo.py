@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from demo_support import SEED, demo_app, demo_database
+from demo_support import SEED, demo_app, demo_database, first_output
 from typer.testing import CliRunner
 
 from readmit.cli import app
-from readmit.services import figures
+from readmit.services import assessment, figures
 from readmit.services.audit import verify_ledger
 from readmit.services.context import App
 
@@ -89,3 +89,41 @@ def test_another_seed_on_a_demo_database_is_refused_with_a_message(
     result = CliRunner().invoke(app, ["demo", "--db", str(db), "--seed", "7", "--no-serve"])
     assert result.exit_code == 1
     assert "seed 2022" in result.output
+
+
+def test_the_summary_shows_sanctions_ratings_decisions_and_a_login_per_role(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    printed = first_output(tmp_path_factory)
+    assert "KH-2017 Cambodia: in force" in printed
+    assert "GN-2017" not in printed.split("Sanctions in force today")[1].split("Cambodia in")[0]
+    assert "Cambodian MFA Director General, B1/B2" in printed and "discontinued" in printed
+    assert "needs_review" in printed and "restricted" in printed
+    for user in ("demo-analyst", "demo-consular-officer", "demo-partner-liaison"):
+        assert f"user {user}" in printed
+    assert "http://127.0.0.1:8000/" in printed
+
+
+def test_cambodia_is_uncooperative_and_the_contrast_countries_cooperative(demo: App) -> None:
+    window = assessment.Window(date(2020, 10, 1), date(2022, 5, 16))
+    last_year = assessment.Window(date(2022, 1, 1), date(2022, 12, 31))
+    for span in (window, last_year):
+        rated = {a["country"]: a["rating"] for a in assessment.assess_all(demo, span)}
+        assert rated["KH"] == "uncooperative"
+    rated = {a["country"]: a["rating"] for a in assessment.assess_all(demo, last_year)}
+    assert {rated[c] for c in ("MX", "GT", "HN", "SV", "CO")} == {"cooperative"}
+
+
+def test_the_2022_dispute_shows_both_sides_figures(demo: App) -> None:
+    window = assessment.Window(date(2020, 10, 1), date(2022, 5, 16), view="both")
+    found = assessment.assess(demo, "KH", window)
+    assert found["metrics"]["interviews_held"] == 1
+    assert found["partner"]["metrics"]["interviews_held"] == 46
+    assert found["metrics"]["removals"] == 2 == found["partner"]["metrics"]["removals"]
+
+
+def test_as_of_a_past_date_the_ledger_shows_what_was_known_then(demo: App) -> None:
+    late = assessment.Window(date(2019, 1, 1), date(2019, 12, 31))
+    early = assessment.Window(date(2019, 1, 1), date(2019, 12, 31), as_of=date(2019, 6, 30))
+    assert assessment.assess(demo, "KH", late)["metrics"]["removals"] == 81
+    assert assessment.assess(demo, "KH", early)["metrics"]["removals"] < 81

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from readmit.demo.accounts import DemoLogin
 from readmit.demo.profiles import WINDOW
 from readmit.demo.run import build_demo
 from readmit.demo.summary import LAST_YEAR, Summary, summarise
+from readmit.domain.errors import InvalidInput
 from readmit.services.context import App, bootstrap
 
 DEFAULT_DB = Path("readmit-demo.db")
@@ -74,7 +76,8 @@ def demo(
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=err, transient=False) as bar:
         reporter = RichProgress(bar)
-        report = build_demo(application, seed, db.with_name(f"{db.stem}-files"), reporter)
+        files = db.parent / "demo-output" / db.stem
+        report = build_demo(application, seed, files, reporter)
         reporter.stage("Reading the figures back from the ledger")
         summary = summarise(application)
         reporter.finish()
@@ -90,6 +93,7 @@ def demo(
 
 def serve_dashboard(application: App, port: int) -> None:
     """Serve the API and dashboard on the demo database, on this machine only."""
+    _check_port_free(port)
     # The server builds its app from the environment's settings (see ``readmit serve``).
     os.environ["READMIT_DATABASE_URL"] = application.settings.database_url
     err.print(f"serving the dashboard on http://127.0.0.1:{port}/ (Ctrl+C stops it)")
@@ -102,6 +106,18 @@ def serve_dashboard(application: App, port: int) -> None:
         log_level="warning",
         server_header=False,
     )
+
+
+def _check_port_free(port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise InvalidInput(
+                f"port {port} is already in use on 127.0.0.1; pass another --port "
+                "(the summary above stands: the database is built)",
+                port=port,
+            ) from None
 
 
 def render(summary: Summary) -> None:
@@ -179,9 +195,13 @@ def render_screening(screened: dict[str, Any], summary: Summary) -> None:
 
 
 def render_logins(logins: list[DemoLogin], address: str) -> None:
-    """Print the dashboard's address and a demo login for each role."""
-    out.print(f"[bold]Dashboard: {address}[/]  (public pages need no login; demo logins below)")
+    """Print the dashboard's address, links on the scenario's dates, and a login per role."""
+    out.print(f"[bold]Dashboard: {address}[/]  (public pages need no login)")
+    out.print("  The scenario ends in 2022; these open on its dates:")
+    out.print(f"    {address}sanctions  (the public registry)")
+    out.print(f"    {address}countries/KH?to={WINDOW[1]}  (Cambodia's public page)")
+    out.print(f"    {address}analyst?to={WINDOW[1]}  (all countries; sign in as the analyst)")
+    out.print("  Demo logins (known passwords: for a local demo only, never a deployment):")
     for login in logins:
         bound = f", bound to {login.country}" if login.country else ""
-        out.print(f"  {login.role}{bound}: user {login.name}  password {login.password}")
-    out.print("  (known demo passwords: for a local demo only, never a deployment)")
+        out.print(f"    {login.role}{bound}: user {login.name}  password {login.password}")

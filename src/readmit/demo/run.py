@@ -63,7 +63,8 @@ def marker_key(seed: int) -> str:
 
 def build_demo(app: App, seed: int, files: Path, progress: Progress | None = None) -> BuildReport:
     """Upgrade the store, record the scenario for ``seed`` unless it is already there, screen
-    the synthetic visa applications once (files under ``files``), and create the demo users."""
+    the synthetic visa applications once (``files`` is the prefix of the files it writes:
+    ``<files>-applications.csv`` and ``<files>-decisions.csv``), and create the demo users."""
     progress = progress or Silent()
     started = time.perf_counter()
     progress.stage("Upgrading the database and loading the policy pack")
@@ -90,7 +91,7 @@ def _screen_once(app: App, seed: int, files: Path, progress: Progress) -> dict[s
     if done:
         return dict(done[-1].payload)
     rows = application_rows(seed)
-    source = write_applications(files / "applications.csv", rows)
+    source = write_applications(files.with_name(f"{files.name}-applications.csv"), rows)
     progress.stage("Screening synthetic visa applications", total=len(rows))
     seen = [0]
 
@@ -98,7 +99,8 @@ def _screen_once(app: App, seed: int, files: Path, progress: Progress) -> dict[s
         progress.advance(done_rows - seen[0])
         seen[0] = done_rows
 
-    summary = screening.screen_file(app, source, files / "decisions.csv", CONSULAR, None, advance)
+    target = files.with_name(f"{files.name}-decisions.csv")
+    summary = screening.screen_file(app, source, target, CONSULAR, None, advance)
     payload: dict[str, Any] = {
         "seed": seed,
         "batch_id": summary.batch_id,
