@@ -18,8 +18,8 @@ HOME_BY_ROLE = {
     "case_officer": "/cases",
     "consular_officer": "/screening",
     "partner_liaison": "/partner",
-    "determining_authority": "/authority",
-    "visa_authority": "/authority",
+    "determining_authority": "/authority/determinations",
+    "visa_authority": "/authority/orders",
     "reintegration_caseworker": "/arrivals",
 }
 

@@ -1,0 +1,223 @@
+"""The determining and visa authorities' desks, and the lifecycle steps they record.
+
+Every step is its own route guarded by its own permission, so a step hidden from a role is
+refused when posted by hand; the sanctions service checks the regime's separation of duties
+again. Each form must be confirmed (a ticked box), because every step is permanent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from readmit.domain.errors import InvalidInput
+from readmit.domain.permissions import Permission
+from readmit.services import desks, sanctions
+from readmit.web.forms import form_date, form_int
+from readmit.web.site import View
+from readmit.web.views import site
+from readmit.web.views.sanctions import steps_for, summary_row
+
+P = Permission
+
+
+def confirmed(form: FormData, what: str) -> None:
+    """Refuse a step whose confirmation box was not ticked."""
+    if form.get("confirm") != "yes":
+        raise InvalidInput(f"tick the confirmation box to record the {what}; nothing was recorded")
+
+
+def items(text: str) -> list[str]:
+    """Split a comma- or line-separated field into its non-empty items."""
+    return [p.strip() for p in text.replace("\n", ",").split(",") if p.strip()]
+
+
+def lines(form: FormData, name: str) -> list[str]:
+    """Return a textarea's non-empty lines."""
+    return [line.strip() for line in str(form.get(name) or "").splitlines() if line.strip()]
+
+
+def text(form: FormData, name: str) -> str:
+    """Return a posted text field, stripped."""
+    return str(form.get(name) or "").strip()
+
+
+def measure_spec(form: FormData) -> dict[str, Any] | None:
+    """Read one measure from the order/amendment form, as the pack's YAML would give it."""
+    classes = items(text(form, "classes"))
+    if not classes:
+        return None
+    who: dict[str, Any] = {"everyone": form.get("everyone") == "1"}
+    if not who["everyone"]:
+        who["employers"] = items(text(form, "employers"))
+        if text(form, "min_rank"):
+            who["min_rank"] = text(form, "min_rank")
+        who["family"] = [str(f) for f in form.getlist("family")]
+        child_under = form_int(text(form, "child_under"), "children under")
+        if child_under is not None:
+            who["child_under"] = child_under
+    restrictions: dict[str, Any] = {}
+    for part in items(text(form, "restrictions")):
+        key, _, value = part.partition("=")
+        restrictions[key.strip()] = int(value) if value.strip().isdigit() else value.strip()
+    return {
+        "effect": text(form, "effect") or "discontinue",
+        "summary": text(form, "measure_summary") or f"{', '.join(classes)} (ordered here)",
+        "classes": classes,
+        "exempt_classes": items(text(form, "exempt_classes")),
+        "who": who,
+        "restrictions": restrictions,
+        "citation": text(form, "citation") or "INA 243(d), 8 U.S.C. 1253(d)",
+        "sources": lines(form, "sources"),
+    }
+
+
+def _back(view: View, step: str) -> str:
+    view.flash = f"Recorded: {step.replace('_', ' ')} of sanction {view.params['sanction_id']}."
+    return f"/sanctions/{view.params['sanction_id']}"
+
+
+def desk(view: View, role_steps: set[str]) -> list[dict[str, Any]]:
+    """Return the sanctions on which the user's role has a step to take, with those steps."""
+    found = []
+    for summary in sanctions.list_sanctions(view.app):
+        shown = sanctions.show_sanction(view.app, summary.id)
+        mine = [s for s in steps_for(view, shown.sanction) if s in role_steps]
+        if mine:
+            found.append({**summary_row(summary, view.app), "next_steps": mine})
+    return found
+
+
+@site.page(
+    "/authority/determinations",
+    "determinations.html",
+    P.SANCTION_DETERMINE,
+    "Determinations",
+    nav="Determinations",
+)
+def determining_desk(view: View) -> dict[str, Any]:
+    """The determining authority's desk: recorded assessments to cite, sanctions awaiting it."""
+    return {
+        "assessments": desks.recorded_assessments(view.app),
+        "sanctions": desk(view, {"notification", "compliance_notification"}),
+        "source": "the ledger: assessments recorded by analysts, sanction lifecycle events",
+    }
+
+
+@site.page("/authority/orders", "orders.html", P.SANCTION_ORDER, "Sanction orders", nav="Orders")
+def visa_desk(view: View) -> dict[str, Any]:
+    """The visa authority's desk: sanctions awaiting an order, an amendment or a lift."""
+    return {
+        "sanctions": desk(view, {"order", "amendment", "lift"}),
+        "source": "the ledger: sanction lifecycle events",
+    }
+
+
+@site.action("/authority/determinations", P.SANCTION_DETERMINE)
+def determine(view: View, form: FormData) -> str:
+    """Record a determination that a country does not cooperate, citing assessments."""
+    confirmed(form, "determination")
+    sanction = sanctions.record_determination(
+        view.app,
+        view.actor(),
+        text(form, "country"),
+        form_date(form, "on"),
+        text(form, "title"),
+        [str(a) for a in form.getlist("assessments")] + items(text(form, "other_assessments")),
+        text(form, "summary"),
+        lines(form, "sources"),
+    )
+    view.flash = f"Recorded: determination {sanction.id}. Notify the visa authority next."
+    return f"/sanctions/{sanction.id}"
+
+
+@site.action("/sanctions/{sanction_id}/notification", P.SANCTION_NOTIFY)
+def notify(view: View, form: FormData) -> str:
+    """Record the notification to the visa authority."""
+    confirmed(form, "notification")
+    sanctions.record_notification(
+        view.app,
+        view.actor(),
+        view.params["sanction_id"],
+        form_date(form, "on"),
+        text(form, "summary"),
+        lines(form, "sources"),
+    )
+    return _back(view, "notification")
+
+
+@site.action("/sanctions/{sanction_id}/order", P.SANCTION_ORDER)
+def order(view: View, form: FormData) -> str:
+    """Record the visa authority's order of one measure."""
+    confirmed(form, "order")
+    spec = measure_spec(form)
+    if spec is None:
+        raise InvalidInput("an order needs the visa classes of its measure")
+    effective = form_date(form, "effective", form_date(form, "on"))
+    sanctions.record_order(
+        view.app,
+        view.actor(),
+        view.params["sanction_id"],
+        form_date(form, "on"),
+        [spec],
+        effective,
+        text(form, "summary"),
+        lines(form, "sources"),
+    )
+    return _back(view, "order")
+
+
+@site.action("/sanctions/{sanction_id}/amendment", P.SANCTION_AMEND)
+def amend(view: View, form: FormData) -> str:
+    """Record an amendment: end some measures, add one, or both."""
+    confirmed(form, "amendment")
+    spec = measure_spec(form)
+    ends = [str(e) for e in form.getlist("ends")]
+    if spec is None and not ends:
+        raise InvalidInput("an amendment ends a measure, adds one, or both")
+    sanctions.record_amendment(
+        view.app,
+        view.actor(),
+        view.params["sanction_id"],
+        form_date(form, "on"),
+        [spec] if spec else [],
+        ends,
+        form_date(form, "effective", form_date(form, "on")),
+        text(form, "summary"),
+        lines(form, "sources"),
+    )
+    return _back(view, "amendment")
+
+
+@site.action("/sanctions/{sanction_id}/compliance_notification", P.SANCTION_COMPLIANCE_NOTIFY)
+def compliance(view: View, form: FormData) -> str:
+    """Record the notice that the country has complied."""
+    confirmed(form, "compliance notification")
+    sanctions.record_compliance_notification(
+        view.app,
+        view.actor(),
+        view.params["sanction_id"],
+        form_date(form, "on"),
+        text(form, "summary"),
+        lines(form, "sources"),
+    )
+    return _back(view, "compliance_notification")
+
+
+@site.action("/sanctions/{sanction_id}/lift", P.SANCTION_LIFT)
+def lift(view: View, form: FormData) -> str:
+    """Record a lift: of every measure in force, or of those ticked (a partial lift)."""
+    confirmed(form, "lift")
+    ends = [str(e) for e in form.getlist("ends")]
+    sanctions.record_lift(
+        view.app,
+        view.actor(),
+        view.params["sanction_id"],
+        form_date(form, "on"),
+        ends or None,
+        form_date(form, "effective", form_date(form, "on")),
+        text(form, "summary"),
+        lines(form, "sources"),
+    )
+    return _back(view, "lift")

@@ -1,0 +1,154 @@
+"""The public sanctions registry, and the lifecycle desks of the two authorities.
+
+Public: every sanction ever recorded, or those in force on a chosen date; each with its scope
+in plain words, lifecycle timeline, sources and staleness. Signed-in authorities see, on a
+sanction's page, the forms for the next steps *their* role may take (separation of duties);
+each step posts to its own route, guarded by that step's permission.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from readmit.domain.permissions import SANCTION_STEPS, Permission
+from readmit.domain.sanctions_lifecycle import Sanction, Step
+from readmit.services import sanctions
+from readmit.services.context import App
+from readmit.services.sanctions import MeasureView, SanctionSummary
+from readmit.services.sanctions_pack import current_pack
+from readmit.web.scope_words import effect_words, scope_in_words
+from readmit.web.site import View
+from readmit.web.views import site
+
+P = Permission
+IN_FORCE = frozenset({"in_force", "partly_lifted", "uncertain"})
+STATUS_WORDS = {
+    "in_force": "in force",
+    "partly_lifted": "partly lifted, partly in force",
+    "uncertain": "the record cannot say",
+    "ended_date_unknown": "ended, date unknown",
+    "lifted": "lifted",
+    "ordered": "ordered, not yet effective",
+    "notified": "notified, no order yet",
+    "determined": "determined, not yet notified",
+}
+STEP_WORDS = {
+    "determination": "Determination of non-cooperation",
+    "notification": "Notification to the visa authority",
+    "order": "Order to consular posts",
+    "amendment": "Amendment",
+    "compliance_notification": "Notification that the country has complied",
+    "lift": "Lift",
+    "verification": "Verified as still in force",
+}
+
+
+def measure_row(view: MeasureView, app: App) -> dict[str, Any]:
+    """Describe one measure for a reader: scope and effect in words, dates, sources, staleness."""
+    policy = current_pack(app).policy
+    m = view.measure
+    return {
+        "id": m.id,
+        "scope": scope_in_words(m, policy),
+        "effect": effect_words(m),
+        "state": view.state,
+        "validity": view.validity,
+        "stale": view.stale,
+        "last_verified_on": m.last_verified_on,
+        "citation": m.citation,
+        "sources": list(m.sources),
+        "notes": list(m.notes),
+        "exceptions_allowed": m.exceptions_allowed,
+    }
+
+
+def summary_row(s: SanctionSummary, app: App) -> dict[str, Any]:
+    """Describe one sanction in the registry."""
+    return {
+        "id": s.id,
+        "country": s.country,
+        "country_name": s.country_name,
+        "title": s.title,
+        "status": s.status,
+        "status_words": STATUS_WORDS.get(s.status, s.status.replace("_", " ")),
+        "in_force": s.status in IN_FORCE,
+        "stale": s.stale,
+        "not_public_steps": s.not_public_steps,
+        "measures": [measure_row(m, app) for m in s.measures],
+    }
+
+
+@site.page("/sanctions", "sanctions.html", P.SANCTION_READ, "Sanctions registry", nav="Sanctions")
+def registry(view: View) -> dict[str, Any]:
+    """Every sanction ever recorded (or only those in force) with its status on a date."""
+    on = view.date_arg("on", date.today())
+    only_in_force = view.arg("show") == "in_force"
+    country = view.arg("country").upper() or None
+    found = [summary_row(s, view.app) for s in sanctions.list_sanctions(view.app, on, country)]
+    if only_in_force:
+        found = [s for s in found if s["in_force"]]
+    pack = current_pack(view.app)
+    return {
+        "title": "Visa sanctions registry",
+        "on": on,
+        "show": "in_force" if only_in_force else "all",
+        "country": country or "",
+        "sanctions": found,
+        "regime": {
+            "name": pack.policy.regime.name,
+            "citation": pack.policy.regime.citation,
+            "appeal": pack.policy.regime.appeal,
+            "fee_refunded": pack.policy.regime.fee_refunded,
+            "resumption": pack.policy.regime.resumption_condition,
+        },
+        "source": f"the ledger (sanction lifecycle events), status as of {on.isoformat()}; "
+        f"policy pack {pack.name} version {pack.version}",
+    }
+
+
+def step_row(step: Step) -> dict[str, Any]:
+    """Describe one lifecycle step for the timeline."""
+    return {
+        "kind": step.kind,
+        "words": STEP_WORDS.get(step.kind, step.kind),
+        "on": step.on,
+        "date_is_upper_bound": step.date_is_upper_bound,
+        "not_public": step.not_public,
+        "effective": step.effective,
+        "effective_unknown": step.effective_unknown,
+        "actor": step.actor,
+        "role": step.role,
+        "summary": step.summary,
+        "sources": list(step.sources),
+        "assessments": list(step.assessments),
+        "adds": [m.id for m in step.adds],
+        "ends": list(step.ends) if step.ends is not None else None,
+    }
+
+
+def steps_for(view: View, sanction: Sanction) -> list[str]:
+    """Return the next steps the rules allow that the signed-in user's role may take."""
+    if view.user is None:
+        return []
+    return [
+        step
+        for step in sanction.allowed_next()
+        if step in SANCTION_STEPS and view.user.may(SANCTION_STEPS[step][1].value)
+    ]
+
+
+@site.page("/sanctions/{sanction_id}", "sanction.html", P.SANCTION_READ, "Sanction")
+def sanction_page(view: View) -> dict[str, Any]:
+    """One sanction: its measures in words, its lifecycle timeline with sources, staleness."""
+    shown = sanctions.show_sanction(view.app, view.params["sanction_id"])
+    s = shown.sanction
+    return {
+        "title": s.title,
+        "sanction": summary_row(shown.summary, view.app),
+        "summary": s.summary,
+        "steps": [step_row(step) for step in s.steps],
+        "next_steps": steps_for(view, s),
+        "current_measures": [m.id for m in s.current_measures()],
+        "source": "the ledger: each step of the lifecycle is an event, with the sources it rests on",
+    }
