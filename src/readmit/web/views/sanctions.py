@@ -150,5 +150,5 @@ def sanction_page(view: View) -> dict[str, Any]:
         "steps": [step_row(step) for step in s.steps],
         "next_steps": steps_for(view, s),
         "current_measures": [m.id for m in s.current_measures()],
-        "source": "the ledger: each step of the lifecycle is an event, with the sources it rests on",
+        "source": "the ledger: each lifecycle step is an event, with the sources it rests on",
     }
