@@ -28,6 +28,7 @@ from readmit.web.security import ANYONE, WebUser
 
 Builder = Callable[["View"], dict[str, Any]]
 Handler = Callable[["View", FormData], "str | Response"]
+RawHandler = Callable[["View"], Response]
 
 
 @dataclass
@@ -80,12 +81,22 @@ class Action:
     handle: Handler
 
 
+@dataclass(frozen=True)
+class Raw:
+    """A GET route that answers with its own response (a download, a progress fragment)."""
+
+    path: str
+    permission: str
+    serve: Callable[[View], Response]
+
+
 @dataclass
 class Site:
     """Every page and action of the dashboard, with the permission each needs."""
 
     pages: list[Page] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    raws: list[Raw] = field(default_factory=list)
 
     def page(
         self,
@@ -113,6 +124,15 @@ class Site:
 
         return register
 
+    def raw(self, path: str, permission: str) -> Callable[[RawHandler], RawHandler]:
+        """Register a GET route that builds its own response (decorator)."""
+
+        def register(serve: RawHandler) -> RawHandler:
+            self.raws.append(Raw(path, permission, serve))
+            return serve
+
+        return register
+
     def route_permissions(self) -> dict[tuple[str, str], str]:
         """Return (method, path) -> permission for every route this site serves."""
         table: dict[tuple[str, str], str] = {}
@@ -122,6 +142,8 @@ class Site:
                 table[("GET", json_path(page.path))] = page.permission
         for action in self.actions:
             table[("POST", action.path)] = action.permission
+        for raw in self.raws:
+            table[("GET", raw.path)] = raw.permission
         return table
 
 
@@ -140,6 +162,8 @@ def build_router(site: Site, app: App) -> APIRouter:
             router.add_route(
                 json_path(page.path), _json_endpoint(page, app), ["GET"], include_in_schema=False
             )
+    for raw in site.raws:
+        router.add_route(raw.path, _raw_endpoint(site, raw, app), ["GET"], include_in_schema=False)
     for page in site.pages:
         router.add_route(
             page.path, _html_endpoint(site, page, app), ["GET"], include_in_schema=False
@@ -181,6 +205,21 @@ def _html_endpoint(site: Site, page: Page, app: App) -> Callable[[Request], Resp
             security.require(user, page.permission)
             context = page.build(_view(app, request, user))
             return render_page(site, app, request, user, page, context)
+        except ReadmitError as error:
+            return error_page(site, app, request, user, error)
+        except Exception as error:  # never a traceback to a user; the log keeps it
+            unexpected(request, error)
+            return error_page(site, app, request, user, INTERNAL)
+
+    return endpoint
+
+
+def _raw_endpoint(site: Site, raw: Raw, app: App) -> Callable[[Request], Response]:
+    def endpoint(request: Request) -> Response:
+        user = security.current_user(app, request)
+        try:
+            security.require(user, raw.permission)
+            return raw.serve(_view(app, request, user))
         except ReadmitError as error:
             return error_page(site, app, request, user, error)
         except Exception as error:  # never a traceback to a user; the log keeps it

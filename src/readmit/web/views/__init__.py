@@ -15,6 +15,7 @@ from readmit.web.views import (  # noqa: E402
     home,  # noqa: F401
     reintegration,  # noqa: F401
     sanctions,  # noqa: F401
+    screening,  # noqa: F401
 )
 
 __all__ = ["site"]

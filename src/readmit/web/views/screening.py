@@ -1,0 +1,201 @@
+"""Consular officer: the screening desk (only the inputs needed), the decision, the letter, and
+batch screening with progress and a download."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from readmit.domain.countries import country_code
+from readmit.domain.errors import InvalidInput
+from readmit.domain.permissions import Permission
+from readmit.domain.sanctions_policy import RELATIONSHIPS
+from readmit.domain.screening import INPUT_COLUMNS
+from readmit.services import sanctions, screening
+from readmit.services.sanctions_pack import current_pack
+from readmit.web import batches
+from readmit.web.render import environment
+from readmit.web.scope_words import effect_words, scope_in_words
+from readmit.web.site import View
+from readmit.web.views import site
+
+P = Permission
+BASICS = ("nationality", "post_country", "decision_date", "visa_class")
+LABELS = {
+    "application_id": "Application number",
+    "nationality": "Nationality",
+    "visa_class": "Visa class",
+    "decision_date": "Date of the issuance decision",
+    "post_country": "Country of the post",
+    "employer": "Employer",
+    "rank": "Rank",
+    "relationship": "Relationship to the principal",
+    "principal_employer": "Principal's employer",
+    "principal_rank": "Principal's rank",
+    "date_of_birth": "Date of birth",
+    "approved_exception": "Exception approved by the visa authority",
+    "application_date": "Filing date",
+    "residence": "Country of residence",
+    "other_nationalities": "Other nationalities",
+    "exception_reference": "Reference of the approved exception",
+}
+
+
+def field_choices(view: View, name: str, country: str) -> list[tuple[str, str]]:
+    """Return (value, label) choices for a select field, or [] for a free field."""
+    policy = current_pack(view.app).policy
+    if name in {"employer", "principal_employer"}:
+        codes = sorted(policy.organisations.codes_of(country))
+        return [("", "none declared (private applicant)")] + [
+            (c, policy.organisations.name(c)) for c in codes
+        ]
+    if name in {"rank", "principal_rank"}:
+        ladder = policy.ranks.ladder(country)
+        return [("", "not given")] + [(r, r.replace("_", " ").title()) for r in ladder]
+    if name == "relationship":
+        return [("", "none declared (applying for herself or himself)")] + [
+            (r, r) for r in RELATIONSHIPS
+        ]
+    if name == "approved_exception":
+        return [("", "none"), ("true", "yes, approved"), ("false", "no")]
+    return []
+
+
+@site.page("/screening", "screening.html", P.SCREEN, "Screening desk", nav="Screening")
+def desk(view: View) -> dict[str, Any]:
+    """Ask the basics first; then only the inputs that could change the outcome."""
+    basics = {name: view.arg(name) for name in BASICS}
+    needed: list[dict[str, Any]] = []
+    ready = all(basics.values())
+    if ready:
+        nationality = country_code(basics["nationality"])
+        day = view.date_arg("decision_date", date.today())
+        found = screening.needed_inputs(view.app, nationality, basics["post_country"], day)
+        needed = [
+            {
+                "name": n.field,
+                "label": LABELS.get(n.field, n.field),
+                "why": n.why,
+                "choices": field_choices(view, n.field, nationality),
+                "date": n.field in {"date_of_birth", "application_date"},
+            }
+            for n in found
+            if n.field not in BASICS
+        ]
+    return {"basics": basics, "ready": ready, "needed": needed, "labels": LABELS}
+
+
+@site.action("/screening", P.SCREEN)
+def screen(view: View, form: FormData) -> str:
+    """Screen one application against the measures in force on its decision date; log it."""
+    inputs = {name: str(form.get(name) or "").strip() for name in INPUT_COLUMNS}
+    result = screening.screen_application(view.app, inputs, view.actor())
+    return f"/screening/decisions/{result.decision_id}"
+
+
+def matched_measures(view: View, ids: tuple[str, ...], day: date | None) -> list[dict[str, Any]]:
+    """Describe the measures a decision matched, in plain words."""
+    if not ids:
+        return []
+    policy = current_pack(view.app).policy
+    views = sanctions.measures_in_force(view.app, day or date.today())
+    return [
+        {
+            "id": v.measure.id,
+            "sanction": v.measure.sanction_id,
+            "scope": scope_in_words(v.measure, policy),
+            "effect": effect_words(v.measure),
+            "citation": v.measure.citation,
+            "validity": v.validity,
+        }
+        for v in views
+        if v.measure.id in ids
+    ]
+
+
+@site.page("/screening/decisions/{decision_id}", "decision.html", P.SCREEN, "Decision")
+def decision(view: View) -> dict[str, Any]:
+    """A logged decision with its reasons, the measures matched, and whether a letter is due."""
+    replayed = screening.replay(view.app, view.params["decision_id"])
+    d = replayed.then
+    regime = current_pack(view.app).policy.regime
+    return {
+        "title": f"Decision: {d.decision.replace('_', ' ')}",
+        "decision_id": replayed.decision_id,
+        "decision": d.decision,
+        "reasons": d.reasons,
+        "citations": d.citations,
+        "restrictions": d.restrictions,
+        "decision_on": d.decision_on,
+        "inputs": {k: v for k, v in d.inputs.items() if v},
+        "labels": LABELS,
+        "measures": matched_measures(view, d.measures, d.decision_on),
+        "has_letter": d.decision in {"discontinued", "restricted"},
+        "appeal": regime.appeal,
+        "fee_refunded": regime.fee_refunded,
+        "resumption": regime.resumption_condition,
+        "pack_version": replayed.pack_version_then,
+        "unchanged_today": replayed.unchanged,
+        "source": f"the decision log (decision {replayed.decision_id}) and the sanctions in "
+        f"the ledger on {d.decision_on}; policy pack version {replayed.pack_version_then}",
+    }
+
+
+@site.page(
+    "/screening/decisions/{decision_id}/letter", "letter.html", P.SCREEN, "Letter to the applicant"
+)
+def letter(view: View) -> dict[str, Any]:
+    """The printable letter of a discontinued or restricted decision."""
+    decision_id = view.params["decision_id"]
+    return {"decision_id": decision_id, "letter": screening.letter(view.app, decision_id)}
+
+
+@site.page("/screening/batch", "batch.html", P.SCREEN, "Batch screening")
+def batch_form(view: View) -> dict[str, Any]:
+    """The upload form, with the columns a file must have."""
+    return {"columns": list(INPUT_COLUMNS)}
+
+
+@site.action("/screening/batch", P.SCREEN)
+def batch_upload(view: View, form: FormData) -> str:
+    """Start screening an uploaded CSV or Parquet file in the background."""
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InvalidInput("choose a .csv or .parquet file to screen")
+    content = upload.file.read()
+    job = batches.start(view.app, view.actor(), upload.filename, content)
+    return f"/screening/batch/{job.job_id}"
+
+
+def job_context(view: View) -> dict[str, Any]:
+    """Return a batch job as its owner sees it."""
+    job = batches.load(view.params["job_id"], view.actor().name)
+    return {"title": f"Batch {job.input_name}", "job": job.__dict__}
+
+
+@site.page("/screening/batch/{job_id}", "batch_job.html", P.SCREEN, "Batch")
+def batch_job(view: View) -> dict[str, Any]:
+    """A batch's progress, then its summary and download."""
+    return job_context(view)
+
+
+@site.raw("/screening/batch/{job_id}/progress", P.SCREEN)
+def batch_progress(view: View) -> Response:
+    """The progress fragment the job page polls (htmx)."""
+    html = environment().get_template("batch_progress.html").render(**job_context(view))
+    return HTMLResponse(html)
+
+
+@site.raw("/screening/batch/{job_id}/download", P.SCREEN)
+def batch_download(view: View) -> Response:
+    """The screened file: the same rows with the decision columns added."""
+    job = batches.load(view.params["job_id"], view.actor().name)
+    if job.state != "done":
+        raise InvalidInput("the batch is not finished yet")
+    path = batches.output_of(job)
+    name = f"{Path(job.input_name).stem}-screened{path.suffix}"
+    return FileResponse(path, filename=name)
