@@ -34,8 +34,15 @@ def _spec(chart: alt.Chart) -> dict[str, Any]:
     return spec
 
 
-def _data(rows: Sequence[dict[str, Any]]) -> alt.Data:
-    return alt.Data(values=list(rows))  # type: ignore[no-untyped-call]
+def _placeholder() -> alt.Data:
+    return alt.Data(values=[])  # type: ignore[no-untyped-call]
+
+
+def _with_data(template: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    # Altair builds (and checks) the chart once per shape; each render only swaps the data in.
+    spec: dict[str, Any] = json.loads(template)
+    spec["data"] = {"values": list(rows)}
+    return spec
 
 
 def series_chart(
@@ -48,30 +55,43 @@ def series_chart(
     y_title: str,
 ) -> dict[str, Any]:
     """Return a Vega-Lite spec: one line per series over ``x``, with points and dashes."""
-    names = sorted({str(r[series]) for r in rows})
+    names = tuple(sorted({str(r[series]) for r in rows}))
+    return _with_data(_series_template(x, y, series, title, x_title, y_title, names), rows)
+
+
+@lru_cache(maxsize=64)
+def _series_template(
+    x: str, y: str, series: str, title: str, x_title: str, y_title: str, names: tuple[str, ...]
+) -> str:
     colours = OKABE_ITO[: len(names)] or OKABE_ITO[:1]
-    base = alt.Chart(_data(rows), title=title)
+    domain = list(names)
+    base = alt.Chart(_placeholder(), title=title)
     chart = base.mark_line(point={"size": 60, "filled": True}, strokeWidth=2.5).encode(
         x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=-40)),
         y=alt.Y(f"{y}:Q", title=y_title),
-        color=alt.Color(f"{series}:N", title=None, scale=alt.Scale(domain=names, range=colours)),
+        color=alt.Color(f"{series}:N", title=None, scale=alt.Scale(domain=domain, range=colours)),
         strokeDash=alt.StrokeDash(
-            f"{series}:N", title=None, scale=alt.Scale(domain=names, range=DASHES[: len(names)])
+            f"{series}:N", title=None, scale=alt.Scale(domain=domain, range=DASHES[: len(names)])
         ),
         shape=alt.Shape(
-            f"{series}:N", title=None, scale=alt.Scale(domain=names, range=SHAPES[: len(names)])
+            f"{series}:N", title=None, scale=alt.Scale(domain=domain, range=SHAPES[: len(names)])
         ),
         tooltip=[f"{x}:O", f"{series}:N", f"{y}:Q"],
     )
-    return _spec(chart.properties(width=560, height=240))
+    return json.dumps(_spec(chart.properties(width=560, height=240)))
 
 
 def bar_chart(
     rows: Sequence[dict[str, Any]], x: str, y: str, title: str, x_title: str, y_title: str
 ) -> dict[str, Any]:
     """Return a Vega-Lite spec: one bar per ``x`` (a single series, so one colour)."""
+    return _with_data(_bar_template(x, y, title, x_title, y_title), rows)
+
+
+@lru_cache(maxsize=64)
+def _bar_template(x: str, y: str, title: str, x_title: str, y_title: str) -> str:
     chart = (
-        alt.Chart(_data(rows), title=title)
+        alt.Chart(_placeholder(), title=title)
         .mark_bar(color=OKABE_ITO[0])
         .encode(
             x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=-40)),
@@ -79,7 +99,7 @@ def bar_chart(
             tooltip=[f"{x}:O", f"{y}:Q"],
         )
     )
-    return _spec(chart.properties(width=560, height=220))
+    return json.dumps(_spec(chart.properties(width=560, height=220)))
 
 
 @lru_cache(maxsize=512)

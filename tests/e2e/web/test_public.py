@@ -59,3 +59,11 @@ def test_a_country_page_shows_figures_over_time_with_their_source(page: Any, sho
     assert "Source: the ledger at position" in text
     assert "Measures the partner took in return" in text
     shot(page, "public-country-KH")
+
+
+def test_the_methodology_page_gives_the_standard_its_thresholds_and_citations(page: Any) -> None:
+    page.goto("/methodology")
+    text = page.inner_text("main")
+    assert "Version 2019.1" in text and "Uncooperative" in text
+    assert "ice-visa-sanctions" in text
+    assert "8 U.S.C. 1253(d)" in text

@@ -13,6 +13,8 @@ from readmit.web.views import (  # noqa: E402
     cases,  # noqa: F401
     countries,  # noqa: F401
     home,  # noqa: F401
+    methodology,  # noqa: F401
+    partner,  # noqa: F401
     reintegration,  # noqa: F401
     sanctions,  # noqa: F401
     screening,  # noqa: F401

@@ -12,8 +12,9 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from readmit.domain.cases import State
+from readmit.domain.errors import PermissionDenied
 from readmit.domain.permissions import Permission
-from readmit.services import case_access, caseload
+from readmit.services import case_access, caseload, partner
 from readmit.web.forms import EVENT_FIELDS, event_payload, form_date, form_int
 from readmit.web.site import View
 from readmit.web.views import site
@@ -49,6 +50,28 @@ def case_list(view: View) -> dict[str, Any]:
     }
 
 
+def answering_side(view: View) -> str | None:
+    """Return which side of the record the user answers for: partner, state, or None."""
+    if view.user is None:
+        return None
+    if view.user.may(P.CASE_RESPOND):
+        return "partner"
+    if view.user.may(P.CASE_RECORD):
+        return "state"
+    return None
+
+
+def stances(view: View, case_id: str) -> dict[str, dict[str, Any]]:
+    """Return each event's latest stance of either side (for roles that see the whole file)."""
+    if answering_side(view) is None and not (view.user and view.user.may(P.ASSESSMENT_READ)):
+        return {}
+    try:
+        record = partner.case_record(view.app, case_id, view.actor())
+    except PermissionDenied:  # a partner liaison of the destination, not of the nationality
+        return {}
+    return {e["id"]: {"partner": e["partner_stance"], "state": e["state_stance"]} for e in record}
+
+
 def client(view: View) -> str:
     """Return the client's address, for the access log."""
     return view.request.client.host if view.request.client else ""
@@ -78,7 +101,8 @@ def case_page(view: View) -> dict[str, Any]:
             date.fromisoformat(str(expires)) if expires else None, nxt.state, date.today()
         ),
         "flights": flights,
-        "can_respond": view.user is not None and view.user.may(P.CASE_RESPOND),
+        "stances": stances(view, case_id),
+        "answers_as": answering_side(view),
         "source": "the ledger: every event of this case, in the order recorded",
     }
 
@@ -98,7 +122,8 @@ def record_event(view: View, form: FormData) -> str:
         source=str(form.get("source") or "").strip() or None,
     )
     view.flash = f"Recorded: {event.replace('_', ' ')} on case {case_id}."
-    return f"/cases/{case_id}"
+    back = str(form.get("back") or "")
+    return back if back in {"/arrivals", "/partner"} else f"/cases/{case_id}"
 
 
 @site.page("/flights", "flights.html", P.FLIGHT_READ, "Flights", nav="Flights")

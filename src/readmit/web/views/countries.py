@@ -7,6 +7,9 @@ claim with who asserts it and its source.
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,7 +17,7 @@ from starlette.datastructures import FormData
 
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.permissions import Permission
-from readmit.services import assessment, claims
+from readmit.services import assessment, claims, desks
 from readmit.web import charts
 from readmit.web.forms import form_date
 from readmit.web.site import View
@@ -103,7 +106,29 @@ def _quarter_label(start: str) -> str:
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
 
 
+# Figures are a pure function of the ledger position and the question asked, so a page built
+# at one position is reused until anything new is recorded (a few pages per country and date).
+_PAGES: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_PAGES_KEPT = 64
+_PAGES_LOCK = threading.Lock()
+
+
 def country_context(view: View, code: str) -> dict[str, Any]:
+    """Build a country page (or reuse the one built at the same ledger position)."""
+    key = (desks.ledger_position(view.app), str(view.app.engine.url), code, windows(view))
+    with _PAGES_LOCK:
+        if key in _PAGES:
+            _PAGES.move_to_end(key)
+            return copy.deepcopy(_PAGES[key])
+    context = build_country_context(view, code)
+    with _PAGES_LOCK:
+        _PAGES[key] = copy.deepcopy(context)
+        while len(_PAGES) > _PAGES_KEPT:
+            _PAGES.popitem(last=False)
+    return context
+
+
+def build_country_context(view: View, code: str) -> dict[str, Any]:
     """Build a country page: figures over time, the rating and its reasons, both sides, claims."""
     start, end, as_of, year_start = windows(view)
     trend = assessment.assess_trend(view.app, code, assessment.Window(start, end, as_of, "ours"))
