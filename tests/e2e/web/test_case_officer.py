@@ -35,3 +35,21 @@ def test_a_case_officer_sees_a_flight_and_its_manifest(page: Any, login: Any) ->
     page.get_by_role("link", name="KH-2021-06").click()
     manifest = page.inner_text("main")
     assert "KH-REMOVED" in manifest and "2 of 40 seats" in manifest
+
+
+def test_a_case_officer_schedules_a_charter_and_records_its_proposal(
+    page: Any, login: Any, shot: Any
+) -> None:
+    login(page, "officer")
+    page.goto("/flights")
+    page.get_by_text("Schedule a flight").click()
+    page.get_by_label("Flight identifier").fill("KH-CHARTER-E2E")
+    page.get_by_label("Departs on").fill("2030-01-15")
+    page.get_by_label("Destination").fill("KH")
+    page.get_by_label("Seats for returnees").fill("36")
+    page.get_by_role("button", name="Schedule the flight").click()
+    assert "Scheduled: flight KH-CHARTER-E2E" in page.inner_text("main")
+    page.get_by_text("Record the charter's proposal").click()
+    page.get_by_role("button", name="Record").click()
+    assert "Partner's answer: proposed" in page.inner_text("main")
+    shot(page, "case-officer-flight")

@@ -12,9 +12,10 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from readmit.domain.cases import State
-from readmit.domain.errors import PermissionDenied
+from readmit.domain.errors import InvalidInput, PermissionDenied
 from readmit.domain.permissions import Permission
 from readmit.services import case_access, caseload, partner
+from readmit.services import flights as flight_service
 from readmit.web.forms import EVENT_FIELDS, event_payload, form_date, form_int
 from readmit.web.site import View
 from readmit.web.views import site
@@ -132,7 +133,44 @@ def flight_list(view: View) -> dict[str, Any]:
     page = case_access.list_flights(
         view.app, view.actor(), view.arg("country").upper() or None, limit=500
     )
-    return {"flights": page.items, "total": page.total, "source": "the ledger's flights"}
+    return {
+        "flights": page.items,
+        "total": page.total,
+        "can_schedule": view.user is not None and view.user.may(P.FLIGHT_WRITE),
+        "source": "the ledger's flights",
+    }
+
+
+@site.action("/flights", P.FLIGHT_WRITE)
+def schedule(view: View, form: FormData) -> str:
+    """Schedule a flight (charter or commercial) with its date, destination and capacity."""
+    new = flight_service.NewFlight(
+        str(form.get("flight_id") or "").strip(),
+        form_date(form, "departure_on"),
+        str(form.get("kind") or ""),
+        str(form.get("destination") or ""),
+        form_int(str(form.get("capacity") or ""), "capacity") or 0,
+    )
+    if not new.flight_id:
+        raise InvalidInput("a flight needs an identifier")
+    flight_service.schedule_flight(view.app, new, view.actor())
+    view.flash = f"Scheduled: flight {new.flight_id}."
+    return f"/flights/{new.flight_id}"
+
+
+@site.action("/flights/{flight_id}/charter", P.FLIGHT_WRITE)
+def charter_step(view: View, form: FormData) -> str:
+    """Record a charter's proposal to the partner, or the partner's answer."""
+    event = str(form.get("event") or "")
+    if event not in {"charter_proposed", "charter_accepted", "charter_refused"}:
+        raise InvalidInput("choose charter_proposed, charter_accepted or charter_refused")
+    flight_id = view.params["flight_id"]
+    reason = str(form.get("reason") or "").strip() or None
+    flight_service.record_charter_step(
+        view.app, flight_id, event, form_date(form, "on"), view.actor(), reason
+    )
+    view.flash = f"Recorded: {event.replace('_', ' ')} for flight {flight_id}."
+    return f"/flights/{flight_id}"
 
 
 @site.page("/flights/{flight_id}", "flight.html", P.FLIGHT_READ, "Flight")
@@ -145,4 +183,8 @@ def flight_page(view: View) -> dict[str, Any]:
         row["warning"] = caseload.expiry_warning(
             date.fromisoformat(str(expires)) if expires else None, row["state"], today
         )
-    return {"title": f"Flight {flight['flight_id']}", "flight": flight}
+    return {
+        "title": f"Flight {flight['flight_id']}",
+        "flight": flight,
+        "can_schedule": view.user is not None and view.user.may(P.FLIGHT_WRITE),
+    }

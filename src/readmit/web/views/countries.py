@@ -15,15 +15,18 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from readmit.domain.cooperation_standard import AT_RISK, UNCOOPERATIVE, rate
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.permissions import Permission
-from readmit.services import assessment, claims, desks
+from readmit.services import assessment, claims, desks, sanctions
+from readmit.services.cooperation_pack import load_cooperation_pack
 from readmit.web import charts
 from readmit.web.forms import form_date
 from readmit.web.site import View
 from readmit.web.views import site
 
 P = Permission
+CROSSED = frozenset({AT_RISK, UNCOOPERATIVE})
 TREND_SERIES = {
     "presentations": "presentations",
     "travel_documents_issued": "travel documents issued",
@@ -101,6 +104,26 @@ def trend_charts(trend: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def rating_history(trend: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return each quarter's rating with the reasons behind it (the thresholds crossed)."""
+    standard = load_cooperation_pack().standard
+    history = []
+    for p in trend["periods"]:
+        version = standard.version_for(date.fromisoformat(p["to"]), p["standard"]["version"])
+        verdict = rate(version, p["metrics"])
+        history.append(
+            {
+                "from": p["from"],
+                "to": p["to"],
+                "rating": p["rating"],
+                "standard": version.version,
+                "reasons": [r["text"] for r in verdict["reasons"] if r["status"] in CROSSED],
+                "missing": verdict["missing"],
+            }
+        )
+    return history
+
+
 def _quarter_label(start: str) -> str:
     day = date.fromisoformat(start)
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
@@ -151,6 +174,10 @@ def build_country_context(view: View, code: str) -> dict[str, Any]:
         ],
         "assessment": current,
         "claims": claims.list_claims(view.app, code),
+        "sanctions": [
+            {"id": s.id, "title": s.title, "status": s.status, "stale": s.stale}
+            for s in sanctions.list_sanctions(view.app, as_of or end, code)
+        ],
         "source": provenance(current, as_of),
     }
 
