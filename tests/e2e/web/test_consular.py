@@ -71,3 +71,24 @@ def test_a_batch_is_screened_with_progress_and_a_download(
     lines = saved.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 5 and "note" in lines[0] and "decision" in lines[0]
     shot(page, "consular-batch")
+
+
+def test_the_screening_desk_is_usable_from_the_keyboard_alone(page: Any, login: Any) -> None:
+    login(page, "consul")
+    page.goto("/screening")
+    page.get_by_label("Nationality").focus()
+    page.keyboard.type("KH")
+    page.keyboard.press("Tab")
+    page.keyboard.type("SN")  # applying in Dakar: a 243(d) measure on Cambodia does not reach it
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.name")
+    assert focused == "decision_date"
+    page.get_by_label("Date of the issuance decision").fill("2022-03-01")
+    page.get_by_label("Visa class").focus()
+    page.keyboard.type("B1/B2")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/screening?**")
+    page.get_by_label("Application number").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/screening/decisions/*")
+    assert "not affected" in page.inner_text("h1")
