@@ -13,6 +13,7 @@ from readmit.cli import (  # noqa: F401  (registers commands)
     db,
     demo,
     export,
+    imports,
     partner,
     reference,
     report,

@@ -11,12 +11,14 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from readmit.domain.countries import country_code
 from readmit.domain.errors import (
     DocumentExpired,
     FlightFull,
     IllegalTransition,
     InvalidInput,
     NationalityDisputed,
+    WrongDestination,
 )
 
 
@@ -150,7 +152,8 @@ def _check_allowed(case: Case, event: str) -> None:
 def _check_manifest(case: Case, on: date, flight: FlightInfo | None) -> None:
     if flight is None:
         raise InvalidInput(f"manifesting case {case.case_id} needs a flight_id of a known flight")
-    if case.document_expires_on is None or case.document_expires_on < flight.departure_on:
+    needed = max(on, flight.departure_on)
+    if case.document_expires_on is None or case.document_expires_on < needed:
         raise DocumentExpired(
             f"case {case.case_id}: the travel document expires on {case.document_expires_on}, "
             f"before flight {flight.flight_id} departs on {flight.departure_on}; "
@@ -163,6 +166,12 @@ def _check_manifest(case: Case, on: date, flight: FlightInfo | None) -> None:
             "they cannot be removed there",
             case_id=case.case_id,
         )
+    if flight.destination != case.destination:
+        raise WrongDestination(
+            f"case {case.case_id} is to be removed to {case.destination}, "
+            f"but flight {flight.flight_id} goes to {flight.destination}",
+            case_id=case.case_id,
+        )
     if flight.manifested >= flight.capacity:
         raise FlightFull(
             f"flight {flight.flight_id} is full ({flight.capacity} seats); choose another flight",
@@ -170,14 +179,25 @@ def _check_manifest(case: Case, on: date, flight: FlightInfo | None) -> None:
         )
 
 
+def _iso_date(value: Any, name: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
 def _check_payload(case: Case, event: str, on: date, payload: dict[str, Any]) -> None:
     if event == "interview_held" and payload.get("mode", "in_person") not in INTERVIEW_MODES:
         raise InvalidInput(f"interview mode must be in_person or virtual, not {payload['mode']!r}")
+    if event == "presented" and payload.get("country"):
+        country_code(str(payload["country"]))
     if event == "document_issued":
         expires = payload.get("document_expires_on")
         if not expires:
             raise InvalidInput(f"document_issued on case {case.case_id} needs document_expires_on")
-        if date.fromisoformat(str(expires)) < on:
+        if _iso_date(expires, "document_expires_on") < on:
             raise DocumentExpired(
                 f"case {case.case_id}: the document expires on {expires}, before it was issued"
             )
@@ -196,6 +216,12 @@ def transition(
 ) -> Case:
     """Apply one event to a case, enforcing every rule; return the new case (version + 1)."""
     _check_allowed(case, event)
+    if on < case.final_order_date:
+        raise InvalidInput(
+            f"case {case.case_id}: {event} on {on} is before the final order of "
+            f"{case.final_order_date}",
+            case_id=case.case_id,
+        )
     _check_payload(case, event, on, payload)
     if event == "manifested":
         _check_manifest(case, on, flight)
@@ -219,10 +245,16 @@ def _next(case: Case, event: str, payload: dict[str, Any]) -> Case:
         changes["document_expires_on"] = None
     elif event == "manifested":
         changes["flight_id"] = str(payload["flight_id"])
-    elif event == "arrival_refused":
+    elif event in {"arrival_refused", "closed"}:
+        # A refused arrival used the document up; a closed case gives its seat back.
         changes["flight_id"] = None
+        if event == "arrival_refused":
+            changes["document_expires_on"] = None
     if event == "nationality_disputed":
         changes["disputed_by"] = case.disputed_by | {case.destination}
+    elif event == "nationality_confirmed":
+        # A partner that confirms after disputing no longer disputes.
+        changes["disputed_by"] = case.disputed_by - {case.destination}
     if target is not None:
         changes["state"] = target
     return dataclasses.replace(case, **changes)

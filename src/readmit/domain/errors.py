@@ -2,7 +2,8 @@
 
     ReadmitError                      (code: error)
     ├── InvalidInput                  (invalid_input)      bad value, unknown country, bad date
-    │   └── UnknownCountry            (unknown_country)
+    │   ├── UnknownCountry            (unknown_country)
+    │   └── UnreadableFile            (unreadable_file)    absent, not CSV/Parquet, columns missing
     ├── NotFound                      (not_found)
     ├── Conflict                      (conflict)           stale version, concurrent write
     │   ├── Duplicate                 (duplicate)          the same thing recorded twice
@@ -12,6 +13,7 @@
     │   ├── DocumentExpired           (document_expired)
     │   ├── FlightFull                (flight_full)
     │   ├── NationalityDisputed       (nationality_disputed)
+    │   ├── WrongDestination          (wrong_destination)  flight goes elsewhere
     │   └── SeparationOfDuties        (separation_of_duties)
     ├── PermissionDenied              (permission_denied)
     ├── AuthenticationFailed          (authentication_failed) no, bad or expired credentials
@@ -51,6 +53,10 @@ class UnknownCountry(InvalidInput):
     code = "unknown_country"
 
 
+class UnreadableFile(InvalidInput):
+    code = "unreadable_file"
+
+
 class NotFound(ReadmitError):
     code = "not_found"
 
@@ -85,6 +91,10 @@ class FlightFull(RuleViolation):
 
 class NationalityDisputed(RuleViolation):
     code = "nationality_disputed"
+
+
+class WrongDestination(RuleViolation):
+    code = "wrong_destination"
 
 
 class SeparationOfDuties(RuleViolation):

@@ -12,7 +12,13 @@ from sqlalchemy import delete, select
 
 from readmit.domain.cases import CASE_OPENED, Case, FlightInfo, transition
 from readmit.domain.countries import country_code
-from readmit.domain.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from readmit.domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    StaleVersion,
+)
 from readmit.domain.events import Event, NewEvent, canonical_json
 from readmit.services.context import Actor, App
 from readmit.store.case_projection import VOIDED, case_from_row, replay_case
@@ -183,7 +189,7 @@ def _check_void_leaves_legal_history(uow: UnitOfWork, target: Event) -> None:
         raise Conflict(f"event {target.id} is already void")
     try:
         replay_case(uow.ledger, target.subject_id, also_void=frozenset({target.id}))
-    except InvalidInput as error:
+    except (InvalidInput, RuleViolation) as error:
         raise InvalidInput(
             f"voiding {target.type} would leave the case's later history illegal ({error}); "
             "void the later events first",

@@ -91,3 +91,29 @@ flights = Table(
     Column("status", String(16), nullable=False),
     Column("version", Integer, nullable=False),
 )
+
+# Bookkeeping of file imports (not part of the ledger, not a projection): how far each file got,
+# committed with each chunk, so a re-run after a crash resumes with the same decisions.
+imports = Table(
+    "imports",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32), nullable=True),
+)
+
+# Rows an import rejected, kept so that a resumed or repeated import reports them again.
+import_rejections = Table(
+    "import_rejections",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("line", Integer, nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("allowed", Text, nullable=False),
+)

@@ -23,7 +23,11 @@ class UnitOfWork:
         self.write = write
 
     def __enter__(self) -> UnitOfWork:
-        self.conn = self.engine.connect().execution_options(readmit_write=self.write)
+        options: dict[str, object] = {"readmit_write": self.write}
+        if not self.write and self.engine.dialect.name == "postgresql":
+            # A reader sees one snapshot: the chain and its head are read consistently.
+            options["isolation_level"] = "REPEATABLE READ"
+        self.conn = self.engine.connect().execution_options(**options)
         self._tx = self.conn.begin()
         self.ledger = Ledger(self.conn)
         if self.write:

@@ -33,12 +33,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_events_subject", "events", ["subject_type", "subject_id", "seq"])
     op.create_index("ix_events_type_occurred", "events", ["type", "occurred_on"])
-    op.create_table(
+    head = op.create_table(
         "ledger_head",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("seq", sa.Integer, nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
     )
+    # The head row exists from the start, so concurrent first writers lock it, never race to it.
+    op.bulk_insert(head, [{"id": 1, "seq": 0, "hash": "0" * 64}])
     op.create_table(
         "persons",
         sa.Column("case_id", sa.String(128), primary_key=True),
@@ -78,8 +80,35 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer, nullable=False),
     )
     op.create_index("ix_flights_destination", "flights", ["destination"])
+    op.create_table(
+        "imports",
+        sa.Column("digest", sa.String(64), primary_key=True),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("file_name", sa.Text, nullable=False),
+        sa.Column("total", sa.Integer, nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("started_at", sa.String(32), nullable=False),
+        sa.Column("finished_at", sa.String(32), nullable=True),
+    )
+    op.create_table(
+        "import_rejections",
+        sa.Column("digest", sa.String(64), primary_key=True),
+        sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("line", sa.Integer, nullable=False),
+        sa.Column("code", sa.String(32), nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("allowed", sa.Text, nullable=False),
+    )
 
 
 def downgrade() -> None:
-    for table in ("flights", "cases", "persons", "ledger_head", "events"):
+    for table in (
+        "import_rejections",
+        "imports",
+        "flights",
+        "cases",
+        "persons",
+        "ledger_head",
+        "events",
+    ):
         op.drop_table(table)

@@ -1,0 +1,331 @@
+"""The three import formats: each row checked and turned into ledger events, chunk by chunk.
+
+A handler loads what its chunk needs once (``load``), turns one row into events or raises a
+``ReadmitError`` that rejects the row (``apply``; nothing it holds changes unless the row is
+accepted), and writes what lives outside the ledger (``flush``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Protocol
+
+from sqlalchemy import func, select
+
+from readmit.batch.tables import TableSpec
+from readmit.domain.cases import CASE_EVENTS, Case, FlightInfo, transition
+from readmit.domain.countries import country_code
+from readmit.domain.errors import Duplicate, InvalidInput, NotFound
+from readmit.domain.events import NewEvent
+from readmit.domain.flights import Flight
+from readmit.services.cases import PERSONAL_FIELDS, NewCase, opening_events
+from readmit.services.context import Actor
+from readmit.services.flights import NewFlight, flight_scheduled_event
+from readmit.store.case_projection import case_from_row
+from readmit.store.schema import cases, flights, persons
+from readmit.store.uow import UnitOfWork
+
+Row = dict[str, Any]
+KEY = "_key"
+PARSED = "_date_"
+IN_CHUNKS = 900
+
+
+class RowHandler(Protocol):
+    kind: str
+    spec: TableSpec
+    lower: tuple[str, ...]  # case-insensitive words
+    upper: tuple[str, ...]  # country codes
+    dates: tuple[str, ...]  # parsed as YYYY-MM-DD by the reader, into PARSED + name
+    order_by: str | None  # a date column the rows apply in (file order breaks ties)
+
+    def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None: ...
+    def apply(self, row: Row) -> list[NewEvent]: ...
+    def allowed(self, row: Row) -> list[str]: ...
+    def flush(self, uow: UnitOfWork) -> None: ...
+
+
+def text(row: Row, name: str, required: bool = False) -> str | None:
+    """Return a cell's text, or None; a required cell that is empty rejects the row."""
+    value: str | None = row.get(name)
+    if value is None and required:
+        raise InvalidInput(f"{name} is empty; it is required")
+    return value
+
+
+def day(row: Row, name: str, required: bool = False, today: date | None = None) -> date | None:
+    """Return a date cell (YYYY-MM-DD), or None when empty; a bad or future date rejects the row."""
+    raw = text(row, name, required)
+    if raw is None:
+        return None
+    parsed: date | None = row.get(PARSED + name)
+    if parsed is None:
+        raise InvalidInput(f"{name} {raw!r} is not a date as YYYY-MM-DD", column=name)
+    if today is not None and parsed > today:
+        raise InvalidInput(f"{name} {raw} is in the future", column=name)
+    return parsed
+
+
+def whole(row: Row, name: str, minimum: int) -> int | None:
+    """Return a whole-number cell, or None when empty."""
+    raw = text(row, name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) < minimum:
+        raise InvalidInput(f"{name} {raw!r} must be a whole number of at least {minimum}")
+    return int(raw)
+
+
+def boolean(row: Row, name: str, required: bool = False) -> bool | None:
+    """Return a true/false cell, or None when empty."""
+    raw = text(row, name, required)
+    if raw is None:
+        return None
+    if raw.lower() not in {"true", "false"}:
+        raise InvalidInput(f"{name} must be true or false, not {raw!r}")
+    return raw.lower() == "true"
+
+
+def _in_chunks(ids: Sequence[str]) -> list[list[str]]:
+    ordered = sorted(set(ids))
+    return [ordered[i : i + IN_CHUNKS] for i in range(0, len(ordered), IN_CHUNKS)]
+
+
+class CaseRows:
+    """``readmit import cases``: each row records a final order of removal (a new case)."""
+
+    kind = "cases"
+    spec = TableSpec(
+        required=("case_id", "nationality", "final_order_date", "criminal", "custody"),
+        optional=(
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "country_of_birth",
+            "entry_age",
+            "spouse_in_country",
+            "children_in_country",
+        ),
+    )
+    lower: tuple[str, ...] = ("criminal", "custody", "spouse_in_country", "children_in_country")
+    upper: tuple[str, ...] = ("nationality", "country_of_birth")
+    dates: tuple[str, ...] = ("final_order_date", "date_of_birth")
+    order_by: str | None = None
+
+    def __init__(self, actor: Actor, today: date) -> None:
+        self.actor, self.today = actor, today
+        self.known: set[str] = set()
+        self.persons: list[dict[str, Any]] = []
+
+    def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None:
+        self.known, self.persons = set(), []
+        for ids in _in_chunks([r["case_id"] for r in rows if r["case_id"]]):
+            found = uow.conn.execute(select(cases.c.case_id).where(cases.c.case_id.in_(ids)))
+            self.known.update(found.scalars())
+
+    def apply(self, row: Row) -> list[NewEvent]:
+        new = self._parse(row)
+        if new.case_id in self.known:
+            raise Duplicate(f"case {new.case_id} already exists", case_id=new.case_id)
+        event, person = opening_events(new, self.actor, None, row[KEY])
+        self.known.add(new.case_id)
+        if person:
+            self.persons.append(person)
+        return [event]
+
+    def _parse(self, row: Row) -> NewCase:
+        custody = str(text(row, "custody", True)).lower()
+        if custody not in {"detained", "released"}:
+            raise InvalidInput(f"custody must be detained or released, not {custody!r}")
+        birth_country = text(row, "country_of_birth")
+        return NewCase(
+            case_id=str(text(row, "case_id", True)),
+            nationality=country_code(str(text(row, "nationality", True))),
+            final_order_date=day(row, "final_order_date", True, self.today) or date.min,
+            criminal=bool(boolean(row, "criminal", True)),
+            custody=custody,
+            country_of_birth=country_code(birth_country) if birth_country else None,
+            entry_age=whole(row, "entry_age", 0),
+            personal=self._personal(row),
+        )
+
+    def _personal(self, row: Row) -> dict[str, Any] | None:
+        born = day(row, "date_of_birth", today=self.today)
+        children = text(row, "children_in_country")
+        values: dict[str, Any] = {
+            "given_name": text(row, "given_name"),
+            "family_name": text(row, "family_name"),
+            "date_of_birth": born.isoformat() if born else None,
+            "spouse_in_country": boolean(row, "spouse_in_country"),
+            "children_in_country": boolean(row, "children_in_country")
+            if children and not children.isdigit()
+            else whole(row, "children_in_country", 0),
+        }
+        personal = {k: values[k] for k in PERSONAL_FIELDS if values.get(k) is not None}
+        return personal or None
+
+    def allowed(self, row: Row) -> list[str]:
+        return []
+
+    def flush(self, uow: UnitOfWork) -> None:
+        if self.persons:
+            uow.conn.execute(persons.insert(), self.persons)
+
+
+class FlightRows:
+    """``readmit import flights``: each row schedules a flight with its capacity."""
+
+    kind = "flights"
+    spec = TableSpec(required=("flight_id", "departure_on", "kind", "destination", "capacity"))
+    lower: tuple[str, ...] = ("kind",)
+    upper: tuple[str, ...] = ("destination",)
+    dates: tuple[str, ...] = ("departure_on",)
+    order_by: str | None = None
+
+    def __init__(self, actor: Actor, today: date) -> None:
+        self.actor = actor
+        self.known: set[str] = set()
+
+    def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None:
+        self.known = set()
+        for ids in _in_chunks([r["flight_id"] for r in rows if r["flight_id"]]):
+            found = uow.conn.execute(
+                select(flights.c.flight_id).where(flights.c.flight_id.in_(ids))
+            )
+            self.known.update(found.scalars())
+
+    def apply(self, row: Row) -> list[NewEvent]:
+        text(row, "capacity", True)
+        new = NewFlight(
+            flight_id=str(text(row, "flight_id", True)),
+            departure_on=day(row, "departure_on", True) or date.min,
+            kind=str(text(row, "kind", True)).lower(),
+            destination=country_code(str(text(row, "destination", True))),
+            capacity=whole(row, "capacity", 1) or 0,
+        )
+        if new.flight_id in self.known:
+            raise Duplicate(f"flight {new.flight_id} already exists", flight_id=new.flight_id)
+        event = flight_scheduled_event(new, self.actor, row[KEY])
+        self.known.add(new.flight_id)
+        return [event]
+
+    def allowed(self, row: Row) -> list[str]:
+        return []
+
+    def flush(self, uow: UnitOfWork) -> None:
+        return None
+
+
+class EventRows:
+    """``readmit import events``: each row moves one case, as the transition table allows."""
+
+    kind = "events"
+    spec = TableSpec(
+        required=("case_id", "event", "occurred_on"),
+        optional=(
+            "mode",
+            "document_expires_on",
+            "flight_id",
+            "organisation",
+            "service",
+            "reason",
+            "source",
+            "country",
+        ),
+    )
+    lower: tuple[str, ...] = ("event", "mode", "service")
+    upper: tuple[str, ...] = ("country",)
+    dates: tuple[str, ...] = ("occurred_on", "document_expires_on")
+    order_by: str | None = "occurred_on"
+    _payload_fields = ("mode", "flight_id", "organisation", "service", "reason", "country")
+
+    def __init__(self, actor: Actor, today: date) -> None:
+        self.actor, self.today = actor, today
+        self.cases: dict[str, Case] = {}
+        self.flights: dict[str, Flight] = {}
+        self.seats: dict[str, int] = {}
+
+    def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None:
+        self.cases, self.flights, self.seats = {}, {}, {}
+        for ids in _in_chunks([r["case_id"] for r in rows if r["case_id"]]):
+            found = uow.conn.execute(select(cases).where(cases.c.case_id.in_(ids)))
+            self.cases.update((r.case_id, case_from_row(r._mapping)) for r in found)
+        wanted = [r["flight_id"] for r in rows if r["flight_id"]]
+        for ids in _in_chunks(wanted):
+            found = uow.conn.execute(select(flights).where(flights.c.flight_id.in_(ids)))
+            self.flights.update((r.flight_id, Flight.from_row(r._mapping)) for r in found)
+            taken = uow.conn.execute(
+                select(cases.c.flight_id, func.count())
+                .where(cases.c.flight_id.in_(ids))
+                .group_by(cases.c.flight_id)
+            )
+            self.seats.update((flight_id, int(n)) for flight_id, n in taken)
+
+    def apply(self, row: Row) -> list[NewEvent]:
+        case_id = str(text(row, "case_id", True))
+        event = str(text(row, "event", True)).lower()
+        if event not in CASE_EVENTS:
+            raise InvalidInput(
+                f"unknown event {event!r}; known events: {', '.join(sorted(CASE_EVENTS))}"
+            )
+        on = day(row, "occurred_on", True, self.today) or date.min
+        payload = self._payload(row)
+        case = self.cases.get(case_id)
+        if case is None:
+            raise NotFound(f"unknown case {case_id!r}: import it with `readmit import cases`")
+        moved = transition(case, event, on, payload, self._flight(event, payload))
+        self._track_seats(case, moved)
+        self.cases[case_id] = moved
+        return [
+            NewEvent(
+                event,
+                "case",
+                case_id,
+                on,
+                self.actor.name,
+                self.actor.role,
+                payload,
+                text(row, "source"),
+                row[KEY],
+            )
+        ]
+
+    def _payload(self, row: Row) -> dict[str, Any]:
+        payload: dict[str, Any] = {}
+        for name in self._payload_fields:
+            value = text(row, name)
+            if value is not None:
+                payload[name] = value.lower() if name in self.lower else value
+        if "country" in payload:
+            payload["country"] = country_code(payload["country"])
+        expires = day(row, "document_expires_on")
+        if expires is not None:
+            payload["document_expires_on"] = expires.isoformat()
+        return payload
+
+    def _flight(self, event: str, payload: dict[str, Any]) -> FlightInfo | None:
+        flight_id = payload.get("flight_id")
+        if event != "manifested" or not flight_id:
+            return None
+        flight = self.flights.get(flight_id)
+        if flight is None:
+            raise NotFound(f"unknown flight {flight_id!r}: import it with `readmit import flights`")
+        taken = self.seats.get(flight_id, 0)
+        return FlightInfo(
+            flight.flight_id, flight.departure_on, flight.destination, flight.capacity, taken
+        )
+
+    def _track_seats(self, before: Case, after: Case) -> None:
+        if before.flight_id != after.flight_id:
+            if before.flight_id:
+                self.seats[before.flight_id] = self.seats.get(before.flight_id, 0) - 1
+            if after.flight_id:
+                self.seats[after.flight_id] = self.seats.get(after.flight_id, 0) + 1
+
+    def allowed(self, row: Row) -> list[str]:
+        case = self.cases.get(row.get("case_id") or "")
+        return case.allowed_events() if case else []
+
+    def flush(self, uow: UnitOfWork) -> None:
+        return None
