@@ -31,7 +31,7 @@ EXIT_CODES: list[tuple[type[ReadmitError], int]] = [
     (ReadmitError, 1),
 ]
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 

@@ -5,7 +5,6 @@ The transition table is DESIGN.md's "Removal case" table, as data.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -225,12 +224,20 @@ def transition(
     _check_payload(case, event, on, payload)
     if event == "manifested":
         _check_manifest(case, on, flight)
-    return dataclasses.replace(_next(case, event, payload), version=case.version + 1)
+    return _next(case, event, payload)
+
+
+def _evolve(case: Case, changes: dict[str, Any]) -> Case:
+    # dataclasses.replace without re-running __init__: the hot path of a million-row import.
+    new = object.__new__(Case)
+    new.__dict__.update(case.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 def _next(case: Case, event: str, payload: dict[str, Any]) -> Case:
     target = TRANSITIONS[event][1]
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {"version": case.version + 1}
     if event == "released":
         changes["custody"] = "released"
     elif event == "stayed":
@@ -246,10 +253,13 @@ def _next(case: Case, event: str, payload: dict[str, Any]) -> Case:
     elif event == "manifested":
         changes["flight_id"] = str(payload["flight_id"])
     elif event in {"arrival_refused", "closed"}:
-        # A refused arrival used the document up; a closed case gives its seat back.
+        # A refused arrival used the document up; a closed case gives its seat back and ends
+        # any stay with it.
         changes["flight_id"] = None
         if event == "arrival_refused":
             changes["document_expires_on"] = None
+        else:
+            changes["prior_state"] = None
     if event == "nationality_disputed":
         changes["disputed_by"] = case.disputed_by | {case.destination}
     elif event == "nationality_confirmed":
@@ -257,10 +267,10 @@ def _next(case: Case, event: str, payload: dict[str, Any]) -> Case:
         changes["disputed_by"] = case.disputed_by - {case.destination}
     if target is not None:
         changes["state"] = target
-    return dataclasses.replace(case, **changes)
+    return _evolve(case, changes)
 
 
 def apply_recorded(case: Case, event: str, payload: dict[str, Any]) -> Case:
     """Apply an event that was already checked when recorded (projections, replays)."""
     _check_allowed(case, event)
-    return dataclasses.replace(_next(case, event, payload), version=case.version + 1)
+    return _next(case, event, payload)

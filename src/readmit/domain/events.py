@@ -10,14 +10,47 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from json.encoder import encode_basestring as _js  # what the encoder below uses
 from typing import Any
 
 GENESIS_HASH = "0" * 64
 
 
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+)
+
+
 def canonical_json(value: Any) -> str:
     """Serialise ``value`` deterministically: sorted keys, no spaces, UTF-8 as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    if type(value) is dict:
+        flat = _flat_object(value)
+        if flat is not None:
+            return flat
+    return _CANONICAL.encode(value)
+
+
+def _flat_object(value: dict[Any, Any]) -> str | None:
+    # The common payload, a flat object of text, whole numbers, booleans and nulls, written
+    # directly: the encoder's per-call set-up costs more than the work. Anything else: None.
+    parts = []
+    for key in sorted(value):
+        item = value[key]
+        kind = type(item)
+        if type(key) is not str:
+            return None
+        if kind is str:
+            text = _js(item)
+        elif item is None:
+            text = "null"
+        elif kind is bool:
+            text = "true" if item else "false"
+        elif kind is int:
+            text = str(item)
+        else:
+            return None
+        parts.append(_js(key) + ":" + text)
+    return "{" + ",".join(parts) + "}"
 
 
 def utc_text(moment: datetime) -> str:
@@ -94,9 +127,52 @@ def event_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
 
 
-def seal(new: NewEvent, seq: int, event_id: str, recorded_at: str, prev_hash: str) -> Event:
-    """Turn a new event into a recorded one, computing its hash."""
-    unsealed = Event(
+def seal(
+    new: NewEvent,
+    seq: int,
+    event_id: str,
+    recorded_at: str,
+    prev_hash: str,
+    payload_json: str | None = None,
+) -> Event:
+    """Turn a new event into a recorded one, computing its hash.
+
+    The canonical serialisation is assembled field by field here (the keys in sorted order),
+    which is what ``canonical_json(event.hashed_fields())`` gives, at a fraction of the cost.
+    """
+    occurred = new.occurred_on.isoformat()
+    canonical = "".join(
+        (
+            '{"actor":',
+            _js(new.actor),
+            ',"id":',
+            _js(event_id),
+            ',"occurred_on":"',
+            occurred,
+            '","payload":',
+            payload_json if payload_json is not None else canonical_json(new.payload),
+            ',"prev_hash":',
+            _js(prev_hash),
+            ',"recorded_at":',
+            _js(recorded_at),
+            ',"role":',
+            _js(new.role),
+            ',"seq":',
+            str(int(seq)),
+            ',"source":',
+            "null" if new.source is None else _js(new.source),
+            ',"subject_id":',
+            _js(new.subject_id),
+            ',"subject_type":',
+            _js(new.subject_type),
+            ',"type":',
+            _js(new.type),
+            "}",
+        )
+    )
+    # Built without re-running the frozen __init__ (a fifth of the cost of sealing).
+    event = object.__new__(Event)
+    event.__dict__.update(
         seq=seq,
         id=event_id,
         type=new.type,
@@ -109,9 +185,9 @@ def seal(new: NewEvent, seq: int, event_id: str, recorded_at: str, prev_hash: st
         payload=new.payload,
         source=new.source,
         prev_hash=prev_hash,
-        hash="",
+        hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
     )
-    return Event(**{**unsealed.__dict__, "hash": unsealed.computed_hash()})
+    return event
 
 
 @dataclass(frozen=True)

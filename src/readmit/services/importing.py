@@ -103,6 +103,7 @@ def import_file(
         _apply_chunk(app, handler, digest, chunk_start, chunk, report)
         if progress:
             progress(min(chunk_start + chunk_rows, frame.height), frame.height)
+    report.rejected.sort(key=lambda r: r.line)
     _write_rejected(path, frame, handler, report)
     return report
 
@@ -253,10 +254,12 @@ def _write_rejected(
         .iter_rows()
     }
     header = ["rejected_line", "rejected_code", "rejected_reason", "allowed_next_events", *columns]
-    ordered = sorted(report.rejected, key=lambda r: r.line)
     write_rows(
         target,
         header,
-        ([r.line, r.code, r.reason, " ".join(r.allowed), *by_line[r.line]] for r in ordered),
+        (
+            [r.line, r.code, r.reason, " ".join(r.allowed), *by_line[r.line]]
+            for r in report.rejected
+        ),
     )
     report.rejected_file = target

@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select
+from sqlalchemy import Connection, Table, delete, select
 
 from readmit.domain.cases import CASE_EVENTS, CASE_OPENED, Case, State, apply_recorded, open_case
 from readmit.domain.events import Event
+from readmit.store.bulk import insert_rows
 from readmit.store.ledger import Ledger
 from readmit.store.schema import cases
 
@@ -47,6 +48,7 @@ class _Entry:
     extra: dict[str, Any]
     last_seq: int
     dirty: bool = False
+    fresh: bool = False  # opened by these events: no row to replace yet
 
 
 class CaseProjector:
@@ -65,7 +67,7 @@ class CaseProjector:
 def _fold(conn: Connection, entries: dict[str, _Entry], event: Event) -> None:
     if event.type == CASE_OPENED:
         extra = {k: event.payload.get(k) for k in ("country_of_birth", "entry_age")}
-        entries[event.subject_id] = _Entry(open_case(event.payload), extra, event.seq, True)
+        entries[event.subject_id] = _Entry(open_case(event.payload), extra, event.seq, True, True)
         entries[event.subject_id].extra["opened_seq"] = event.seq
         return
     entry = entries[event.subject_id]
@@ -102,32 +104,56 @@ def _load(conn: Connection, case_ids: set[str]) -> dict[str, _Entry]:
     return found
 
 
+CASE_COLUMNS = (
+    "case_id",
+    "nationality",
+    "destination",
+    "final_order_date",
+    "criminal",
+    "custody",
+    "country_of_birth",
+    "entry_age",
+    "state",
+    "prior_state",
+    "document_expires_on",
+    "flight_id",
+    "disputed_by",
+    "version",
+    "opened_seq",
+    "last_seq",
+)
+
+
 def _save(conn: Connection, entries: list[_Entry]) -> None:
     if not entries:
         return
-    ids = [e.case.case_id for e in entries]
+    ids = [e.case.case_id for e in entries if not e.fresh]
     for start in range(0, len(ids), 900):
         conn.execute(delete(cases).where(cases.c.case_id.in_(ids[start : start + 900])))
-    conn.execute(insert(cases), [_row(e) for e in entries])
+    insert_rows(conn, cases, CASE_COLUMNS, [_row(e) for e in entries])
 
 
-def _row(entry: _Entry) -> dict[str, Any]:
-    case = entry.case
-    return {
-        "case_id": case.case_id,
-        "nationality": case.nationality,
-        "destination": case.destination,
-        "final_order_date": case.final_order_date,
-        "criminal": case.criminal,
-        "custody": case.custody,
-        "country_of_birth": entry.extra.get("country_of_birth"),
-        "entry_age": entry.extra.get("entry_age"),
-        "state": case.state.value,
-        "prior_state": case.prior_state.value if case.prior_state else None,
-        "document_expires_on": case.document_expires_on,
-        "flight_id": case.flight_id,
-        "disputed_by": ";".join(sorted(case.disputed_by)),
-        "version": case.version,
-        "opened_seq": entry.extra["opened_seq"],
-        "last_seq": entry.last_seq,
-    }
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _row(entry: _Entry) -> tuple[Any, ...]:
+    case, extra = entry.case, entry.extra
+    return (
+        case.case_id,
+        case.nationality,
+        case.destination,
+        case.final_order_date.isoformat(),
+        case.criminal,
+        case.custody,
+        extra.get("country_of_birth"),
+        extra.get("entry_age"),
+        case.state.value,
+        case.prior_state.value if case.prior_state else None,
+        _iso(case.document_expires_on),
+        case.flight_id,
+        ";".join(sorted(case.disputed_by)),
+        case.version,
+        extra["opened_seq"],
+        entry.last_seq,
+    )

@@ -29,6 +29,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=60000")
+        # 128 MB of page cache: a big import keeps its indexes in memory.
+        cursor.execute("PRAGMA cache_size=-131072")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -17,17 +17,26 @@ class FlightProjector:
     tables: tuple[Table, ...] = (flights,)
 
     def apply(self, conn: Connection, events: Sequence[Event]) -> None:
+        scheduled: list[dict[str, Any]] = []
         for event in events:
             if event.subject_type != "flight":
                 continue
             if event.type == "flight_scheduled":
-                conn.execute(insert(flights).values(**_scheduled_row(event.payload)))
+                scheduled.append(_scheduled_row(event.payload))
             elif event.type in FLIGHT_STATUS_AFTER:
+                _insert(conn, scheduled)
                 conn.execute(
                     update(flights)
                     .where(flights.c.flight_id == event.subject_id)
                     .values(status=FLIGHT_STATUS_AFTER[event.type], version=flights.c.version + 1)
                 )
+        _insert(conn, scheduled)
+
+
+def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(flights), rows)
+        rows.clear()
 
 
 def _scheduled_row(payload: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,318 @@
+"""Importing cases, flights and events on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine, text
+
+from readmit.domain.errors import UnreadableFile
+from readmit.services.audit import verify_ledger
+from readmit.services.cases import show_case
+from readmit.services.context import Actor, App, bootstrap
+from readmit.services.importing import ImportReport, import_file, rejected_path
+from readmit.services.maintenance import rebuild, upgrade
+from readmit.settings import Settings
+
+ACTOR = Actor("importer", "admin")
+TODAY = date(2026, 1, 1)
+
+CASES = (
+    ("case_id,nationality,final_order_date,criminal,custody,given_name,family_name,date_of_birth\n")
+    + """A1,KH,2020-01-01,true,detained,Sok,Chan,1980-02-03
+A2,kh,2020-01-02,FALSE,released,,,
+A3,LA,2020-01-03,false,detained,,,
+"""
+)
+FLIGHTS = """flight_id,departure_on,kind,destination,capacity
+F1,2020-06-01,charter,KH,1
+F2,2020-06-15,commercial,LA,10
+"""
+EVENTS = """case_id,event,occurred_on,mode,document_expires_on,flight_id,reason
+A1,interview_scheduled,2020-02-10,,,,
+A1,presented,2020-02-01,,,,
+A1,interview_held,2020-02-20,virtual,,,
+A1,nationality_confirmed,2020-03-01,,,,
+A1,document_issued,2020-03-05,,2020-08-01,,
+A1,manifested,2020-04-01,,,F1,
+A2,presented,2020-02-01,,,,
+A2,nationality_confirmed,2020-02-10,,,,
+A2,document_issued,2020-02-11,,2020-05-01,,
+A2,manifested,2020-04-02,,,F1,
+A3,presented,2020-02-01,,,,
+A3,closed,2020-02-02,,,,
+A3,released,2020-02-03,,,,
+"""
+
+
+def write(folder: Path, name: str, content: str) -> Path:
+    path = folder / name
+    path.write_text(content)
+    return path
+
+
+def run(app: App, kind: str, path: Path, **options: Any) -> ImportReport:
+    return import_file(app, kind, path, ACTOR, today=TODAY, **options)
+
+
+def load_all(app: App, folder: Path, chunk_rows: int = 5000) -> ImportReport:
+    run(app, "cases", write(folder, "cases.csv", CASES))
+    run(app, "flights", write(folder, "flights.csv", FLIGHTS))
+    return run(app, "events", write(folder, "events.csv", EVENTS), chunk_rows=chunk_rows)
+
+
+def reasons(report: ImportReport) -> list[tuple[int, str, str]]:
+    return [(r.line, r.code, r.reason) for r in report.rejected]
+
+
+def test_rows_apply_in_date_order_and_bad_rows_are_rejected_with_reasons(
+    db_app: App, tmp_path: Path
+) -> None:
+    report = load_all(db_app, tmp_path)
+    assert (report.read, report.applied, report.already) == (13, 11, 0)
+    assert reasons(report) == [
+        (
+            11,
+            "document_expired",
+            "case A2: the travel document expires on 2020-05-01, before flight F1 departs on "
+            "2020-06-01; record document_expired and request a new document",
+        ),
+        (13, "invalid_input", "closing case A3 needs a reason"),
+    ]
+    assert report.rejected[0].allowed == [
+        "nationality_disputed",
+        "document_expired",
+        "manifested",
+        "stayed",
+        "closed",
+        "released",
+    ]
+    a1 = show_case(db_app, "A1")
+    assert a1.case.state == "manifested" and a1.case.flight_id == "F1"
+    assert [e.type for e in a1.history][1:3] == ["presented", "interview_scheduled"]
+    assert show_case(db_app, "A3").case.custody == "released"
+    assert verify_ledger(db_app).ok
+
+
+def test_importing_the_same_file_twice_adds_nothing_the_second_time(
+    db_app: App, tmp_path: Path
+) -> None:
+    load_all(db_app, tmp_path)
+    before = dump_state(db_app.engine)
+    for kind, name in (("cases", "cases.csv"), ("flights", "flights.csv")):
+        again = run(db_app, kind, tmp_path / name)
+        assert (again.applied, again.already, len(again.rejected)) == (0, again.read, 0)
+    again = run(db_app, "events", tmp_path / "events.csv")
+    assert (again.applied, again.already, len(again.rejected)) == (0, 11, 2)
+    assert dump_state(db_app.engine) == before
+
+
+def test_the_same_rows_in_another_file_are_recognised_as_already_imported(
+    db_app: App, tmp_path: Path
+) -> None:
+    load_all(db_app, tmp_path)
+    reordered = "\n".join([EVENTS.splitlines()[0], *reversed(EVENTS.splitlines()[1:])]) + "\n"
+    again = run(db_app, "events", write(tmp_path, "reordered.csv", reordered))
+    assert again.applied == 0 and again.already == 11
+
+
+def test_a_full_flight_and_a_disputed_nationality_reject_the_manifest(
+    db_app: App, tmp_path: Path
+) -> None:
+    run(db_app, "cases", write(tmp_path, "cases.csv", CASES))
+    run(db_app, "flights", write(tmp_path, "flights.csv", FLIGHTS))
+    events = """case_id,event,occurred_on,document_expires_on,flight_id,country
+A1,presented,2020-02-01,,,
+A1,nationality_confirmed,2020-02-02,,,
+A1,document_issued,2020-02-03,2020-12-31,,
+A1,manifested,2020-02-04,,F1,
+A2,presented,2020-02-01,,,
+A2,nationality_confirmed,2020-02-02,,,
+A2,document_issued,2020-02-03,2020-12-31,,
+A2,manifested,2020-02-05,,F1,
+A3,presented,2020-02-01,,,
+A3,nationality_disputed,2020-02-02,,,
+A3,presented,2020-02-03,,,KH
+A3,nationality_confirmed,2020-02-04,,,
+A3,document_issued,2020-02-05,2020-12-31,,
+A3,manifested,2020-02-06,,F2,
+A3,manifested,2020-02-07,,F9,
+"""
+    report = run(db_app, "events", write(tmp_path, "events.csv", events))
+    assert [(line, code) for line, code, _ in reasons(report)] == [
+        (9, "flight_full"),
+        (15, "nationality_disputed"),
+        (16, "not_found"),
+    ]
+    assert "LA disputes this person's nationality" in report.rejected[1].reason
+
+
+@pytest.mark.parametrize(
+    ("row", "code", "reason"),
+    [
+        ("A9,presented,2020-02-01", "not_found", "unknown case 'A9'"),
+        ("A1,flew,2020-02-01", "invalid_input", "unknown event 'flew'"),
+        ("A1,presented,2020-02-30", "invalid_input", "occurred_on '2020-02-30' is not a date"),
+        ("A1,presented,2030-02-01", "invalid_input", "occurred_on 2030-02-01 is in the future"),
+        ("A1,presented,2019-02-01", "invalid_input", "before the final order of 2020-01-01"),
+        ("A1,removed,2020-02-01", "illegal_transition", "case A1 is ordered: removed is not"),
+        (",presented,2020-02-01", "invalid_input", "case_id is empty"),
+    ],
+)
+def test_each_kind_of_bad_event_row_gets_its_reason(
+    db_app: App, tmp_path: Path, row: str, code: str, reason: str
+) -> None:
+    run(db_app, "cases", write(tmp_path, "cases.csv", CASES))
+    report = run(db_app, "events", write(tmp_path, "e.csv", f"case_id,event,occurred_on\n{row}\n"))
+    assert len(report.rejected) == 1 and report.applied == 0
+    assert report.rejected[0].code == code and reason in report.rejected[0].reason
+    assert report.rejected[0].line == 2
+
+
+@pytest.mark.parametrize(
+    ("row", "code", "reason"),
+    [
+        ("B1,XX,2020-01-01,true,detained", "unknown_country", "unknown country code 'XX'"),
+        ("B1,KH,01/02/2020,true,detained", "invalid_input", "final_order_date '01/02/2020'"),
+        ("B1,KH,2020-01-01,maybe,detained", "invalid_input", "criminal must be true or false"),
+        ("B1,KH,2020-01-01,true,at large", "invalid_input", "custody must be detained or"),
+        ("A1,KH,2020-01-01,true,detained", "duplicate", "case A1 already exists"),
+    ],
+)
+def test_each_kind_of_bad_case_row_gets_its_reason(
+    db_app: App, tmp_path: Path, row: str, code: str, reason: str
+) -> None:
+    run(db_app, "cases", write(tmp_path, "cases.csv", CASES))
+    header = CASES.splitlines()[0].split(",")[:5]
+    report = run(db_app, "cases", write(tmp_path, "more.csv", ",".join(header) + f"\n{row}\n"))
+    assert [(r.code, reason in r.reason) for r in report.rejected] == [(code, True)]
+
+
+def test_personal_data_goes_outside_the_chain_and_the_log_keeps_a_digest(
+    db_app: App, tmp_path: Path
+) -> None:
+    run(db_app, "cases", write(tmp_path, "cases.csv", CASES))
+    assert show_case(db_app, "A1", with_personal=True).personal == {
+        "given_name": "Sok",
+        "family_name": "Chan",
+        "date_of_birth": "1980-02-03",
+    }
+    assert show_case(db_app, "A2", with_personal=True).personal is None
+    with db_app.engine.connect() as conn:
+        payloads = conn.execute(text("SELECT payload FROM events ORDER BY seq")).scalars().all()
+    assert "Chan" not in "".join(payloads)
+    assert len(json.loads(payloads[0])["personal_digest"]) == 64
+
+
+def test_a_parquet_file_imports_like_its_csv_twin(db_app: App, tmp_path: Path) -> None:
+    csv_path = write(tmp_path, "cases.csv", CASES)
+    frame = pl.read_csv(csv_path, try_parse_dates=True)
+    assert frame.schema["final_order_date"] == pl.Date
+    frame.write_parquet(tmp_path / "cases.parquet")
+    report = run(db_app, "cases", tmp_path / "cases.parquet")
+    assert (report.applied, len(report.rejected)) == (3, 0)
+    assert run(db_app, "cases", csv_path).already == 3, "the same rows, the same keys"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("absent.csv", None, "no such file"),
+        ("cases.txt", "case_id\n", "not a CSV or Parquet file"),
+        ("cases.csv", "case_id,nationality\nA1,KH\n", "missing required column(s)"),
+        ("cases.parquet", "not parquet at all", "cannot be read as Parquet"),
+    ],
+)
+def test_an_unreadable_file_is_refused_as_a_whole(
+    db_app: App, tmp_path: Path, name: str, content: str | None, message: str
+) -> None:
+    if content is not None:
+        write(tmp_path, name, content)
+    with pytest.raises(UnreadableFile, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run(db_app, "cases", tmp_path / name)
+
+
+def test_the_rejected_rows_file_is_written_only_when_rows_were_rejected(
+    db_app: App, tmp_path: Path
+) -> None:
+    load_all(db_app, tmp_path)
+    report_file = rejected_path(tmp_path / "events.csv")
+    lines = report_file.read_text().splitlines()
+    assert lines[0].startswith("rejected_line,rejected_code,rejected_reason,allowed_next_events")
+    assert [line.split(",")[0] for line in lines[1:]] == ["11", "13"]
+    assert not rejected_path(tmp_path / "cases.csv").exists()
+
+
+class Crash(Exception):
+    """Stands for the process dying right after a chunk was committed."""
+
+
+def twin(app: App, folder: Path, request: pytest.FixtureRequest) -> App:
+    """A second, empty store on the same kind of database as ``app``."""
+    if app.engine.dialect.name == "sqlite":
+        url = f"sqlite:///{folder / 'twin.db'}"
+    else:
+        url = request.getfixturevalue("fresh_pg_url")()
+    other = bootstrap(Settings(database_url=url, key_dir=folder / "keys"))
+    upgrade(other)
+    return other
+
+
+def test_a_run_that_dies_between_chunks_resumes_to_the_uninterrupted_result(
+    db_app: App, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    run(db_app, "cases", write(tmp_path, "cases.csv", CASES))
+    run(db_app, "flights", write(tmp_path, "flights.csv", FLIGHTS))
+    path = write(tmp_path, "events.csv", EVENTS)
+
+    def die_after_two_chunks(done: int, total: int) -> None:
+        if done >= 6:
+            raise Crash
+
+    with pytest.raises(Crash):
+        run(db_app, "events", path, chunk_rows=3, progress=die_after_two_chunks)
+    resumed = run(db_app, "events", path, chunk_rows=3)
+    assert resumed.resumed_at == 6
+    assert (resumed.applied + resumed.already, len(resumed.rejected)) == (11, 2)
+    assert reasons(resumed)[1] == (13, "invalid_input", "closing case A3 needs a reason")
+    assert verify_ledger(db_app).ok
+
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    other = twin(db_app, reference, request)
+    load_all(other, reference, chunk_rows=3)
+    assert dump_state(db_app.engine) == dump_state(other.engine)
+    other.engine.dispose()
+
+
+def dump_state(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """The ledger and projections, without what differs between any two runs (ids, times)."""
+    with engine.connect() as conn:
+        ledger = [
+            (r.seq, r.type, r.subject_id, str(r.occurred_on), _stable(r.payload), r.dedupe_key)
+            for r in conn.execute(text("SELECT * FROM events ORDER BY seq"))
+        ]
+        cases = sorted(tuple(r) for r in conn.execute(text("SELECT * FROM cases")))
+        flights = sorted(tuple(r) for r in conn.execute(text("SELECT * FROM flights")))
+        persons = sorted(
+            (r.case_id, str(r.data)) for r in conn.execute(text("SELECT * FROM persons"))
+        )
+    return {"events": ledger, "cases": cases, "flights": flights, "persons": persons}
+
+
+def _stable(payload: str) -> str:
+    data = json.loads(payload)
+    data.pop("personal_digest", None)  # salted: differs between runs by design
+    return json.dumps(data, sort_keys=True)
+
+
+def test_a_rebuild_after_imports_reproduces_the_projections(db_app: App, tmp_path: Path) -> None:
+    load_all(db_app, tmp_path)
+    before = dump_state(db_app.engine)
+    rebuild(db_app)
+    assert dump_state(db_app.engine) == before
