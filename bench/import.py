@@ -201,7 +201,9 @@ def _worker(url: str, folder: str, paths: dict[str, Path], queue: multiprocessin
     queue.put(run_store(url, Path(folder), paths))
 
 
-def bounded(url: str, folder: Path, paths: dict[str, Path], budget: float) -> dict[str, float | int] | None:
+def bounded(
+    url: str, folder: Path, paths: dict[str, Path], budget: float
+) -> dict[str, float | int] | None:
     """Run one store in a child process; give up after ``budget`` seconds."""
     queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
     child = multiprocessing.Process(target=_worker, args=(url, str(folder), paths, queue))
@@ -245,26 +247,37 @@ def main() -> int:
     try:
         t0 = time.perf_counter()
         paths = generate(folder / "files", args.events)
-        print(f"generated {args.events:,} events' worth of rows in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"generated {args.events:,} events' worth of rows in {time.perf_counter() - t0:.1f} s"
+        )
         scale = TARGET_EVENTS / args.events
         sqlite = bounded(f"sqlite:///{folder / 'bench.db'}", folder, paths, args.budget)
         report("SQLite", sqlite, scale, args.budget)
         if not args.skip_postgres:
-            report("PostgreSQL", _postgres(args.pg_admin, folder, paths, args.budget), scale, args.budget)
+            report(
+                "PostgreSQL",
+                _postgres(args.pg_admin, folder, paths, args.budget),
+                scale,
+                args.budget,
+            )
         if sqlite:
-            print(f"ratio to target (SQLite): {float(sqlite['seconds']) * scale / TARGET_SECONDS:.2f}")
+            print(
+                f"ratio to target (SQLite): {float(sqlite['seconds']) * scale / TARGET_SECONDS:.2f}"
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
-def _postgres(admin: str, folder: Path, paths: dict[str, Path], budget: float) -> dict[str, float | int] | None:
+def _postgres(
+    admin: str, folder: Path, paths: dict[str, Path], budget: float
+) -> dict[str, float | int] | None:
     name = f"readmit_bench_{uuid.uuid4().hex[:8]}"
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - report and go on: PostgreSQL is optional here
+    except Exception as error:
         print(f"PostgreSQL skipped: cannot create a database ({type(error).__name__})")
         return None
     try:
