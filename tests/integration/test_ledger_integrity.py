@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from datetime import date
 from pathlib import Path
@@ -22,9 +23,10 @@ from readmit.services.cases import (
     show_case,
     void_event,
 )
-from readmit.services.context import Actor, App
+from readmit.services.context import Actor, App, bootstrap
 from readmit.services.flights import NewFlight, record_charter_step, schedule_flight
 from readmit.services.maintenance import rebuild
+from readmit.settings import Settings
 from readmit.store.ledger import event_from_row
 from readmit.store.projections import projection_tables
 from readmit.store.schema import events, ledger_head, metadata, persons
@@ -182,33 +184,45 @@ def three_events(app: App) -> list[int]:
     return [e.seq for e in show_case(app, "A1").history]
 
 
-@pytest.mark.parametrize(
-    ("statements", "bad_seq"),
-    [
-        (["UPDATE events SET payload = '{{\"forged\":true}}' WHERE seq = {2}"], 2),
-        (["UPDATE events SET occurred_on = '2020-02-05' WHERE seq = {2}"], 2),
-        (["UPDATE events SET actor = 'nobody' WHERE seq = {3}"], 3),
-        (["DELETE FROM events WHERE seq = {2}"], 2),
-        (["DELETE FROM events WHERE seq = {3}"], 3),
-        (
-            [
-                "UPDATE events SET seq = -1 WHERE seq = {2}",
-                "UPDATE events SET seq = {2} WHERE seq = {3}",
-                "UPDATE events SET seq = {3} WHERE seq = -1",
-            ],
-            2,
-        ),
-    ],
-    ids=["payload", "occurred_on", "actor", "deleted", "deleted-last", "swapped"],
-)
+TAMPERING = [
+    (["UPDATE events SET payload = '{{\"forged\":true}}' WHERE seq = {2}"], 2),
+    (["UPDATE events SET occurred_on = '2020-02-05' WHERE seq = {2}"], 2),
+    (["UPDATE events SET actor = 'nobody' WHERE seq = {3}"], 3),
+    (["DELETE FROM events WHERE seq = {2}"], 2),
+    (["DELETE FROM events WHERE seq = {3}"], 3),
+    (
+        [
+            "UPDATE events SET seq = -1 WHERE seq = {2}",
+            "UPDATE events SET seq = {2} WHERE seq = {3}",
+            "UPDATE events SET seq = {3} WHERE seq = -1",
+        ],
+        2,
+    ),
+]
+
+
 def test_raw_sql_tampering_is_caught_at_the_first_bad_event(
-    db_app: App, statements: list[str], bad_seq: int
+    sqlite_app: App, tmp_path: Path
 ) -> None:
-    seqs = [0, *three_events(db_app)]  # {1}, {2}, {3} in the statements: this case's events
-    assert verify_ledger(db_app).ok
-    tamper(db_app, *(statement.format(*seqs) for statement in statements))
+    seqs = [0, *three_events(sqlite_app)]  # {1}, {2}, {3} in the statements: this case's events
+    assert verify_ledger(sqlite_app).ok
+    sqlite_app.engine.dispose()
+    original = Path(str(sqlite_app.engine.url.database))
+    for n, (statements, bad) in enumerate(TAMPERING):
+        copy = tmp_path / f"tampered-{n}.db"
+        shutil.copyfile(original, copy)
+        tampered = bootstrap(Settings(database_url=f"sqlite:///{copy}", key_dir=tmp_path))
+        tamper(tampered, *(statement.format(*seqs) for statement in statements))
+        result = verify_ledger(tampered)
+        assert (result.ok, result.first_bad_seq) == (False, seqs[bad]), statements
+        tampered.engine.dispose()
+
+
+def test_a_raw_sql_update_is_caught_on_either_database(db_app: App) -> None:
+    seqs = three_events(db_app)
+    tamper(db_app, f"UPDATE events SET role = 'admin' WHERE seq = {seqs[1]}")
     result = verify_ledger(db_app)
-    assert not result.ok and result.first_bad_seq == seqs[bad_seq]
+    assert (result.ok, result.first_bad_seq) == (False, seqs[1])
 
 
 def rewrite_history(app: App, forged_seq: int) -> None:
