@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from coop_builder import Ledger
 from readmit.cli import app
+from readmit.services.claims import load_pack_claims
 from readmit.services.context import App
 
 REQUIRED_KEYS = {
@@ -87,3 +88,51 @@ def test_claims_list_shows_the_embassy_figure_and_the_partner_measure(env: App) 
     assert figures["kh-mou-signed-2000"] == 2000 and figures["kh-mou-signed-2002"] == 2002
     measures = [m["id"] for m in found["partner_measures"]]
     assert "kh-2017-remains-recovery-suspended" in measures
+
+
+def test_pack_claims_load_idempotently(env: App) -> None:
+    assert load_pack_claims(env) == 0  # db upgrade already loaded them
+
+
+def test_a_liaison_contests_and_asserts_through_the_cli_and_both_views_differ(env: App) -> None:
+    with env.uow(write=False) as uow:
+        presented = next(e for e in uow.ledger.for_subject("case", "K0") if e.type == "presented")
+    run(
+        "partner",
+        "contest",
+        presented.id,
+        "--country",
+        "KH",
+        "--reason",
+        "never received",
+        "--evidence",
+        "MFA register 12",
+        "--on",
+        "2021-03-01",
+    )
+    run(
+        "partner",
+        "assert",
+        "K1",
+        "nationality_confirmed",
+        "--country",
+        "KH",
+        "--on",
+        "2021-02-10",
+        "--evidence",
+        "MFA letter 7",
+    )
+    both = json.loads(
+        run(
+            "assess", "KH", "--from", "2021-01-01", "--to", "2021-12-31", "--view", "both", "--json"
+        )
+    )
+    assert both["metrics"]["presentations"] == 6
+    assert both["partner"]["metrics"]["presentations"] == 5
+    assert both["partner"]["metrics"]["nationality_confirmed"] == 1
+    assert set(both["difference"]) >= {"presentations", "nationality_confirmed"}
+    refused = CliRunner().invoke(
+        app,
+        ["partner", "contest", presented.id, "--country", "SL", "--reason", "x", "--evidence", "y"],
+    )
+    assert refused.exit_code == 1 and "acts for SL" in refused.output

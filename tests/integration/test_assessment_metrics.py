@@ -10,6 +10,7 @@ from coop_builder import Ledger
 from readmit.domain.cooperation import METRIC_NAMES
 from readmit.services.assessment import Window, assess, assess_all, to_json
 from readmit.services.context import App
+from readmit.services.maintenance import rebuild
 
 D = date
 WINDOW = Window(D(2021, 1, 1), D(2021, 6, 30))
@@ -169,3 +170,18 @@ def test_all_countries_are_sorted_by_rating_then_backlog(sqlite_app: App) -> Non
     results = assess_all(sqlite_app, WINDOW)
     assert [r["country"] for r in results] == ["KH", "SL"]
     assert all(r["ledger_position"] == results[0]["ledger_position"] for r in results)
+
+
+def test_a_rebuild_of_the_projections_gives_the_same_assessment(sqlite_app: App) -> None:
+    build(sqlite_app)
+    before = to_json(assess(sqlite_app, "KH", Window(WINDOW.start, WINDOW.end, view="both")))
+    rebuild(sqlite_app)
+    assert (
+        to_json(assess(sqlite_app, "KH", Window(WINDOW.start, WINDOW.end, view="both"))) == before
+    )
+
+
+def test_a_window_holding_a_partner_measure_shows_it_with_its_source(sqlite_app: App) -> None:
+    result = assess(sqlite_app, "KH", Window(D(2017, 1, 1), D(2017, 12, 31)))
+    (measure,) = result["partner_measures"]
+    assert "remains" in measure["measure"] and "Radio Free Asia" in measure["source"]

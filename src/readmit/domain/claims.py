@@ -164,3 +164,24 @@ def same_dates(claim: dict[str, Any], start: date, end: date) -> bool:
     """Tell whether a claim refers to exactly the window's dates (else only to nearby ones)."""
     refers_from = claim.get("refers_from")
     return claim.get("refers_to") == end.isoformat() and refers_from in (None, start.isoformat())
+
+
+class ClaimsFile(_Strict):
+    """``claims.yaml``: the claims, and anchors for shared sources (``_sources``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    sources: dict[str, Source] = Field(default_factory=dict, alias="_sources")
+    claims: list[Claim]
+
+
+class MeasuresFile(_Strict):
+    """``partner_measures.yaml``."""
+
+    measures: list[PartnerMeasure]
+
+
+class AgreementsFile(_Strict):
+    """``agreements.yaml``."""
+
+    agreements: list[Agreement]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 EPOCH = date(1970, 1, 1)
 
@@ -134,9 +134,11 @@ COUNTED: dict[str, Kind] = {
 METRIC_OF_KIND: dict[int, str] = {int(kind): name for name, kind in COUNTED.items()}
 
 
-@dataclass(frozen=True, order=True)
-class TallyKey:
-    """One group of facts: its country, kind, party, interview mode and lag in days."""
+class TallyKey(NamedTuple):
+    """One group of facts: its country, kind, party, interview mode and lag in days.
+
+    A named tuple, not a dataclass: all-country tallies hold tens of thousands of keys.
+    """
 
     country: str
     kind: int
@@ -152,6 +154,11 @@ class Tallies:
     main: Counter[TallyKey] = field(default_factory=Counter)
     stance: Counter[tuple[TallyKey, str]] = field(default_factory=Counter)
 
+    def merge(self, other: Tallies) -> None:
+        """Add another set of tallies to this one."""
+        self.main.update(other.main)
+        self.stance.update(other.stance)
+
     def countries(self) -> set[str]:
         """Return every country with at least one fact here."""
         return {key.country for key in self.main}
@@ -161,9 +168,34 @@ class Tallies:
 class Scopes:
     """The three sets of tallies an assessment needs."""
 
-    window: Tallies  # facts that occurred in the window
+    window: Tallies  # facts that occurred in the window (lag not read)
     backlog: Tallies  # case openings and endings up to the window's end
     lapsed: Tallies  # documents that expired in the window before the case was manifested
+    lags: Tallies = field(default_factory=Tallies)  # window facts with a lag, by lag
+
+
+def _split(tallies: Tallies) -> dict[str, Tallies]:
+    parts: dict[str, Tallies] = {}
+    for key, n in tallies.main.items():
+        parts.setdefault(key.country, Tallies()).main[key] += n
+    for (key, stance), n in tallies.stance.items():
+        parts.setdefault(key.country, Tallies()).stance[(key, stance)] += n
+    return parts
+
+
+def split_by_country(scopes: Scopes) -> dict[str, Scopes]:
+    """Split all-country tallies into one small set per country (one pass over each)."""
+    window, backlog, lapsed = _split(scopes.window), _split(scopes.backlog), _split(scopes.lapsed)
+    lags = _split(scopes.lags)
+    return {
+        country: Scopes(
+            window.get(country, Tallies()),
+            backlog.get(country, Tallies()),
+            lapsed.get(country, Tallies()),
+            lags.get(country, Tallies()),
+        )
+        for country in sorted(set(window) | set(backlog) | set(lapsed))
+    }
 
 
 def view_counter(tallies: Tallies, view: str, country: str) -> Counter[TallyKey]:
@@ -262,15 +294,16 @@ def compute_metrics(
     backlog = by_kind(view_counter(scopes.backlog, view, country))
     metrics["backlog"] = backlog[Kind.OPENED] - sum(backlog[k] for k in ENDING_KINDS)
     metrics["documents_lapsed"] = sum(view_counter(scopes.lapsed, view, country).values())
-    documents = lag_histogram(window, Kind.DOCUMENT_ISSUED)
+    lagged = view_counter(scopes.lags, view, country)
+    documents = lag_histogram(lagged, Kind.DOCUMENT_ISSUED)
     on_time = sum(n for lag, n in documents.items() if lag <= document_deadline_days)
     metrics["documents_on_time_share"] = share(on_time, sum(documents.values()))
     metrics["release_to_removal_ratio"] = share(metrics["releases"], metrics["removals"])
     metrics["median_days_presentation_to_interview"] = median_of(
-        lag_histogram(window, Kind.INTERVIEW_HELD)
+        lag_histogram(lagged, Kind.INTERVIEW_HELD)
     )
     metrics["median_days_presentation_to_document"] = median_of(documents)
-    metrics["median_days_order_to_removal"] = median_of(lag_histogram(window, Kind.REMOVED))
+    metrics["median_days_order_to_removal"] = median_of(lag_histogram(lagged, Kind.REMOVED))
     metrics["contested_events"] = sum(contested_counter(scopes.window, country).values())
     return {name: metrics[name] for name in METRIC_NAMES}
 

@@ -46,11 +46,12 @@ class Criterion(_Strict):
     at_risk: float
     uncooperative: float
     unit: Literal["share", "ratio", "days", "count"] = "share"
+    shows: list[str] = Field(default_factory=list)  # more figures to name in the reason
     basis: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Criterion:
-        for name in [*self.numerator, *self.denominator]:
+        for name in [*self.numerator, *self.denominator, *self.shows]:
             if name not in METRIC_NAMES:
                 raise ValueError(f"criterion {self.id}: unknown metric {name!r}")
         if not self.numerator or (not self.denominator and len(self.numerator) != 1):
@@ -134,7 +135,7 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def _figures(criterion: Criterion, metrics: dict[str, Any]) -> str:
-    names = [*criterion.numerator, *criterion.denominator]
+    names = [*criterion.numerator, *criterion.denominator, *criterion.shows]
     return ", ".join(f"{name} {_count(metrics[name])}" for name in dict.fromkeys(names))
 
 

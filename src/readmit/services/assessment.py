@@ -27,6 +27,7 @@ from readmit.domain.cooperation import (
     contested_by_metric,
     explain_difference,
     quarters,
+    split_by_country,
 )
 from readmit.domain.cooperation_standard import StandardVersion, rate, rating_rank
 from readmit.domain.countries import country_code, country_name
@@ -81,7 +82,12 @@ def assess(app: App, country: str, window: Window) -> dict[str, Any]:
         position, reading = _position(uow, window)
         scopes = read_scopes(uow.conn, reading, window.start, window.end, code)
         claims = _claims(uow, [code])
-    return _build(pack, code, window, position, scopes, claims.get(code, []))
+        measures = _measures(uow, code, window)
+    built = _build(pack, code, window, position, scopes, claims.get(code, []))
+    if measures:
+        built["partner_measures"] = measures
+        built["assessment_id"] = assessment_id(built)
+    return built
 
 
 def assess_all(app: App, window: Window) -> list[dict[str, Any]]:
@@ -91,10 +97,11 @@ def assess_all(app: App, window: Window) -> list[dict[str, Any]]:
     with app.uow(write=False) as uow:
         position, reading = _position(uow, window)
         scopes = read_scopes(uow.conn, reading, window.start, window.end, None)
-        countries = sorted(scopes.backlog.countries() | scopes.window.countries())
-        claims = _claims(uow, countries)
+        per_country = split_by_country(scopes)
+        claims = _claims(uow, sorted(per_country))
     found = [
-        _build(pack, code, window, position, scopes, claims.get(code, [])) for code in countries
+        _build(pack, code, window, position, part, claims.get(code, []))
+        for code, part in per_country.items()
     ]
     return sorted(
         found, key=lambda a: (rating_rank(a["rating"]), -a["metrics"]["backlog"], a["country"])
@@ -248,6 +255,31 @@ def _claims(uow: UnitOfWork, countries: list[str]) -> dict[str, list[dict[str, A
     for row in rows:
         found.setdefault(row["country"], []).append(claim_row(row))
     return found
+
+
+def _measures(uow: UnitOfWork, code: str, window: Window) -> list[dict[str, Any]]:
+    """Return the measures the partner took in return during the window (timeline entries)."""
+    c = coop_claims.c
+    rows = uow.conn.execute(
+        select(coop_claims)
+        .where(
+            c.kind == "partner_measure",
+            c.country == code,
+            c.refers_to.between(window.start, window.end),
+        )
+        .order_by(c.refers_to, c.claim_id)
+    ).mappings()
+    return [
+        {
+            "id": row["claim_id"],
+            "occurred_on": row["refers_to"].isoformat(),
+            "measure": row["counts"],
+            "context": row["note"],
+            "asserted_by": row["asserted_by"],
+            "source": row["source"],
+        }
+        for row in rows
+    ]
 
 
 def claim_row(row: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select, text
 
 from readmit.domain.cooperation import (
     ENDING_KINDS,
+    LAGGED_KINDS,
     Kind,
     Scopes,
     Tallies,
@@ -36,13 +37,22 @@ class Reading:
     pos: int
     as_of_day: int
     know_day: int
+    at_head: bool = False  # no as-of date: the record day does not matter
 
     def params(self) -> dict[str, int]:
         return {"pos": self.pos, "asof": self.as_of_day, "know": self.know_day}
 
+    def known(self, alias: str) -> str:
+        """Return the SQL condition that a row is known, and not voided, at this reading."""
+        if self.at_head:
+            # Still bounded by the position: a concurrent writer may commit while we read.
+            return f"{alias}.seq <= :pos AND ({alias}.void_seq IS NULL OR {alias}.void_seq > :pos)"
+        return known(alias)
+
 
 def known(alias: str) -> str:
-    """Return the SQL condition that a row of ``alias`` is known and not voided at the reading."""
+    """Return the SQL condition that a row of ``alias`` is known and not voided at a position
+    and as-of day (bound as ``:pos`` and ``:asof``)."""
     return (
         f"{alias}.seq <= :pos AND {alias}.rday <= :asof AND ({alias}.void_seq IS NULL "
         f"OR {alias}.void_seq > :pos OR {alias}.void_rday > :asof)"
@@ -75,7 +85,7 @@ def make_reading(conn: Connection, pos: int, as_of: date | None) -> Reading:
     latest = conn.execute(
         text("SELECT MAX(rday) FROM coop_facts WHERE seq <= :pos"), {"pos": pos}
     ).scalar_one_or_none()
-    return Reading(pos, NO_AS_OF, int(latest) if latest is not None else 0)
+    return Reading(pos, NO_AS_OF, int(latest) if latest is not None else 0, True)
 
 
 def _country_filter(country: str | None) -> str:
@@ -83,47 +93,69 @@ def _country_filter(country: str | None) -> str:
 
 
 def _fact_groups(conn: Connection, sql: str, params: dict[str, Any], tallies: Tallies) -> None:
-    for row in conn.execute(text(sql), params):
-        key = TallyKey(row.country, int(row.kind), int(row.party), int(row.virtual), row.lag)
-        tallies.main[key] += int(row.n)
+    main = tallies.main
+    for kind, country, party, virtual, lag, n in conn.execute(text(sql), params):
+        main[TallyKey(country, int(kind), int(party), int(virtual), lag)] += int(n)
 
 
 def _stance_groups(conn: Connection, sql: str, params: dict[str, Any], tallies: Tallies) -> None:
-    for row in conn.execute(text(sql), params):
-        key = TallyKey(row.country, int(row.kind), int(row.party), int(row.virtual), row.lag)
-        tallies.stance[(key, str(row.stance))] += int(row.n)
+    for kind, country, party, virtual, lag, stance, n in conn.execute(text(sql), params):
+        key = TallyKey(country, int(kind), int(party), int(virtual), lag)
+        tallies.stance[(key, str(stance))] += int(n)
+
+
+# (GROUP BY, SELECT) per shape, grouped in the order of the index each query reads so that
+# SQLite groups without sorting; the SELECT always gives kind, country, party, virtual, lag.
+GROUPS = {
+    "mode": (
+        "f.kind, f.country, f.party, f.virtual",
+        "f.kind, f.country, f.party, f.virtual, NULL",
+    ),
+    "short": ("f.kind, f.country, f.party", "f.kind, f.country, f.party, 0, NULL"),
+    "lag": ("f.kind, f.country, f.party, f.lag", "f.kind, f.country, f.party, 0, f.lag"),
+}
 
 
 def _tally(
-    conn: Connection, where: str, columns: str, params: dict[str, Any], tallies: Tallies
-) -> None:
+    conn: Connection,
+    reading: Reading,
+    where: str,
+    columns: str,
+    params: dict[str, Any],
+    index: str,
+) -> Tallies:
     """Count known facts matching ``where`` and, separately, those with a known response."""
-    group = "f.country, f.kind, f.party" + (", f.virtual, f.lag" if columns == "full" else "")
-    select_cols = group if columns == "full" else group + ", 0 AS virtual, NULL AS lag"
+    tallies = Tallies()
+    group, select_cols = GROUPS[columns]
+    known_f = reading.known("f")
+    # Pin the index on SQLite: its planner may otherwise sort a day range it could skip-scan.
+    pinned = f" INDEXED BY {index}" if conn.dialect.name == "sqlite" else ""
     _fact_groups(
         conn,
-        f"SELECT {select_cols}, COUNT(*) AS n FROM coop_facts f "
-        f"WHERE {where} AND {known('f')} GROUP BY {group}",
+        f"SELECT {select_cols}, COUNT(*) AS n FROM coop_facts f{pinned} "
+        f"WHERE {where} AND {known_f} GROUP BY {group}",
         params,
         tallies,
     )
+    # Responses are few: read them first (SQLite keeps the order of a CROSS JOIN).
     _stance_groups(
         conn,
-        f"SELECT {select_cols}, r.stance, COUNT(*) AS n FROM coop_responses r "
-        f"JOIN coop_facts f ON f.seq = r.target_seq "
-        f"WHERE {where} AND {known('f')} AND {known('r')} AND r.seq = ("
-        f"SELECT MAX(r2.seq) FROM coop_responses r2 "
-        f"WHERE r2.target_seq = r.target_seq AND {known('r2')}) "
+        f"SELECT {select_cols}, r.stance, COUNT(*) AS n "
+        f"FROM coop_responses r CROSS JOIN coop_facts f "
+        f"WHERE f.seq = r.target_seq AND {where} AND {known_f} AND {reading.known('r')} "
+        f"AND r.seq = (SELECT MAX(r2.seq) FROM coop_responses r2 "
+        f"WHERE r2.target_seq = r.target_seq AND {reading.known('r2')}) "
         f"GROUP BY {group}, r.stance",
         params,
         tallies,
     )
+    return tallies
 
 
 def read_scopes(
     conn: Connection, reading: Reading, start: date, end: date, country: str | None
 ) -> Scopes:
-    """Return the window, backlog and lapsed-document tallies for one or every country."""
+    """Return the window, backlog, lapsed-document and lag tallies for one or every country."""
     params: dict[str, Any] = {
         **reading.params(),
         "d0": day_number(start),
@@ -134,41 +166,32 @@ def read_scopes(
         "manifested": int(Kind.MANIFESTED),
     }
     only = _country_filter(country)
-    window = Tallies()
-    _tally(conn, f"f.day BETWEEN :d0 AND :d1{only}", "full", params, window)
-    backlog = Tallies()
-    _tally(conn, f"f.kind = :opened AND f.day <= :d1{only}", "short", params, backlog)
+    in_window = f"f.day BETWEEN :d0 AND :d1{only}"
+    window = _tally(conn, reading, in_window, "mode", params, "ix_coop_facts_kind")
+    lagged = ", ".join(str(int(k)) for k in sorted(LAGGED_KINDS | {Kind.REMOVED}))
+    lags = _tally(
+        conn,
+        reading,
+        f"f.kind IN ({lagged}) AND f.lag IS NOT NULL AND {in_window}",
+        "lag",
+        params,
+        "ix_coop_facts_lag",
+    )
+    opened = f"f.kind = :opened AND f.day <= :d1{only}"
+    backlog = _tally(conn, reading, opened, "short", params, "ix_coop_facts_kind")
     ends = ", ".join(str(int(k)) for k in ENDING_KINDS)
-    _tally(
-        conn,
-        f"f.kind IN ({ends}) AND f.day <= :d1 AND f.order_day <= :d1{only}",
-        "short",
-        params,
-        backlog,
+    ended = f"f.kind IN ({ends}) AND f.day <= :d1 AND f.order_day <= :d1{only}"
+    backlog.merge(_tally(conn, reading, ended, "short", params, "ix_coop_facts_kind"))
+    manifested = (
+        "SELECT 1 FROM coop_facts m WHERE m.subject_id = f.subject_id AND m.kind = :manifested "
+        f"AND m.day BETWEEN f.day AND f.ref_day AND {reading.known('m')}"
     )
-    lapsed = Tallies()
-    _tally(
-        conn,
+    expired = (
         f"f.ref_day BETWEEN :d0 AND :d1 AND f.ref_day < :know AND f.kind = :doc{only} "
-        f"AND NOT EXISTS (SELECT 1 FROM coop_facts m WHERE m.subject_id = f.subject_id "
-        f"AND m.kind = :manifested AND m.day BETWEEN f.day AND f.ref_day AND {known('m')})",
-        "short",
-        params,
-        lapsed,
+        f"AND NOT EXISTS ({manifested})"
     )
-    return Scopes(window, backlog, lapsed)
-
-
-def countries_with_cases(conn: Connection, reading: Reading) -> list[str]:
-    """Return every country with at least one known case, sorted."""
-    rows = conn.execute(
-        text(
-            "SELECT DISTINCT f.country FROM coop_facts f "
-            f"WHERE f.kind = :opened AND {known('f')} ORDER BY f.country"
-        ),
-        {**reading.params(), "opened": int(Kind.OPENED)},
-    )
-    return [str(r.country) for r in rows]
+    lapsed = _tally(conn, reading, expired, "short", params, "ix_coop_facts_ref")
+    return Scopes(window, backlog, lapsed, lags)
 
 
 def count_by_country(counter: Counter[TallyKey]) -> dict[str, int]:

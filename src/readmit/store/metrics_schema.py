@@ -9,7 +9,18 @@ fact by the other side. Together they answer any window, as of any date and ledg
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Float, Index, Integer, SmallInteger, String, Table, Text
+from sqlalchemy import (
+    Column,
+    Date,
+    Float,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    text,
+)
 
 from readmit.store.schema import metadata
 
@@ -29,11 +40,27 @@ coop_facts = Table(
     Column("ref_day", Integer, nullable=True),
     Column("void_seq", Integer, nullable=True),
     Column("void_rday", Integer, nullable=True),
+    # Counts per (kind, country, party, virtual) over a day range, read in that order: SQLite
+    # skip-scans the few distinct prefixes and groups without sorting.
     Index(
-        "ix_coop_facts_window",
+        "ix_coop_facts_kind",
+        "kind",
+        "country",
+        "party",
+        "virtual",
+        "day",
+        "order_day",
+        "seq",
+        "rday",
+        "void_seq",
+        "void_rday",
+    ),
+    # Facts with a lag (interviews, documents, removals) by kind and day, for the medians.
+    Index(
+        "ix_coop_facts_lag",
+        "kind",
         "day",
         "country",
-        "kind",
         "party",
         "virtual",
         "lag",
@@ -41,21 +68,26 @@ coop_facts = Table(
         "rday",
         "void_seq",
         "void_rday",
+        sqlite_where=text("lag IS NOT NULL"),
+        postgresql_where=text("lag IS NOT NULL"),
     ),
+    Index("ix_coop_facts_subject", "subject_id", "kind", "day"),
+    # Travel documents by expiry day (only documents have one).
     Index(
-        "ix_coop_facts_kind",
+        "ix_coop_facts_ref",
+        "ref_day",
         "kind",
-        "day",
-        "order_day",
         "country",
         "party",
+        "subject_id",
+        "day",
         "seq",
         "rday",
         "void_seq",
         "void_rday",
+        sqlite_where=text("ref_day IS NOT NULL"),
+        postgresql_where=text("ref_day IS NOT NULL"),
     ),
-    Index("ix_coop_facts_subject", "subject_id", "kind", "day"),
-    Index("ix_coop_facts_ref", "ref_day"),
     Index("ix_coop_facts_rday", "rday"),
 )
 

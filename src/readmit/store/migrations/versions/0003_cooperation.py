@@ -31,12 +31,28 @@ def upgrade() -> None:
         sa.Column("void_rday", sa.Integer, nullable=True),
     )
     op.create_index(
-        "ix_coop_facts_window",
+        "ix_coop_facts_kind",
         "coop_facts",
         [
+            "kind",
+            "country",
+            "party",
+            "virtual",
+            "day",
+            "order_day",
+            "seq",
+            "rday",
+            "void_seq",
+            "void_rday",
+        ],
+    )
+    op.create_index(
+        "ix_coop_facts_lag",
+        "coop_facts",
+        [
+            "kind",
             "day",
             "country",
-            "kind",
             "party",
             "virtual",
             "lag",
@@ -45,14 +61,28 @@ def upgrade() -> None:
             "void_seq",
             "void_rday",
         ],
-    )
-    op.create_index(
-        "ix_coop_facts_kind",
-        "coop_facts",
-        ["kind", "day", "order_day", "country", "party", "seq", "rday", "void_seq", "void_rday"],
+        sqlite_where=sa.text("lag IS NOT NULL"),
+        postgresql_where=sa.text("lag IS NOT NULL"),
     )
     op.create_index("ix_coop_facts_subject", "coop_facts", ["subject_id", "kind", "day"])
-    op.create_index("ix_coop_facts_ref", "coop_facts", ["ref_day"])
+    op.create_index(
+        "ix_coop_facts_ref",
+        "coop_facts",
+        [
+            "ref_day",
+            "kind",
+            "country",
+            "party",
+            "subject_id",
+            "day",
+            "seq",
+            "rday",
+            "void_seq",
+            "void_rday",
+        ],
+        sqlite_where=sa.text("ref_day IS NOT NULL"),
+        postgresql_where=sa.text("ref_day IS NOT NULL"),
+    )
     op.create_index("ix_coop_facts_rday", "coop_facts", ["rday"])
     op.create_table(
         "coop_responses",

@@ -1,0 +1,208 @@
+"""Benchmark: assess every country over one year, on a synthetic ledger of up to 2M cases.
+
+The synthetic ledger is written straight into the cooperation projection (``coop_facts``) with
+bulk SQL — about six facts per case, 150 countries — and the ledger head is set to its last
+position; the events table itself is not filled (hashing 12M events is not what is measured).
+The assessment then runs through the real service, ``assess_all``, exactly as the CLI does.
+
+Printed per backend and size: facts, the all-country assessment time (best of ``--repeat``), and
+ratios against the smallest size (growth) and against a baseline measured in the same run (a
+full ``COUNT(*)`` scan of the facts table). Target: 2M cases in <= 5 s on SQLite.
+
+    uv run python bench/assessment.py                       # SQLite, 0.5M, 1M, 2M cases
+    uv run python bench/assessment.py --backend postgres    # a throw-away database on the
+                                                            # server of READMIT_BENCH_PG_URL
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from readmit.domain.cooperation import Kind, day_number
+from readmit.services.assessment import Window, assess_all
+from readmit.services.context import App, bootstrap
+from readmit.services.maintenance import upgrade
+from readmit.settings import Settings
+from readmit.store.metrics_schema import coop_facts
+
+_CODES = """
+AF AL DZ AO AR AM AU AT AZ BS BH BD BB BY BE BZ BJ BT BO BA BW BR BN BG BF BI KH CM CA CV
+CF TD CL CN CO KM CG CD CR CI HR CU CY CZ DK DJ DM DO EC EG SV GQ ER EE SZ ET FJ FI FR GA
+GM GE DE GH GR GD GT GN GW GY HT HN HU IS IN ID IR IQ IE IL IT JM JP JO KZ KE KI KW KG LA
+LV LB LS LR LY LT LU MG MW MY MV ML MT MR MU MX MD MN ME MA MZ MM NA NP NL NZ NI NE NG MK
+NO OM PK PA PG PY PE PH PL PT QA RO RU RW WS SA SN RS SC SL SG SK SI SB SO ZA SS ES LK SD
+"""
+COUNTRIES = _CODES.split()
+FIRST_ORDER = day_number(date(2010, 1, 1))
+ORDER_SPAN = 5478  # orders spread over 2010-2024
+WINDOW = Window(date(2023, 1, 1), date(2023, 12, 31))
+# kind, condition on u (0-99), occurred day, lag, ref_day — expressions over the case row.
+FACTS = [
+    (Kind.OPENED, "1=1", "o", "NULL", "NULL", 0),
+    (Kind.PRESENTED, "1=1", "o + h % 60", "NULL", "NULL", 1),
+    (Kind.INTERVIEW_SCHEDULED, "u < 60", "o + h % 60 + 5", "NULL", "NULL", 2),
+    (Kind.INTERVIEW_HELD, "u < 50", "o + h % 60 + 5 + g % 40", "5 + g % 40", "NULL", 3),
+    (Kind.NATIONALITY_CONFIRMED, "u < 80", "o + h % 60 + 50", "NULL", "NULL", 4),
+    (Kind.DOCUMENT_ISSUED, "u < 70", "o + h % 60 + 50 + g % 30", "50 + g % 30", "NULL", 5),
+    (Kind.MANIFESTED, "u < 65", "o + h % 60 + 90 + g % 30", "NULL", "NULL", 6),
+    (Kind.REMOVED, "u < 60", "o + h % 60 + 91 + g % 30", "h % 60 + 91 + g % 30", "NULL", 7),
+    (Kind.RELEASED, "v < 15", "o + v * 7", "NULL", "NULL", 8),
+]
+
+
+def numbers_sql(dialect: str) -> str:
+    if dialect == "sqlite":
+        return (
+            "WITH RECURSIVE nums(n) AS (SELECT :lo UNION ALL SELECT n + 1 FROM nums "
+            "WHERE n < :hi) SELECT n FROM nums"
+        )
+    return "SELECT n FROM generate_series(CAST(:lo AS bigint), CAST(:hi AS bigint)) AS s(n)"
+
+
+def generate(engine: Engine, lo: int, hi: int) -> None:
+    """Write the facts of cases lo..hi (inclusive) into coop_facts with bulk SQL."""
+    dialect = engine.dialect.name
+    codes = ", ".join(f"({i}, '{c}')" for i, c in enumerate(COUNTRIES))
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS bench_cases"))
+        conn.execute(
+            text(
+                "CREATE TABLE bench_cases (n BIGINT PRIMARY KEY, c VARCHAR(2), o INTEGER, "
+                "u INTEGER, v INTEGER, h INTEGER, g INTEGER)"
+            )
+        )
+        conn.execute(
+            text(
+                f"INSERT INTO bench_cases SELECT n, k.code, "
+                f"{FIRST_ORDER} + (n * 2654435761) % {ORDER_SPAN}, (n * 48271) % 100, "
+                f"(n * 69621) % 100, (n * 40692) % 997, (n * 16807) % 991 "
+                f"FROM ({numbers_sql(dialect)}) nums "
+                f"JOIN (VALUES {codes}) AS k(i, code) ON k.i = (n * 7919) % {len(COUNTRIES)}"
+                if dialect != "sqlite"
+                else f"INSERT INTO bench_cases SELECT n, k.code, "
+                f"{FIRST_ORDER} + (n * 2654435761) % {ORDER_SPAN}, (n * 48271) % 100, "
+                f"(n * 69621) % 100, (n * 40692) % 997, (n * 16807) % 991 "
+                f"FROM ({numbers_sql(dialect)}) nums "
+                f"JOIN (SELECT column1 AS i, column2 AS code FROM (VALUES {codes})) k "
+                f"ON k.i = (n * 7919) % {len(COUNTRIES)}"
+            ),
+            {"lo": lo, "hi": hi},
+        )
+        for kind, condition, day, lag, ref, offset in FACTS:
+            ref_day = f"{day} + 60" if kind == Kind.DOCUMENT_ISSUED else ref
+            conn.execute(
+                text(
+                    "INSERT INTO coop_facts (seq, subject_id, country, kind, party, day, rday, "
+                    "order_day, virtual, lag, ref_day, void_seq, void_rday) "
+                    f"SELECT n * 10 + {offset}, 'B' || CAST(n AS VARCHAR(12)), c, {int(kind)}, 0, "
+                    f"{day}, {day} + h % 3, o, CASE WHEN g % 4 = 0 THEN 1 ELSE 0 END, {lag}, "
+                    f"{ref_day}, NULL, NULL FROM bench_cases WHERE {condition}"
+                )
+            )
+        conn.execute(text("DROP TABLE bench_cases"))
+        conn.execute(text("DELETE FROM ledger_head"))
+        conn.execute(
+            text("INSERT INTO ledger_head (id, seq, hash) VALUES (1, :seq, :hash)"),
+            {"seq": hi * 10 + 9, "hash": "b" * 64},
+        )
+
+
+def drop_indexes(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for index in coop_facts.indexes:
+            conn.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
+
+
+def create_indexes(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for index in coop_facts.indexes:
+            index.create(conn)
+        conn.execute(text("ANALYZE"))
+
+
+def timed(app: App, repeat: int) -> tuple[float, int]:
+    best, count = float("inf"), 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        count = len(assess_all(app, WINDOW))
+        best = min(best, time.perf_counter() - started)
+    return best, count
+
+
+def baseline(engine: Engine) -> tuple[float, int]:
+    started = time.perf_counter()
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT COUNT(*), SUM(day) FROM coop_facts")).one()
+        facts = int(row[0])
+    return time.perf_counter() - started, facts
+
+
+def run(backend: str, url: str, sizes: list[int], repeat: int) -> None:
+    app = bootstrap(Settings(database_url=url, key_dir=Path(tempfile.mkdtemp())))
+    upgrade(app)
+    engine = app.engine
+    done, first = 0, None
+    print(f"\n{backend}: all-country assessment, window {WINDOW.start} – {WINDOW.end}")
+    print(
+        f"{'cases':>10} {'facts':>11} {'load s':>8} {'assess s':>9} {'x smallest':>10} "
+        f"{'cases x':>8} {'scan s':>10} {'assess/scan':>11} {'countries':>9}"
+    )
+    for size in sizes:
+        started = time.perf_counter()
+        drop_indexes(engine)
+        generate(engine, done + 1, size)
+        create_indexes(engine)
+        load = time.perf_counter() - started
+        done = size
+        scan, facts = baseline(engine)
+        seconds, countries = timed(app, repeat)
+        first = first or (size, seconds)
+        print(
+            f"{size:>10,} {facts:>11,} {load:>8.1f} {seconds:>9.2f} "
+            f"{seconds / first[1]:>10.2f} {size / first[0]:>8.1f} {scan:>10.2f} "
+            f"{seconds / scan:>11.1f} {countries:>9}"
+        )
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument("--sizes", default="500000,1000000,2000000")
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.backend in ("sqlite", "both"):
+        folder = Path(tempfile.mkdtemp(prefix="readmit-bench-"))
+        run("sqlite", f"sqlite:///{folder / 'bench.db'}", sizes, args.repeat)
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+    if args.backend in ("postgres", "both"):
+        admin = os.environ.get(
+            "READMIT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        )
+        name = f"readmit_bench_{uuid.uuid4().hex[:8]}"
+        server = create_engine(admin, isolation_level="AUTOCOMMIT")
+        with server.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+            run("postgres", url, sizes, args.repeat)
+        finally:
+            with server.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            server.dispose()
+
+
+if __name__ == "__main__":
+    main()
