@@ -262,3 +262,64 @@ class SessionOut(BaseModel):
     user: MeOut
     csrf_token: str | None = Field(description="Send as X-CSRF-Token on unsafe calls")
     expires_at: str
+
+
+class AssessmentIn(Strict):
+    country: CountryCode
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    as_of: date | None = None
+    view: Literal["ours", "partner", "both"] = "ours"
+    standard_version: Annotated[str, StringConstraints(max_length=64)] | None = None
+    recorded_on: date | None = Field(None, description="Date of the record (default: today)")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class AssessmentOut(BaseModel):
+    """An assessment: the rating, a reason per criterion, the metrics, and what it read."""
+
+    model_config = ConfigDict(extra="allow")
+
+    assessment_id: str
+    country: str
+    rating: str
+    reasons: list[dict[str, Any]]
+    metrics: dict[str, Any]
+    standard: dict[str, Any]
+    ledger_position: dict[str, Any]
+
+
+class TrendOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    country: str
+    by: str
+    periods: list[dict[str, Any]]
+    ledger_position: dict[str, Any]
+
+
+class ClaimsOut(BaseModel):
+    """Figures asserted outside the ledger, each with who asserts it and the source."""
+
+    model_config = ConfigDict(extra="allow")
+
+    country: str
+    country_name: str
+    claims: list[dict[str, Any]]
+    partner_measures: list[dict[str, Any]]
+
+
+class CountryFigures(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    country: str
+    cases: int
+
+
+class OverviewOut(BaseModel):
+    """De-identified counts of cases per nationality and state, from the ledger."""
+
+    source: str
+    ledger_position: int
+    countries: list[CountryFigures]

@@ -293,3 +293,11 @@ def record_flight_step(
         raise PermissionDenied(f"a {actor.role} may not record {event}", needs=needed.value)
     flight_service.record_charter_step(app, flight_id, event, on, actor, reason)
     return read_flight(app, actor, flight_id)
+
+
+def check_country_scope(actor: Actor, country: str) -> None:
+    """A country-bound role asking about another country's figures: not found."""
+    if actor.role in {Role.PARTNER_LIAISON, Role.REINTEGRATION_CASEWORKER} and (
+        country.upper() != actor.country
+    ):
+        raise NotFound(f"no figures for {country!r} in your scope", country=country)

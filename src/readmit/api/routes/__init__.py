@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from readmit.api.routes import audit, cases, flights, users
+from readmit.api.routes import assessments, audit, cases, flights, public, users
 
-ROUTERS: list[APIRouter] = [users.router, cases.router, flights.router, audit.router]
+ROUTERS: list[APIRouter] = [
+    users.router,
+    cases.router,
+    flights.router,
+    assessments.router,
+    public.router,
+    audit.router,
+]
