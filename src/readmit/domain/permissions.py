@@ -54,6 +54,7 @@ class Permission(StrEnum):
     SANCTION_AMEND = "sanction:amend"
     SANCTION_COMPLIANCE_NOTIFY = "sanction:compliance_notify"
     SANCTION_LIFT = "sanction:lift"
+    SANCTION_VERIFY = "sanction:verify"
     SCREEN = "screen"
     DECISION_REPLAY = "decision:replay"
     ASSESSMENT_READ = "assessment:read"
@@ -77,7 +78,7 @@ SANCTION_STEPS: dict[str, tuple[Role, Permission]] = {
     "amendment": (R.VISA_AUTHORITY, P.SANCTION_AMEND),
     "lift": (R.VISA_AUTHORITY, P.SANCTION_LIFT),
 }
-_SANCTION_PERMISSIONS = frozenset(p for _, p in SANCTION_STEPS.values())
+_SANCTION_PERMISSIONS = frozenset(p for _, p in SANCTION_STEPS.values()) | {P.SANCTION_VERIFY}
 _STAFF = PUBLIC_PERMISSIONS | {P.SELF}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -114,6 +115,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.SANCTION_DETERMINE,
         P.SANCTION_NOTIFY,
         P.SANCTION_COMPLIANCE_NOTIFY,
+        P.SANCTION_VERIFY,
         P.CASE_READ,
         P.FLIGHT_READ,
         P.ASSESSMENT_READ,
@@ -124,6 +126,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.SANCTION_ORDER,
         P.SANCTION_AMEND,
         P.SANCTION_LIFT,
+        P.SANCTION_VERIFY,
         P.ASSESSMENT_READ,
         P.DECISION_REPLAY,
         P.AUDIT_VERIFY,

@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -44,6 +44,7 @@ def add_user(env: dict[str, str], name: str, role: str, country: str | None = No
 class Server:
     base: str
     log: Path
+    tokens: dict[str, str] = field(default_factory=dict)
 
 
 @contextmanager

@@ -28,8 +28,38 @@ def server(fresh_pg_url: Callable[[], str], tmp_path: Path) -> Iterator[tuple[Se
     env = readmit_env(fresh_pg_url(), tmp_path / "keys")
     cli(env, "db", "upgrade")
     token = add_user(env, "officer", "case_officer")
+    consular = add_user(env, "consul", "consular_officer")
     with serving(env, tmp_path / "server.log", workers=2) as running:
+        running.tokens = {"consular_officer": consular}
         yield running, token
+
+
+def test_a_fresh_server_shows_the_public_cambodias_measure_and_lets_a_consul_screen_only(
+    server: tuple[Server, str],
+) -> None:
+    running, _ = server
+    with httpx.Client(base_url=running.base, timeout=60) as public:
+        registry = public.get("/api/v1/sanctions", params={"as_of": "2022-03-01"})
+        assert registry.status_code == 200
+        cambodia = [s for s in registry.json() if s["country"] == "KH"]
+        assert cambodia and cambodia[0]["status"] == "in_force"
+        assert public.post("/api/v1/screen", json={}).status_code == 401
+    auth = {"Authorization": f"Bearer {running.tokens['consular_officer']}"}
+    with httpx.Client(base_url=running.base, headers=auth, timeout=60) as consul:
+        screened = consul.post(
+            "/api/v1/screen",
+            json={
+                "nationality": "KH",
+                "visa_class": "B2",
+                "post_country": "KH",
+                "employer": "KH-MFA",
+                "rank": "director_general",
+                "decision_date": "2022-03-01",
+            },
+        )
+        assert screened.status_code == 200 and screened.json()["decision"] == "discontinued"
+        ordered = consul.post(f"/api/v1/sanctions/{cambodia[0]['id']}/order", json={})
+        assert ordered.status_code == 403
 
 
 def test_retries_with_one_idempotency_key_record_one_event(server: tuple[Server, str]) -> None:

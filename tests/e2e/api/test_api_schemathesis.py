@@ -40,7 +40,12 @@ EXAMPLES = int(os.environ.get("READMIT_FUZZ_EXAMPLES", "8"))
 
 def _app(tmp: Path) -> tuple[App, dict[str, str]]:
     application = bootstrap(
-        Settings(database_url=f"sqlite:///{tmp / 'fuzz.db'}", key_dir=tmp, access_log=False)
+        Settings(
+            database_url=f"sqlite:///{tmp / 'fuzz.db'}",
+            key_dir=tmp,
+            data_dir=tmp / "data",
+            access_log=False,
+        )
     )
     upgrade(application)
     tokens = add_role_users(application)

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from readmit.api.routes import assessments, audit, cases, flights, public, users
+from readmit.api.routes import (
+    assessments,
+    audit,
+    cases,
+    flights,
+    jobs,
+    public,
+    sanctions,
+    screening,
+    users,
+)
 
 ROUTERS: list[APIRouter] = [
     users.router,
     cases.router,
     flights.router,
+    sanctions.router,
+    screening.router,
+    jobs.router,
     assessments.router,
     public.router,
     audit.router,
