@@ -43,6 +43,7 @@ class Permission(StrEnum):
     CASE_RECORD_INTAKE = "case:record_intake"
     CASE_VOID = "case:void"
     CASE_RESPOND = "case:respond"
+    CASE_ASSERT = "case:assert"
     PERSONAL_READ = "personal:read"
     PERSONAL_ERASE = "personal:erase"
     FLIGHT_READ = "flight:read"
@@ -84,7 +85,8 @@ _STAFF = PUBLIC_PERMISSIONS | {P.SELF}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     R.PUBLIC: PUBLIC_PERMISSIONS,
     # The administrator runs the installation but takes no sanction step: duties stay separate.
-    R.ADMIN: frozenset(Permission) - _SANCTION_PERMISSIONS,
+    # Nor does it speak for a partner country (assertions are the partner's own word).
+    R.ADMIN: frozenset(Permission) - _SANCTION_PERMISSIONS - {P.CASE_ASSERT},
     R.CASE_OFFICER: _STAFF
     | {
         P.CASE_READ,
@@ -92,6 +94,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.CASE_RECORD,
         P.CASE_RECORD_PARTNER,
         P.CASE_VOID,
+        P.CASE_RESPOND,
         P.PERSONAL_READ,
         P.FLIGHT_READ,
         P.FLIGHT_WRITE,
@@ -137,6 +140,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.CASE_READ,
         P.CASE_RECORD_PARTNER,
         P.CASE_RESPOND,
+        P.CASE_ASSERT,
         P.PERSONAL_READ,
         P.FLIGHT_READ,
         P.FLIGHT_ANSWER,
