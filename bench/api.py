@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 READMIT = str(Path(sys.executable).parent / "readmit")
+GRACE = 10.0
 APPLICANTS: list[dict[str, str]] = [
     {
         "nationality": "KH",
@@ -108,6 +108,10 @@ def serving(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
             process.wait(timeout=30)
 
 
+def ms(value: float) -> str:
+    return "unanswered" if value == float("inf") else f"{value:.1f} ms"
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -132,12 +136,20 @@ async def fixed_rate(base: str, token: str, rate: float, seconds: float) -> dict
             latencies.append((time.perf_counter() - due) * 1000)
             errors += answer.status_code != 200
 
-        await asyncio.gather(*(one(i) for i in range(total)))
+        tasks = [asyncio.create_task(one(i)) for i in range(total)]
+        # Bounded: whatever is not answered within the phase plus a grace period is unanswered.
+        _done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         elapsed = time.perf_counter() - start
+    answered = len(latencies)
+    latencies += [float("inf")] * len(pending)
     return {
         "sent": total,
-        "achieved_rate": total / elapsed,
-        "p50_ms": statistics.median(latencies),
+        "answered": answered,
+        "achieved_rate": answered / elapsed,
+        "p50_ms": percentile(latencies, 0.50),
         "p99_ms": percentile(latencies, 0.99),
         "errors": errors,
     }
@@ -197,9 +209,10 @@ def bench_store(name: str, url: str, work: Path, args: argparse.Namespace) -> No
             saturated = asyncio.run(saturation(base, token, args.clients, args.seconds))
         verdict = "meets" if fixed["p99_ms"] <= 20 else "misses"
         print(
-            f"[{name}] {workers} worker(s): at {args.rate:.0f} req/s (achieved "
-            f"{fixed['achieved_rate']:,.0f}) p50 {fixed['p50_ms']:.1f} ms, p99 "
-            f"{fixed['p99_ms']:.1f} ms ({verdict} p99 <= 20 ms), errors {fixed['errors']}; "
+            f"[{name}] {workers} worker(s): at {args.rate:.0f} req/s, {fixed['answered']} of "
+            f"{fixed['sent']} answered within {args.seconds + GRACE:.0f} s (achieved "
+            f"{fixed['achieved_rate']:,.0f}/s) p50 {ms(fixed['p50_ms'])}, p99 "
+            f"{ms(fixed['p99_ms'])} ({verdict} p99 <= 20 ms), errors {fixed['errors']}; "
             f"saturation {saturated['decisions_per_s']:,.0f} decisions/s "
             f"({saturated['decisions_per_s'] / baseline:.2f}x baseline), "
             f"errors {saturated['errors']}"
@@ -215,6 +228,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgres"], default=None)
     args = parser.parse_args()
     args.seconds = min(args.seconds, 30.0)
+    args.clients = min(args.clients, 64)
     args.rate = min(args.rate, 5000.0)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
