@@ -26,6 +26,10 @@ class Settings(BaseSettings):
         description="Folder holding the installation's Ed25519 signing key (outside the database)",
     )
     actor: str = Field(default="", description="Who the CLI records as the actor of its events")
+    data_dir: Path = Field(
+        default_factory=lambda: Path.home() / ".local" / "share" / "readmit",
+        description="Folder for files the server keeps: batch-screening uploads and results",
+    )
     api_max_body_bytes: int = Field(
         default=1_048_576,
         description="Largest HTTP request body the API accepts (bytes); larger is a 413",

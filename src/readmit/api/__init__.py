@@ -18,7 +18,7 @@ from fastapi.openapi.utils import get_openapi
 
 from readmit import __version__
 from readmit.api.docs import install_docs
-from readmit.api.errors import install_error_handlers
+from readmit.api.errors import error_responses, install_error_handlers
 from readmit.api.middleware import AccessLog, BodyLimit, Idempotency, SecurityHeaders
 from readmit.api.routes import ROUTERS
 from readmit.services.context import App, bootstrap
@@ -85,7 +85,8 @@ def create_app(app: App) -> FastAPI:
     )
     api.state.readmit = app
     install_error_handlers(api)
-    router = APIRouter(prefix=API_PREFIX)
+    # Any call may meet these: a bad credential, a CSRF refusal, a body too large, a busy database.
+    router = APIRouter(prefix=API_PREFIX, responses=error_responses(401, 403, 413, 422, 503))
     for child in ROUTERS:
         router.include_router(child)
     api.include_router(router)

@@ -262,3 +262,342 @@ class SessionOut(BaseModel):
     user: MeOut
     csrf_token: str | None = Field(description="Send as X-CSRF-Token on unsafe calls")
     expires_at: str
+
+
+class AssessmentIn(Strict):
+    country: CountryCode
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    as_of: date | None = None
+    view: Literal["ours", "partner", "both"] = "ours"
+    standard_version: Annotated[str, StringConstraints(max_length=64)] | None = None
+    recorded_on: date | None = Field(None, description="Date of the record (default: today)")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class AssessmentOut(BaseModel):
+    """An assessment: the rating, a reason per criterion, the metrics, and what it read."""
+
+    model_config = ConfigDict(extra="allow")
+
+    assessment_id: str
+    country: str
+    rating: str
+    reasons: list[dict[str, Any]]
+    metrics: dict[str, Any]
+    standard: dict[str, Any]
+    ledger_position: dict[str, Any]
+
+
+class TrendOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    country: str
+    by: str
+    periods: list[dict[str, Any]]
+    ledger_position: dict[str, Any]
+
+
+class ClaimsOut(BaseModel):
+    """Figures asserted outside the ledger, each with who asserts it and the source."""
+
+    model_config = ConfigDict(extra="allow")
+
+    country: str
+    country_name: str
+    claims: list[dict[str, Any]]
+    partner_measures: list[dict[str, Any]]
+
+
+class CountryFigures(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    country: str
+    cases: int
+
+
+class OverviewOut(BaseModel):
+    """De-identified counts of cases per nationality and state, from the ledger."""
+
+    source: str
+    ledger_position: int
+    countries: list[CountryFigures]
+
+
+Sources = Annotated[list[Text], Field(max_length=50, description="Where the record shows it")]
+SanctionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class StepIn(Strict):
+    """A lifecycle step: its date, a summary and the sources it rests on."""
+
+    on: date = Field(description="The day of the step")
+    summary: Text = ""
+    sources: Sources = []
+
+
+class DeterminationIn(StepIn):
+    country: CountryCode
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    assessments: Annotated[
+        list[Annotated[str, StringConstraints(max_length=64)]],
+        Field(min_length=1, max_length=20, description="Ids of recorded assessments it rests on"),
+    ]
+    sanction_id: SanctionId | None = Field(None, description="Default: <country>-<year>")
+
+
+class WhoIn(Strict):
+    everyone: bool = False
+    employers: Annotated[
+        list[Annotated[str, StringConstraints(max_length=64)]], Field(max_length=50)
+    ] = []
+    min_rank: Annotated[str, StringConstraints(max_length=64)] | None = None
+    family: list[Literal["spouse", "child"]] = []
+    child_under: Annotated[int, Field(ge=1, le=120)] | None = None
+    domestic_staff: bool = False
+
+
+class MeasureIn(Strict):
+    """A measure as in the policy pack's YAML (its id is assigned when left out)."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}-[0-9]{4}-[A-Za-z0-9-]+$")] | None = (
+        None
+    )
+    effect: Literal["discontinue", "restrict"]
+    summary: Annotated[str, StringConstraints(max_length=2000)]
+    persons: list[Literal["nationals", "residents"]] = ["nationals", "residents"]
+    classes: (
+        Annotated[list[Annotated[str, StringConstraints(max_length=16)]], Field(max_length=100)]
+        | Literal["unknown"]
+    )
+    uncertain_classes: Annotated[
+        list[Annotated[str, StringConstraints(max_length=16)]], Field(max_length=100)
+    ] = []
+    exempt_classes: Annotated[
+        list[Annotated[str, StringConstraints(max_length=16)]], Field(max_length=100)
+    ] = []
+    who: WhoIn | Literal["unknown"]
+    restrictions: dict[Annotated[str, StringConstraints(max_length=64)], str | int] = {}
+    exceptions_allowed: bool = True
+    citation: Annotated[str, StringConstraints(max_length=500)]
+    sources: Sources = []
+    notes: Annotated[list[Text], Field(max_length=20)] = []
+
+
+class OrderIn(StepIn):
+    effective: date | None = Field(None, description="When the measures apply (default: on)")
+    measures: Annotated[list[MeasureIn], Field(min_length=1, max_length=50)]
+
+
+class AmendmentIn(StepIn):
+    effective: date | None = None
+    adds: Annotated[list[MeasureIn], Field(max_length=50)] = []
+    ends: Annotated[list[SanctionId], Field(max_length=50)] = []
+
+
+class LiftIn(StepIn):
+    effective: date | None = None
+    ends: Annotated[list[SanctionId], Field(max_length=50)] | None = Field(
+        None, description="Measures to end (a partial lift); null ends them all"
+    )
+
+
+class VerificationIn(StepIn):
+    measure_ids: Annotated[list[SanctionId], Field(min_length=1, max_length=50)]
+    sources: Annotated[list[Text], Field(min_length=1, max_length=50)]
+
+
+class MeasureOut(BaseModel):
+    """A measure with its state on the date asked about, and whether it is stale."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    sanction_id: str
+    country: str
+    effect: str
+    summary: str
+    state: str
+    stale: bool
+    validity: str
+    citation: str
+
+
+class SanctionOut(BaseModel):
+    id: str
+    country: str
+    country_name: str
+    title: str
+    status: str
+    as_of: date
+    stale: bool
+    not_public_steps: int
+    measures: list[MeasureOut]
+
+
+class SanctionStepOut(BaseModel):
+    step: str
+    on: date
+    date_is_upper_bound: bool
+    not_public: bool
+    effective: date | None
+    by: str
+    role: str
+    summary: str
+    sources: list[str]
+    event_id: str | None
+
+
+class SanctionDetail(SanctionOut):
+    summary: str
+    allowed_next: list[str]
+    steps: list[SanctionStepOut]
+
+
+class HeldOut(BaseModel):
+    decision_id: str
+    application_id: str
+    post_country: str
+    visa_class: str
+    decision_on: date
+    measures: list[str]
+    resumed_on: date | None
+
+
+Field64 = Annotated[str, StringConstraints(max_length=64)]
+
+
+class ScreenIn(Strict):
+    """One visa application; a field left out means empty (none declared)."""
+
+    application_id: Annotated[str, StringConstraints(max_length=128)] = ""
+    nationality: Field64 = Field("", description="ISO code")
+    visa_class: Field64 = Field("", description="B1/B2, F1, A3…")
+    decision_date: Field64 = Field("", description="Day of the issuance decision (default today)")
+    post_country: Field64 = Field("", description="ISO code of the country of the post")
+    employer: Field64 = Field("", description="Organisation code, e.g. KH-MFA")
+    rank: Field64 = Field("", description="Rank on that government's ladder")
+    relationship: Field64 = Field("", description="self, spouse, child, employee or other")
+    principal_employer: Field64 = ""
+    principal_rank: Field64 = ""
+    date_of_birth: Field64 = Field("", description="Where a measure has an age limit")
+    approved_exception: bool | Field64 = Field("", description="An approved exception")
+    exception_reference: Field64 = ""
+    application_date: Field64 = Field("", description="Filing date (never changes the outcome)")
+    residence: Field64 = ""
+    other_nationalities: Annotated[str, StringConstraints(max_length=256)] = ""
+
+
+class ScreeningOut(BaseModel):
+    decision_id: str
+    decision: Literal[
+        "not_affected", "discontinued", "restricted", "excepted", "needs_review", "invalid"
+    ]
+    measures: list[str]
+    reasons: str
+    citations: str
+    restrictions: str
+    decision_date: date | None
+    pack: str
+    pack_version: str
+    appeal: bool | None = Field(description="False: 243(d) refusals have no appeal")
+    fee_refunded: bool | None
+    letter: str | None = Field(description="The letter to the applicant, when one is due")
+
+
+class NeededOut(BaseModel):
+    field: str
+    why: str
+
+
+class ReplayOut(BaseModel):
+    decision_id: str
+    kind: str
+    unchanged: bool
+    then: dict[str, Any]
+    now: dict[str, Any]
+    logged: dict[str, Any] | None
+    pack_version_then: str
+    pack_version_now: str
+    notes: list[str]
+
+
+class LetterOut(BaseModel):
+    decision_id: str
+    letter: str
+
+
+class JobOut(BaseModel):
+    """A batch-screening job: its progress, and when done its summary and download."""
+
+    job_id: str
+    status: Literal["queued", "running", "done", "failed"]
+    input_name: str
+    as_of: date | None
+    rows_done: int
+    fraction: float
+    batch_id: str | None = Field(description="Row decision ids are <batch_id>:<row number>")
+    summary: dict[str, Any] | None
+    error: str | None
+    created_at: str
+    updated_at: str
+    result: str | None = Field(description="Where to download the screened file, when done")
+
+
+class ResponseIn(Strict):
+    """A stance on the other side's event: contesting needs a reason and a source."""
+
+    stance: Literal["acknowledged", "contested"]
+    on: date
+    reason: Text = ""
+    evidence_source: Text | None = None
+
+
+class ResponseOut(BaseModel):
+    event_id: str
+    seq: int
+    case_id: str
+    target: str
+    stance: str
+    by: str
+
+
+class AssertionIn(Strict):
+    """An event the partner says happened; it stays partner-asserted until acknowledged."""
+
+    event_type: Literal[
+        "interview_held", "nationality_confirmed", "nationality_disputed", "document_issued"
+    ]
+    on: date
+    evidence_source: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    mode: Literal["in_person", "virtual"] | None = None
+    document_expires_on: date | None = None
+    statement: Text | None = None
+
+
+class AssertionOut(BaseModel):
+    event_id: str
+    seq: int
+    case_id: str
+    type: str
+    payload: dict[str, Any]
+
+
+class RecordEntryOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    seq: int
+    type: str
+    occurred_on: str
+    voided: bool
+    partner_stance: str | None
+    state_stance: str | None
+
+
+class PartnerCaseOut(BaseModel):
+    case_id: str
+    state: str
+    final_order_date: str
+    allowed_next: list[str]

@@ -31,4 +31,7 @@ def serve(
         access_log=False,
         log_level="warning",
         server_header=False,
+        # A worker imports the whole CLI (its main module) before it answers: allow for a busy
+        # machine rather than kill and respawn workers that are merely slow to start.
+        timeout_worker_healthcheck=180,
     )

@@ -43,6 +43,7 @@ class Permission(StrEnum):
     CASE_RECORD_INTAKE = "case:record_intake"
     CASE_VOID = "case:void"
     CASE_RESPOND = "case:respond"
+    CASE_ASSERT = "case:assert"
     PERSONAL_READ = "personal:read"
     PERSONAL_ERASE = "personal:erase"
     FLIGHT_READ = "flight:read"
@@ -54,6 +55,7 @@ class Permission(StrEnum):
     SANCTION_AMEND = "sanction:amend"
     SANCTION_COMPLIANCE_NOTIFY = "sanction:compliance_notify"
     SANCTION_LIFT = "sanction:lift"
+    SANCTION_VERIFY = "sanction:verify"
     SCREEN = "screen"
     DECISION_REPLAY = "decision:replay"
     ASSESSMENT_READ = "assessment:read"
@@ -77,13 +79,14 @@ SANCTION_STEPS: dict[str, tuple[Role, Permission]] = {
     "amendment": (R.VISA_AUTHORITY, P.SANCTION_AMEND),
     "lift": (R.VISA_AUTHORITY, P.SANCTION_LIFT),
 }
-_SANCTION_PERMISSIONS = frozenset(p for _, p in SANCTION_STEPS.values())
+_SANCTION_PERMISSIONS = frozenset(p for _, p in SANCTION_STEPS.values()) | {P.SANCTION_VERIFY}
 _STAFF = PUBLIC_PERMISSIONS | {P.SELF}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     R.PUBLIC: PUBLIC_PERMISSIONS,
     # The administrator runs the installation but takes no sanction step: duties stay separate.
-    R.ADMIN: frozenset(Permission) - _SANCTION_PERMISSIONS,
+    # Nor does it speak for a partner country (assertions are the partner's own word).
+    R.ADMIN: frozenset(Permission) - _SANCTION_PERMISSIONS - {P.CASE_ASSERT},
     R.CASE_OFFICER: _STAFF
     | {
         P.CASE_READ,
@@ -91,6 +94,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.CASE_RECORD,
         P.CASE_RECORD_PARTNER,
         P.CASE_VOID,
+        P.CASE_RESPOND,
         P.PERSONAL_READ,
         P.FLIGHT_READ,
         P.FLIGHT_WRITE,
@@ -114,6 +118,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.SANCTION_DETERMINE,
         P.SANCTION_NOTIFY,
         P.SANCTION_COMPLIANCE_NOTIFY,
+        P.SANCTION_VERIFY,
         P.CASE_READ,
         P.FLIGHT_READ,
         P.ASSESSMENT_READ,
@@ -124,6 +129,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.SANCTION_ORDER,
         P.SANCTION_AMEND,
         P.SANCTION_LIFT,
+        P.SANCTION_VERIFY,
         P.ASSESSMENT_READ,
         P.DECISION_REPLAY,
         P.AUDIT_VERIFY,
@@ -134,6 +140,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.CASE_READ,
         P.CASE_RECORD_PARTNER,
         P.CASE_RESPOND,
+        P.CASE_ASSERT,
         P.PERSONAL_READ,
         P.FLIGHT_READ,
         P.FLIGHT_ANSWER,

@@ -293,3 +293,26 @@ def record_flight_step(
         raise PermissionDenied(f"a {actor.role} may not record {event}", needs=needed.value)
     flight_service.record_charter_step(app, flight_id, event, on, actor, reason)
     return read_flight(app, actor, flight_id)
+
+
+def check_country_scope(actor: Actor, country: str) -> None:
+    """A country-bound role asking about another country's figures: not found."""
+    if actor.role in {Role.PARTNER_LIAISON, Role.REINTEGRATION_CASEWORKER} and (
+        country.upper() != actor.country
+    ):
+        raise NotFound(f"no figures for {country!r} in your scope", country=country)
+
+
+def check_case_visible(app: App, actor: Actor, case_id: str) -> None:
+    """Raise NotFound when ``actor`` may not see the case (or it does not exist)."""
+    with app.uow(write=False) as uow:
+        _visible_row(uow.conn, actor, case_id)
+
+
+def check_event_visible(app: App, actor: Actor, case_id: str, event_id: str) -> None:
+    """Raise NotFound unless the event is one of a case ``actor`` may see."""
+    with app.uow(write=False) as uow:
+        _visible_row(uow.conn, actor, case_id)
+        target = uow.ledger.get(event_id)
+    if target is None or target.subject_type != "case" or target.subject_id != case_id:
+        raise NotFound(f"case {case_id} has no event {event_id!r}", event_id=event_id)

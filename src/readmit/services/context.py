@@ -26,6 +26,8 @@ class App:
     """Everything a service needs: settings and a lazily created engine."""
 
     settings: Settings = field(default_factory=Settings)
+    # Once the schema is seen, it stays: a server need not ask the catalogue on every request.
+    _schema_seen: bool = field(default=False, init=False, repr=False, compare=False)
 
     @cached_property
     def engine(self) -> Engine:
@@ -33,7 +35,9 @@ class App:
 
     def uow(self, write: bool = True) -> UnitOfWork:
         """Open a unit of work on a migrated store."""
-        require_schema(self.engine)
+        if not self._schema_seen:
+            require_schema(self.engine)
+            self._schema_seen = True
         return UnitOfWork(self.engine, write=write)
 
 

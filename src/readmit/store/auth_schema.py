@@ -8,7 +8,7 @@ UTC text (``utc_text``) so they compare correctly as strings on every database.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text
 
 from readmit.store.schema import metadata
 
@@ -75,4 +75,24 @@ access_log = Table(
     Index("ix_access_log_case", "case_id", "at"),
     Index("ix_access_log_kind_actor", "kind", "actor", "at"),
     Index("ix_access_log_kind_client", "kind", "client", "at"),
+)
+
+# Batch-screening jobs submitted over HTTP; their files live under ``data_dir/jobs/<job_id>``.
+screening_jobs = Table(
+    "screening_jobs",
+    metadata,
+    Column("job_id", String(32), primary_key=True),
+    Column("owner", String(128), nullable=False, index=True),
+    Column("owner_role", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("input_name", String(255), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("as_of", Date, nullable=True),
+    Column("rows_done", Integer, nullable=False),
+    Column("fraction", Float, nullable=False),
+    Column("batch_id", String(32), nullable=True, index=True),
+    Column("summary", Text, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
 )

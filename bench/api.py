@@ -1,0 +1,247 @@
+"""HTTP API load: single screening decisions over loopback, at a fixed rate and at saturation.
+
+For each store (SQLite; PostgreSQL when READMIT_TEST_DATABASE_URL or --pg-url is given) and
+each worker count (1 and 2), a fresh database is migrated, a consular officer is added, and
+``readmit serve`` is started. Then:
+
+- fixed rate: an open-loop generator sends POST /api/v1/screen at --rate requests/s for
+  --seconds; latency is measured from each request's *scheduled* start (no coordinated
+  omission), p50 and p99 reported;
+- saturation: --clients closed-loop clients for --seconds; decisions/s reported.
+
+Baseline, measured in the same run: the same screening service called in process (no HTTP),
+decisions/s; every HTTP figure is also shown as a ratio of it. Loopback only; bounded in time.
+Target (issue 5): p99 <= 20 ms at 500 requests/s with one worker.
+
+    uv run python bench/api.py [--rate 500] [--seconds 5] [--clients 16] [--pg-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+READMIT = str(Path(sys.executable).parent / "readmit")
+GRACE = 10.0
+APPLICANTS: list[dict[str, str]] = [
+    {
+        "nationality": "KH",
+        "visa_class": "B1",
+        "post_country": "KH",
+        "employer": "KH-MFA",
+        "rank": "director_general",
+        "relationship": "self",
+        "decision_date": "2022-03-01",
+    },
+    {"nationality": "FR", "visa_class": "B2", "post_country": "FR", "decision_date": "2022-03-01"},
+    {"nationality": "KH", "visa_class": "F1", "post_country": "KH", "decision_date": "2022-03-01"},
+    {"nationality": "ER", "visa_class": "B1", "post_country": "ER", "decision_date": "2022-03-01"},
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([READMIT, *args], env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise SystemExit(f"readmit {' '.join(args)} failed: {done.stderr}")
+    return done.stdout
+
+
+@contextmanager
+def pg_database(admin_url: str) -> Iterator[str]:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"readmit_bench_{uuid.uuid4().hex[:8]}"
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@contextmanager
+def serving(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
+    port = free_port()
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [READMIT, "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            else:
+                raise SystemExit("readmit serve did not start")
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def ms(value: float) -> str:
+    return "unanswered" if value == float("inf") else f"{value:.1f} ms"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def fixed_rate(base: str, token: str, rate: float, seconds: float) -> dict[str, Any]:
+    """Open loop: request i is due at start + i/rate; latency counts from when it was due."""
+    total = int(rate * seconds)
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as c:
+        await c.post("/api/v1/screen", json=APPLICANTS[0])  # warm the connection and caches
+        start = time.perf_counter() + 0.05
+
+        async def one(i: int) -> None:
+            nonlocal errors
+            due = start + i / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            answer = await c.post("/api/v1/screen", json=APPLICANTS[i % len(APPLICANTS)])
+            latencies.append((time.perf_counter() - due) * 1000)
+            errors += answer.status_code != 200
+
+        tasks = [asyncio.create_task(one(i)) for i in range(total)]
+        # Bounded: whatever is not answered within the phase plus a grace period is unanswered.
+        _done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        elapsed = time.perf_counter() - start
+    answered = len(latencies)
+    latencies += [float("inf")] * len(pending)
+    return {
+        "sent": total,
+        "answered": answered,
+        "achieved_rate": answered / elapsed,
+        "p50_ms": percentile(latencies, 0.50),
+        "p99_ms": percentile(latencies, 0.99),
+        "errors": errors,
+    }
+
+
+async def saturation(base: str, token: str, clients: int, seconds: float) -> dict[str, Any]:
+    """Closed loop: ``clients`` each send the next request as soon as the last is answered."""
+    done, errors = 0, 0
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as c:
+        stop = time.perf_counter() + seconds
+
+        async def client(k: int) -> None:
+            nonlocal done, errors
+            i = k
+            while time.perf_counter() < stop:
+                answer = await c.post("/api/v1/screen", json=APPLICANTS[i % len(APPLICANTS)])
+                done, errors, i = done + 1, errors + (answer.status_code != 200), i + 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(client(k) for k in range(clients)))
+        elapsed = time.perf_counter() - began
+    return {"decisions_per_s": done / elapsed, "errors": errors}
+
+
+def in_process_baseline(url: str, key_dir: Path, seconds: float) -> float:
+    """Decisions/s of the screening service called directly, on the same store."""
+    from readmit.services.context import Actor, bootstrap
+    from readmit.services.screening import letter_for, screen_application
+    from readmit.settings import Settings
+
+    app = bootstrap(Settings(database_url=url, key_dir=key_dir, access_log=False))
+    actor, count = Actor("bench", "consular_officer"), 0
+    stop = time.perf_counter() + seconds
+    began = time.perf_counter()
+    while time.perf_counter() < stop:
+        result = screen_application(app, APPLICANTS[count % len(APPLICANTS)], actor)
+        if result.has_letter:
+            letter_for(app, result)
+        count += 1
+    rate = count / (time.perf_counter() - began)
+    app.engine.dispose()
+    return rate
+
+
+def bench_store(name: str, url: str, work: Path, args: argparse.Namespace) -> None:
+    env = {**os.environ, "READMIT_DATABASE_URL": url, "READMIT_KEY_DIR": str(work / "keys")}
+    env["READMIT_DATA_DIR"] = str(work / "data")
+    run(env, "db", "upgrade")
+    token = run(env, "user", "add", f"bench-{name}", "--role", "consular_officer").split()[-1]
+    baseline = in_process_baseline(url, work / "keys", args.seconds)
+    print(f"\n[{name}] baseline, in process (no HTTP): {baseline:,.0f} decisions/s")
+    for workers in (1, 2):
+        with serving(env, workers, work / f"serve-{name}-{workers}.log") as base:
+            fixed = asyncio.run(fixed_rate(base, token, args.rate, args.seconds))
+            saturated = asyncio.run(saturation(base, token, args.clients, args.seconds))
+        verdict = "meets" if fixed["p99_ms"] <= 20 else "misses"
+        print(
+            f"[{name}] {workers} worker(s): at {args.rate:.0f} req/s, {fixed['answered']} of "
+            f"{fixed['sent']} answered within {args.seconds + GRACE:.0f} s (achieved "
+            f"{fixed['achieved_rate']:,.0f}/s) p50 {ms(fixed['p50_ms'])}, p99 "
+            f"{ms(fixed['p99_ms'])} ({verdict} p99 <= 20 ms), errors {fixed['errors']}; "
+            f"saturation {saturated['decisions_per_s']:,.0f} decisions/s "
+            f"({saturated['decisions_per_s'] / baseline:.2f}x baseline), "
+            f"errors {saturated['errors']}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=500.0, help="Fixed rate, requests/s")
+    parser.add_argument("--seconds", type=float, default=5.0, help="Length of each phase")
+    parser.add_argument("--clients", type=int, default=16, help="Clients at saturation")
+    parser.add_argument("--pg-url", default=os.environ.get("READMIT_TEST_DATABASE_URL"))
+    parser.add_argument("--only", choices=["sqlite", "postgres"], default=None)
+    args = parser.parse_args()
+    args.seconds = min(args.seconds, 30.0)
+    args.clients = min(args.clients, 64)
+    args.rate = min(args.rate, 5000.0)
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        if args.only in (None, "sqlite"):
+            bench_store("sqlite", f"sqlite:///{work / 'bench.db'}", work, args)
+        if args.only in (None, "postgres"):
+            if not args.pg_url:
+                print("\n[postgres] skipped: set READMIT_TEST_DATABASE_URL or --pg-url")
+                return
+            with pg_database(args.pg_url) as url:
+                bench_store("postgres", url, work, args)
+
+
+if __name__ == "__main__":
+    main()

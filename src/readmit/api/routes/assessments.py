@@ -1,0 +1,92 @@
+"""Cooperation assessments: one country, every country, a quarterly trend; record one to cite."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from readmit.api.deps import Caller, Ctx, IdempotencyKey
+from readmit.api.errors import error_responses
+from readmit.api.schemas import AssessmentIn, AssessmentOut, TrendOut
+from readmit.api.security import PolicyRoute, policy
+from readmit.domain.errors import InvalidInput
+from readmit.domain.permissions import Permission as P
+from readmit.services import assessment as service
+from readmit.services.case_access import check_country_scope
+
+router = APIRouter(prefix="/assessments", tags=["assessments"], route_class=PolicyRoute)
+ERRORS = error_responses(401, 403, 404, 422)
+Day = Annotated[date, Query(ge=date(1900, 1, 1), le=date(2200, 12, 31))]
+# A trend is one assessment per quarter: bound its length so one call stays cheap.
+MAX_TREND = timedelta(days=366 * 30)
+
+
+def window(
+    start: Annotated[Day, Query(alias="from", description="First day of the window")],
+    end: Annotated[Day, Query(alias="to", description="Last day of the window")],
+    as_of: Annotated[date | None, Query(description="Count what was recorded by then")] = None,
+    view: Literal["ours", "partner", "both"] = "ours",
+    at_seq: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    standard_version: Annotated[str | None, Query(max_length=64)] = None,
+) -> service.Window:
+    """Read the window of an assessment from the query string."""
+    return service.Window(start, end, as_of, view, at_seq, standard_version)
+
+
+Window = Annotated[service.Window, Depends(window)]
+Country = Annotated[str, Path(min_length=2, max_length=2, description="ISO code, e.g. KH")]
+
+
+@router.get("", response_model=list[AssessmentOut], responses=ERRORS)
+@policy(P.ASSESSMENT_READ)
+def assess_all(app: Ctx, actor: Caller, frame: Window) -> Any:
+    """Assess every country with a case (a partner sees its own), worst rating first."""
+    found = service.assess_all(app, frame)
+    return [a for a in found if actor.country in (None, a["country"])]
+
+
+@router.get("/{country}", response_model=AssessmentOut, responses=ERRORS)
+@policy(P.ASSESSMENT_READ)
+def assess(country: Country, app: Ctx, actor: Caller, frame: Window) -> Any:
+    """Rate one country's cooperation over the window, with a reason per criterion."""
+    check_country_scope(actor, country)
+    return service.assess(app, country, frame)
+
+
+@router.get("/{country}/trend", response_model=TrendOut, responses=ERRORS)
+@policy(P.ASSESSMENT_READ)
+def trend(country: Country, app: Ctx, actor: Caller, frame: Window) -> Any:
+    """The rating quarter by quarter over the window (at most 30 years)."""
+    if frame.end - frame.start > MAX_TREND:
+        raise InvalidInput("a trend covers at most 30 years; narrow the window")
+    check_country_scope(actor, country)
+    return service.assess_trend(app, country, frame)
+
+
+@router.post(
+    "", status_code=201, response_model=AssessmentOut, responses=error_responses(401, 403, 422)
+)
+@policy(P.ASSESSMENT_RECORD)
+def record(
+    body: AssessmentIn, app: Ctx, actor: Caller, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Compute an assessment and record it in the ledger, so a determination can cite its id."""
+    frame = service.Window(body.start, body.end, body.as_of, body.view, None, body.standard_version)
+    result = service.assess(app, body.country, frame)
+    service.record_assessment(app, result, actor, body.recorded_on or date.today())
+    return result
+
+
+@router.get("/recorded/{assessment_id}", response_model=AssessmentOut, responses=ERRORS)
+@policy(P.ASSESSMENT_READ)
+def recorded(
+    assessment_id: Annotated[str, Path(min_length=64, max_length=64, pattern="^[0-9a-f]+$")],
+    app: Ctx,
+    actor: Caller,
+) -> Any:
+    """A recorded assessment by id, exactly as recorded."""
+    found = service.recorded_assessment(app, assessment_id)
+    check_country_scope(actor, found["country"])
+    return found

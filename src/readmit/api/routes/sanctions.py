@@ -1,0 +1,251 @@
+"""The sanction registry (public) and one route per lifecycle step (separation of duties)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from readmit.api.deps import Caller, Ctx, IdempotencyKey
+from readmit.api.errors import error_responses
+from readmit.api.schemas import (
+    AmendmentIn,
+    CountryCode,
+    DeterminationIn,
+    HeldOut,
+    LiftIn,
+    MeasureIn,
+    MeasureOut,
+    OrderIn,
+    SanctionDetail,
+    SanctionOut,
+    StepIn,
+    VerificationIn,
+)
+from readmit.api.security import PolicyRoute, policy
+from readmit.domain.permissions import Permission as P
+from readmit.services import sanctions as registry
+from readmit.services import screening
+
+router = APIRouter(tags=["sanctions"], route_class=PolicyRoute)
+SanctionId = Annotated[str, Path(min_length=1, max_length=64)]
+READ = error_responses(404, 422)
+STEP = error_responses(401, 403, 404, 409, 422)
+
+
+def _measure(view: registry.MeasureView) -> dict[str, Any]:
+    return {
+        **view.measure.to_dict(),
+        "state": view.state,
+        "stale": view.stale,
+        "validity": view.validity,
+    }
+
+
+def _summary(s: registry.SanctionSummary) -> dict[str, Any]:
+    return {**s.__dict__, "measures": [_measure(m) for m in s.measures]}
+
+
+def _detail(view: registry.SanctionView) -> dict[str, Any]:
+    sanction = view.sanction
+    steps = [
+        {
+            "step": step.kind,
+            "on": step.on,
+            "date_is_upper_bound": step.date_is_upper_bound,
+            "not_public": step.not_public,
+            "effective": step.takes_effect,
+            "by": step.actor,
+            "role": step.role,
+            "summary": step.summary,
+            "sources": list(step.sources),
+            "event_id": step.event_id,
+        }
+        for step in sanction.steps
+    ]
+    return {
+        **_summary(view.summary),
+        "summary": sanction.summary,
+        "allowed_next": sanction.allowed_next(),
+        "steps": steps,
+    }
+
+
+def _specs(measures: list[MeasureIn]) -> list[dict[str, Any]]:
+    return [m.model_dump(mode="json", exclude_none=True) for m in measures]
+
+
+@router.get("/sanctions", response_model=list[SanctionOut], responses=READ)
+@policy(P.SANCTION_READ)
+def list_sanctions(
+    app: Ctx,
+    as_of: Annotated[date | None, Query(description="The registry as of this day")] = None,
+    country: Annotated[CountryCode | None, Query()] = None,
+) -> Any:
+    """The registry: every sanction known on the day, its status then and its measures."""
+    return [_summary(s) for s in registry.list_sanctions(app, as_of, country)]
+
+
+@router.get("/measures", response_model=list[MeasureOut], responses=READ)
+@policy(P.SANCTION_READ)
+def measures_in_force(
+    app: Ctx,
+    on: Annotated[date | None, Query(description="Default: today")] = None,
+    country: Annotated[CountryCode | None, Query()] = None,
+) -> Any:
+    """The measures in force on a day (and those the record cannot place that day)."""
+    return [_measure(m) for m in registry.measures_in_force(app, on or date.today(), country)]
+
+
+@router.get("/sanctions/{sanction_id}", response_model=SanctionDetail, responses=READ)
+@policy(P.SANCTION_READ)
+def show_sanction(sanction_id: SanctionId, app: Ctx) -> Any:
+    """One sanction: its lifecycle, its measures over time, its sources, what may come next."""
+    return _detail(registry.show_sanction(app, sanction_id))
+
+
+@router.post("/sanctions", status_code=201, response_model=SanctionDetail, responses=STEP)
+@policy(P.SANCTION_DETERMINE)
+def determination(
+    body: DeterminationIn, app: Ctx, actor: Caller, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Determine that a country does not cooperate (the determining authority alone)."""
+    made = registry.record_determination(
+        app,
+        actor,
+        body.country,
+        body.on,
+        body.title,
+        body.assessments,
+        body.summary,
+        body.sources,
+        body.sanction_id,
+    )
+    return _detail(registry.show_sanction(app, made.id))
+
+
+@router.post("/sanctions/{sanction_id}/notification", response_model=SanctionDetail, responses=STEP)
+@policy(P.SANCTION_NOTIFY)
+def notification(
+    sanction_id: SanctionId,
+    body: StepIn,
+    app: Ctx,
+    actor: Caller,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Notify the visa authority of the determination (the determining authority alone)."""
+    registry.record_notification(app, actor, sanction_id, body.on, body.summary, body.sources)
+    return _detail(registry.show_sanction(app, sanction_id))
+
+
+@router.post("/sanctions/{sanction_id}/order", response_model=SanctionDetail, responses=STEP)
+@policy(P.SANCTION_ORDER)
+def order(
+    sanction_id: SanctionId,
+    body: OrderIn,
+    app: Ctx,
+    actor: Caller,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Order measures from an effective date (the visa authority alone; needs a notification)."""
+    registry.record_order(
+        app,
+        actor,
+        sanction_id,
+        body.on,
+        _specs(body.measures),
+        body.effective,
+        body.summary,
+        body.sources,
+    )
+    return _detail(registry.show_sanction(app, sanction_id))
+
+
+@router.post("/sanctions/{sanction_id}/amendment", response_model=SanctionDetail, responses=STEP)
+@policy(P.SANCTION_AMEND)
+def amendment(
+    sanction_id: SanctionId,
+    body: AmendmentIn,
+    app: Ctx,
+    actor: Caller,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Widen (add measures) or narrow (end measures) a sanction (the visa authority alone)."""
+    registry.record_amendment(
+        app,
+        actor,
+        sanction_id,
+        body.on,
+        _specs(body.adds),
+        body.ends,
+        body.effective,
+        body.summary,
+        body.sources,
+    )
+    return _detail(registry.show_sanction(app, sanction_id))
+
+
+@router.post(
+    "/sanctions/{sanction_id}/compliance-notification",
+    response_model=SanctionDetail,
+    responses=STEP,
+)
+@policy(P.SANCTION_COMPLIANCE_NOTIFY)
+def compliance_notification(
+    sanction_id: SanctionId,
+    body: StepIn,
+    app: Ctx,
+    actor: Caller,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Notify that the country has complied (the determining authority alone)."""
+    registry.record_compliance_notification(
+        app, actor, sanction_id, body.on, body.summary, body.sources
+    )
+    return _detail(registry.show_sanction(app, sanction_id))
+
+
+@router.post("/sanctions/{sanction_id}/lift", response_model=SanctionDetail, responses=STEP)
+@policy(P.SANCTION_LIFT)
+def lift(
+    sanction_id: SanctionId,
+    body: LiftIn,
+    app: Ctx,
+    actor: Caller,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """End measures, wholly or partly (the visa authority alone; needs compliance notified)."""
+    registry.record_lift(
+        app, actor, sanction_id, body.on, body.ends, body.effective, body.summary, body.sources
+    )
+    return _detail(registry.show_sanction(app, sanction_id))
+
+
+@router.post("/sanctions/{sanction_id}/verification", response_model=SanctionDetail, responses=STEP)
+@policy(P.SANCTION_VERIFY)
+def verification(
+    sanction_id: SanctionId,
+    body: VerificationIn,
+    app: Ctx,
+    actor: Caller,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Record that measures were verified as still in force (clears staleness)."""
+    registry.record_verification(app, actor, sanction_id, body.on, body.measure_ids, body.sources)
+    return _detail(registry.show_sanction(app, sanction_id))
+
+
+@router.get(
+    "/sanctions/{sanction_id}/resumed",
+    response_model=list[HeldOut],
+    responses=error_responses(401, 403, 404, 422),
+)
+@policy(P.DECISION_REPLAY)
+def resumed(
+    sanction_id: SanctionId,
+    app: Ctx,
+    as_of: Annotated[date | None, Query()] = None,
+) -> Any:
+    """Applications this sanction discontinued that may now be processed (after a lift)."""
+    return [h.__dict__ for h in screening.resumed(app, sanction_id, as_of)]

@@ -1,0 +1,91 @@
+"""Screening one application, the inputs a decision needs, and the decision log (replay)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from readmit.api.deps import Caller, Ctx, IdempotencyKey
+from readmit.api.errors import error_responses
+from readmit.api.schemas import CountryCode, LetterOut, NeededOut, ReplayOut, ScreenIn, ScreeningOut
+from readmit.api.security import PolicyRoute, policy
+from readmit.domain.permissions import Permission as P
+from readmit.services import screening
+from readmit.services.screening_jobs import batch_input
+
+router = APIRouter(tags=["screening"], route_class=PolicyRoute)
+DecisionId = Annotated[str, Path(min_length=1, max_length=80)]
+ERRORS = error_responses(401, 403, 404, 422)
+
+
+def _out(result: screening.ScreeningResult, letter: str | None) -> dict[str, Any]:
+    d = result.decision
+    return {
+        "decision_id": result.decision_id,
+        **d.outputs(),
+        "measures": list(d.measures),
+        "decision_date": d.decision_on,
+        "pack": result.pack,
+        "pack_version": result.pack_version,
+        "appeal": False if d.holding else None,
+        "fee_refunded": False if d.holding else None,
+        "letter": letter,
+    }
+
+
+@router.post("/screen", response_model=ScreeningOut, responses=error_responses(401, 403, 422))
+@policy(P.SCREEN)
+def screen(
+    body: ScreenIn,
+    app: Ctx,
+    actor: Caller,
+    letter: Annotated[bool, Query(description="Render the letter when one is due")] = True,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Screen one application against the measures in force on its decision date (logged)."""
+    inputs = body.model_dump()
+    if isinstance(inputs["approved_exception"], bool):
+        inputs["approved_exception"] = "true" if inputs["approved_exception"] else ""
+    result = screening.screen_application(app, inputs, actor)
+    rendered = screening.letter_for(app, result) if letter and result.has_letter else None
+    return _out(result, rendered)
+
+
+@router.get("/screen/inputs-needed", response_model=list[NeededOut], responses=ERRORS)
+@policy(P.SCREEN)
+def inputs_needed(
+    app: Ctx,
+    nationality: Annotated[CountryCode, Query()],
+    post_country: Annotated[CountryCode, Query()],
+    decision_date: Annotated[date | None, Query()] = None,
+) -> Any:
+    """The fields that could change the outcome here, so a form asks only for those."""
+    found = screening.needed_inputs(app, nationality, post_country, decision_date)
+    return [{"field": f.field, "why": f.why} for f in found]
+
+
+@router.get("/decisions/{decision_id}/letter", response_model=LetterOut, responses=ERRORS)
+@policy(P.SCREEN)
+def decision_letter(decision_id: DecisionId, app: Ctx) -> Any:
+    """The letter of a logged single decision (discontinued or restricted)."""
+    return {"decision_id": decision_id, "letter": screening.letter(app, decision_id)}
+
+
+@router.get("/decisions/{decision_id}/replay", response_model=ReplayOut, responses=ERRORS)
+@policy(P.DECISION_REPLAY)
+def replay(decision_id: DecisionId, app: Ctx) -> Any:
+    """Re-evaluate a logged decision as the ledger stood then and now; say if it changed."""
+    result = screening.replay(app, decision_id, batch_input(app, decision_id))
+    return {
+        "decision_id": result.decision_id,
+        "kind": result.kind,
+        "unchanged": result.unchanged,
+        "then": result.then.outputs(),
+        "now": result.now.outputs(),
+        "logged": result.logged,
+        "pack_version_then": result.pack_version_then,
+        "pack_version_now": result.pack_version_now,
+        "notes": result.notes,
+    }
