@@ -8,10 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from readmit.batch.screening import Engine, screen_frame
+from readmit.batch.screening import Engine, build_engine, screen_frame
 from readmit.batch.screening_polars import col
 from readmit.domain.screening import decide
-from readmit.domain.screening_compile import compile_program
 from readmit.packs import load_pack
 
 HERE = Path(__file__).parent
@@ -62,11 +61,7 @@ SCENARIOS = [
 def engine() -> Engine:
     pack = load_pack()
     measures = [m for h in pack.sanctions for m in h.sanction.measures.values()]
-    return Engine(
-        compile_program(measures, pack.policy),
-        compile_program([], pack.policy),
-        frozenset(m.country for m in measures),
-    )
+    return build_engine(measures, pack.policy)
 
 
 def test_every_invocation_has_a_scenario_table() -> None:

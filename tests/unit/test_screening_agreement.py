@@ -10,7 +10,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readmit.batch.screening import Engine, screen_frame
+from readmit.batch.screening import build_engine, screen_frame
 from readmit.batch.screening_polars import col
 from readmit.domain.sanctions import Measure, Who
 from readmit.domain.screening import INPUT_COLUMNS, decide
@@ -108,6 +108,11 @@ TEXT = {
         "2021-1-5",
         "0000-01-01",
         "soon",
+        "2021- 1-05",
+        "02021-1-05",
+        "+202-01-01",
+        "2021-01- 5",
+        "20211-1-05",
     ],
     "post_country": ["KH", "GH", "ER", "KH", "GH", "ER", "TH", "gh", "", "ZZ"],
     "employer": [
@@ -165,8 +170,8 @@ def test_scalar_and_vectorised_screening_agree(
             for name in rng.sample(sorted(TEXT), rng.choice([0, 1, 2])):
                 row[name] = rng.choice(TEXT[name])
             rows.append(row)
-    program = compile_program(generated, POLICY)
-    engine = Engine(program, compile_program([], POLICY), frozenset(m.country for m in generated))
+    engine = build_engine(generated, POLICY)
+    program = engine.full
     frame = pl.DataFrame(rows, schema={c: pl.String for c in INPUT_COLUMNS})
     screened = screen_frame(frame, engine, as_of, TODAY)
     names = [*OUTPUTS, "holding", "restricting"]
@@ -212,8 +217,8 @@ def test_no_measure_applies_outside_its_validity_window() -> None:
 def test_both_engines_agree_on_a_grid_of_edge_cases_under_the_us_pack() -> None:
     pack = load_pack()
     every = [m for h in pack.sanctions for m in h.sanction.measures.values()]
-    program = compile_program(every, POLICY)
-    engine = Engine(program, compile_program([], POLICY), frozenset(m.country for m in every))
+    engine = build_engine(every, POLICY)
+    program = engine.full
     rng = random.Random(243)
     countries = ["KH", "GH", "LA", "SL", "BI", "GY", "PK", "MM", "ER", "GN", "GM", "TH"]
     pools = {

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import queue
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,24 +23,56 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from readmit.batch.screening_polars import PREFIX, col, evaluate, prepare
+from readmit.batch.screening_polars import PREFIX, col, prepare, translate
 from readmit.domain.errors import InvalidInput
-from readmit.domain.screening_compile import OUTPUTS
-from readmit.domain.screening_rules import Program
+from readmit.domain.sanctions import Measure
+from readmit.domain.sanctions_policy import Policy
+from readmit.domain.screening_compile import OUTPUTS, compile_program, unreadable
+from readmit.domain.screening_rules import Expr, Program
 
 OUTPUT_COLUMNS = (*OUTPUTS, "decision_id")
 ESSENTIAL = ("nationality", "visa_class", "post_country")
-CHUNK_ROWS = 262_144
+CHUNK_ROWS = 524_288
 CSV_BLOCK = 32 << 20
 
 
 @dataclass(frozen=True)
 class Engine:
-    """The two programs of one measure set and where the full one is needed."""
+    """The programs of one measure set, with their Polars expressions translated once.
+
+    ``full`` holds every measure (the scalar path runs it). Under the rule that a 243(d)
+    measure applies only to issuance in its country, a row whose post is in a country with
+    measures runs that country's program; an unreadable row elsewhere runs the reading checks;
+    any other row can only be ``not_affected`` and gets that answer without running either.
+    """
 
     full: Program
     reading_only: Program
-    countries: frozenset[str] | None  # None: every row needs the full program
+    unreadable: Expr
+    by_country: Mapping[str, Program] | None = None
+    _expressions: dict[int, list[list[pl.Expr]]] = field(default_factory=dict, compare=False)
+
+    def expressions(self, program: Program) -> list[list[pl.Expr]]:
+        """The program's stages as Polars expressions (translated on first use)."""
+        key = id(program)
+        if key not in self._expressions:
+            self._expressions[key] = [
+                [translate(e).alias(PREFIX + n) for n, e in stage.columns]
+                for stage in program.stages
+            ]
+        return self._expressions[key]
+
+
+def build_engine(measures: Sequence[Measure], policy: Policy) -> Engine:
+    """Compile the programs of a measure set under a policy."""
+    full, reading = compile_program(measures, policy), compile_program([], policy)
+    if policy.regime.place_rule != "issuance_in_country":
+        return Engine(full, reading, unreadable(policy))
+    countries = sorted({m.country for m in measures})
+    by_country = {
+        c: compile_program([m for m in measures if m.country == c], policy) for c in countries
+    }
+    return Engine(full, reading, unreadable(policy), by_country)
 
 
 @dataclass
@@ -86,12 +120,46 @@ def screen_frame(
 ) -> pl.DataFrame:
     """Screen a frame: the input columns plus the decision columns (and internal ones)."""
     prepared = prepare(frame.with_row_index(PREFIX + "row"), as_of, today)
-    if engine.countries is None:
-        return evaluate(prepared, engine.full)
-    needs = col("post_country").is_in(sorted(engine.countries))
-    full = evaluate(prepared.filter(needs), engine.full)
-    cheap = evaluate(prepared.filter(~needs), engine.reading_only)
-    return pl.concat([full, cheap], how="diagonal_relaxed").sort(PREFIX + "row")
+    if engine.by_country is None:
+        return _run(prepared, engine.expressions(engine.full))
+    countries = sorted(engine.by_country)
+    needs_work = translate(engine.unreadable) | col("post_country").is_in(countries)
+    work = prepared.filter(needs_work)
+    quiet = [pl.lit(v, dtype=pl.String).alias(PREFIX + c) for c, v in _QUIET.items()]
+    if work.is_empty():
+        return prepared.with_columns(quiet)
+    parts = [
+        _run(
+            rows, engine.expressions(engine.by_country.get(str(post), engine.reading_only))
+        ).select(col("row"), *(col(c) for c in _QUIET))
+        for (post,), rows in work.partition_by(PREFIX + "post_country", as_dict=True).items()
+    ]
+    found = pl.concat(parts, how="vertical_relaxed").with_columns(pl.lit(True).alias("#hit"))
+    joined = prepared.join(found, on=PREFIX + "row", how="left", maintain_order="left")
+    hit = pl.col("#hit").is_not_null()
+    return joined.with_columns(
+        pl.when(hit).then(col(c)).otherwise(pl.lit(v, dtype=pl.String)).alias(PREFIX + c)
+        for c, v in _QUIET.items()
+    ).drop("#hit")
+
+
+# What the program answers for a readable row that no measure can reach.
+_QUIET: dict[str, str | None] = {
+    "decision": "not_affected",
+    "measures": "",
+    "reasons": "",
+    "citations": "",
+    "restrictions": "",
+    "holding": None,
+    "restricting": None,
+    "invalid": None,
+}
+
+
+def _run(frame: pl.DataFrame, stages: list[list[pl.Expr]]) -> pl.DataFrame:
+    for expressions in stages:
+        frame = frame.with_columns(expressions)
+    return frame
 
 
 def screen_file(
@@ -212,14 +280,12 @@ def _check_columns(columns: list[str], source: Path) -> None:
 def _parquet_chunks(
     source: Path,
 ) -> Iterator[tuple[pl.DataFrame, list[tuple[int | None, str]], float]]:
-    parquet = pq.ParquetFile(source)
-    _check_columns(parquet.schema_arrow.names, source)
-    total, done = max(parquet.metadata.num_rows, 1), 0
-    for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
-        frame = pl.from_arrow(batch)
-        assert isinstance(frame, pl.DataFrame)
-        done += frame.height
-        yield frame, [], done / total
+    columns = pq.ParquetFile(source).schema_arrow.names
+    _check_columns(columns, source)
+    total = max(pq.ParquetFile(source).metadata.num_rows, 1)
+    for start in range(0, total, CHUNK_ROWS):
+        frame = pl.scan_parquet(source).slice(start, CHUNK_ROWS).collect()
+        yield frame, [], min((start + frame.height) / total, 1.0)
 
 
 def _csv_chunks(source: Path) -> Iterator[tuple[pl.DataFrame, list[tuple[int | None, str]], float]]:
@@ -254,33 +320,57 @@ def _csv_chunks(source: Path) -> Iterator[tuple[pl.DataFrame, list[tuple[int | N
 
 
 class _Writer:
+    """Writes chunks in a background thread, so that encoding overlaps screening (two in flight)."""
+
     def __init__(self, target: Path) -> None:
         self.target, self.kind = target, kind_of(target)
-        self._parquet: pq.ParquetWriter | None = None
-        self._schema: pa.Schema | None = None
-        self._csv: IO[bytes] | None = None
+        self._queue: queue.Queue[pl.DataFrame | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
 
     def write(self, frame: pl.DataFrame) -> None:
-        if self.kind == "parquet":
-            table = frame.to_arrow()
-            if self._parquet is None:
-                self._schema = table.schema
-                self._parquet = pq.ParquetWriter(self.target, table.schema)
-            self._parquet.write_table(table.cast(self._schema))
-            return
-        first = self._csv is None
-        if self._csv is None:
-            self._csv = self.target.open("wb")
-        frame.write_csv(self._csv, include_header=first)
+        if self._error is not None:
+            raise self._error
+        self._queue.put(frame)
 
     def close(self) -> None:
-        if self._parquet is not None:
-            self._parquet.close()
-        elif self.kind == "parquet":
-            pq.write_table(
-                pa.table({c: pa.array([], pa.string()) for c in OUTPUT_COLUMNS}), self.target
-            )
-        if self._csv is not None:
-            self._csv.close()
-        elif self.kind == "csv" and not self.target.exists():
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def _drain(self) -> None:
+        parquet: pq.ParquetWriter | None = None
+        schema: pa.Schema | None = None
+        handle: IO[bytes] | None = None
+        try:
+            while (frame := self._queue.get()) is not None:
+                if self.kind == "parquet":
+                    table = frame.to_arrow(compat_level=pl.CompatLevel.newest())
+                    if parquet is None:
+                        schema = table.schema
+                        parquet = pq.ParquetWriter(self.target, schema)
+                    parquet.write_table(table.cast(schema))
+                else:
+                    first = handle is None
+                    handle = handle or self.target.open("wb")
+                    frame.write_csv(handle, include_header=first)
+            if parquet is None and handle is None:
+                self._empty()
+        except BaseException as error:  # reported to the caller by write() or close()
+            self._error = error
+            while self._queue.get() is not None:
+                pass
+        finally:
+            if parquet is not None:
+                parquet.close()
+            if handle is not None:
+                handle.close()
+
+    def _empty(self) -> None:
+        if self.kind == "parquet":
+            columns = {c: pa.array([], pa.string()) for c in OUTPUT_COLUMNS}
+            pq.write_table(pa.table(columns), self.target)
+        else:
             self.target.write_text(",".join(OUTPUT_COLUMNS) + "\n")

@@ -135,28 +135,43 @@ def translate(expr: Expr) -> pl.Expr:
 def prepare(frame: pl.DataFrame, as_of: date | None, today: date) -> pl.DataFrame:
     """Add the normalised fields and parsed dates the program reads (as internal columns)."""
     present = set(frame.columns)
-    fields = []
-    for name in INPUT_COLUMNS:
-        raw = pl.col(name).cast(pl.String) if name in present else pl.lit("", dtype=pl.String)
-        text = raw.fill_null("").str.strip_chars()
-        if name == "other_nationalities":
-            text = text.str.to_uppercase().str.replace_all(r"\s+", "")
-        elif name in UPPER:
-            text = text.str.to_uppercase()
-        elif name in LOWER:
-            text = text.str.to_lowercase()
-        fields.append(text.alias(PREFIX + name))
-    frame = frame.with_columns(fields)
+    raw = [
+        (pl.col(n).cast(pl.String).fill_null("") if n in present else pl.lit("")).alias(PREFIX + n)
+        for n in INPUT_COLUMNS
+    ]
+    frame = frame.with_columns(raw)
+    frame = frame.with_columns(_normalise(n, col(n)).alias(PREFIX + n) for n in INPUT_COLUMNS)
     if as_of is not None:
         frame = frame.with_columns(pl.lit(as_of.isoformat()).alias(PREFIX + "decision_date"))
-    dates = [_parse(col(raw)).alias(PREFIX + parsed) for raw, parsed in DATES.items()]
-    frame = frame.with_columns(dates)
+    frame = frame.with_columns(
+        _parse_once(frame, PREFIX + raw).alias(PREFIX + parsed) for raw, parsed in DATES.items()
+    )
     return frame.with_columns(
         pl.when(col("decision_date") == "")
         .then(pl.lit(today))
         .otherwise(col("decision_on"))
         .alias(PREFIX + "decision_on")
     )
+
+
+def _normalise(name: str, text: pl.Expr) -> pl.Expr:
+    text = text.str.strip_chars()
+    if name == "other_nationalities":
+        return text.str.to_uppercase().str.replace_all(r"\s+", "")
+    if name in UPPER:
+        return text.str.to_uppercase()
+    if name in LOWER:
+        return text.str.to_lowercase()
+    return text
+
+
+def _parse_once(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """Parse each distinct text of a date column once (a batch holds few distinct dates)."""
+    distinct = frame.get_column(name).unique()
+    if len(distinct) * 4 > frame.height:
+        return _parse(pl.col(name))
+    parsed = pl.DataFrame({"text": distinct}).select(_parse(pl.col("text"))).to_series()
+    return pl.col(name).replace_strict(distinct, parsed, return_dtype=pl.Date)
 
 
 def _parse(text: pl.Expr) -> pl.Expr:

@@ -68,27 +68,36 @@ def compile_program(measures: Sequence[Measure], policy: Policy) -> Program:
 
 
 def _invalid(policy: Policy) -> Expr:
+    return JoinPresent(tuple(_when(c, message) for c, message in _checks(policy)), "; ")
+
+
+def unreadable(policy: Policy) -> Expr:
+    """True for a row that cannot be read (the rows the program decides ``invalid``)."""
+    return any_of(*(condition for condition, _message in _checks(policy)))
+
+
+def _checks(policy: Policy) -> list[tuple[Expr, Expr]]:
     countries = frozenset(COUNTRY_CODES)
     ranks = policy.ranks.all_codes()
     classes = frozenset(policy.visa_classes.classes)
-    checks: list[Expr] = []
+    checks: list[tuple[Expr, Expr]] = []
     for name in ("nationality", "visa_class", "post_country"):
-        checks.append(_when(IsEmpty(Col(name)), Lit(f"{name} is required")))
+        checks.append((IsEmpty(Col(name)), Lit(f"{name} is required")))
     for name in ("nationality", "post_country", "residence"):
         checks.append(
-            _when(
+            (
                 all_of(Not(IsEmpty(Col(name))), Not(In(Col(name), countries))),
                 _quoted(name, " is not an ISO 3166-1 country code"),
             )
         )
     checks.append(
-        _when(
+        (
             Not(AllIn(Col("other_nationalities"), countries)),
             _quoted("other_nationalities", " holds a code that is not an ISO 3166-1 country code"),
         )
     )
     checks.append(
-        _when(
+        (
             all_of(Not(IsEmpty(VISA)), Not(In(VISA, classes))),
             _quoted("visa_class", " is not in the pack's visa class table"),
         )
@@ -99,20 +108,20 @@ def _invalid(policy: Policy) -> Expr:
         ("date_of_birth", BORN),
     ):
         checks.append(
-            _when(
+            (
                 all_of(Not(IsEmpty(Col(name))), IsNull(parsed)),
                 _quoted(name, " is not a real date in the form YYYY-MM-DD"),
             )
         )
     for name in ("rank", "principal_rank"):
         checks.append(
-            _when(
+            (
                 all_of(Not(IsEmpty(Col(name))), Not(In(Col(name), ranks))),
                 _quoted(name, " is not a rank on the pack's rank ladders"),
             )
         )
     checks.append(
-        _when(
+        (
             all_of(
                 Not(IsEmpty(Col("relationship"))),
                 Not(In(Col("relationship"), frozenset(RELATIONSHIPS))),
@@ -121,12 +130,12 @@ def _invalid(policy: Policy) -> Expr:
         )
     )
     checks.append(
-        _when(
+        (
             Not(In(Col("approved_exception"), frozenset({"", "true", "false"}))),
             _quoted("approved_exception", " is not true or false"),
         )
     )
-    return JoinPresent(tuple(checks), "; ")
+    return checks
 
 
 def _measure(m: Measure, policy: Policy) -> tuple[Expr, Expr]:
@@ -424,8 +433,10 @@ def _combine(measures: Sequence[Measure]) -> Stage:
     for s, m in zip(statuses, measures, strict=True):
         if m.citation:
             by_citation.setdefault(m.citation, []).append(Not(Eq(s, Lit(NONE))))
+    # Sorted, so that a program for a subset of the measures lists citations in the same order.
     citations = JoinPresent(
-        tuple(_when(any_of(*conds), Lit(text)) for text, conds in by_citation.items()), " | "
+        tuple(_when(any_of(*conds), Lit(text)) for text, conds in sorted(by_citation.items())),
+        " | ",
     )
     restrictions = JoinPresent(
         tuple(

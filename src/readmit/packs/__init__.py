@@ -25,6 +25,7 @@ from readmit.domain.sanctions_policy import Policy
 PACKS_DIR = Path(__file__).parent
 DEFAULT_PACK = "us_ina_243d"
 M = TypeVar("M", bound=BaseModel)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def read_yaml(path: Path, root: Path) -> Any:
     """Parse one YAML file; a syntax error names the file, line and column."""
     rel = path.relative_to(root).as_posix()
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"

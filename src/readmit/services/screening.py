@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from readmit.batch.screening import Engine, file_digest, kind_of, read_row
+from readmit.batch.screening import Engine, build_engine, file_digest, kind_of, read_row
 from readmit.batch.screening import screen_file as run_batch
 from readmit.domain.countries import country_code
 from readmit.domain.errors import InvalidInput, NotFound
@@ -109,13 +109,7 @@ def _engine(app: App, uow: UnitOfWork) -> tuple[list[Measure], Engine, int]:
 
 
 def _build(measures: list[Measure], app: App) -> Engine:
-    policy = current_pack(app).policy
-    in_country = policy.regime.place_rule == "issuance_in_country"
-    return Engine(
-        compile_program(measures, policy),
-        compile_program([], policy),
-        frozenset(m.country for m in measures) if in_country else None,
-    )
+    return build_engine(measures, current_pack(app).policy)
 
 
 def screen_application(
