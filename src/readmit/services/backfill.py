@@ -62,21 +62,31 @@ def _record_chunk(app: App, part: Sequence[NewEvent], by_case: dict[str, dict[st
 
 
 def _record_resolving(uow: UnitOfWork, fresh: Sequence[NewEvent]) -> None:
-    """Record events in order; a payload value ``@dedupe:KEY`` becomes the id of that event."""
+    """Record events; a payload value ``@dedupe:KEY`` becomes the id of that event.
+
+    An event referring to one recorded in the same call waits until that one is sealed (it is
+    recorded at the end of the chunk, a few positions later), so a chunk takes few appends.
+    """
     ids: dict[str, str] = {}
-    pending: list[NewEvent] = []
-    for event in fresh:
-        wanted = [v[len(REFERENCE) :] for v in _references(event)]
-        if any(key not in ids for key in wanted):
-            ids.update(_sealed_ids(uow, pending))
-            pending = []
-            ids.update(_ids_of(uow, [k for k in wanted if k not in ids]))
-        pending.append(_resolved(event, ids))
-    _sealed_ids(uow, pending)
+    keys = {str(e.dedupe_key) for e in fresh}
+    outside = [v for e in fresh for v in _references(e) if v not in keys]
+    ids.update(_ids_of(uow, sorted(set(outside))))
+    waiting = list(fresh)
+    while waiting:
+        ready = [e for e in waiting if all(key in ids for key in _references(e))]
+        if not ready:
+            raise InvalidInput("back-filled events refer to each other in a cycle")
+        ids.update(_sealed_ids(uow, [_resolved(e, ids) for e in ready]))
+        waiting = [e for e in waiting if str(e.dedupe_key) not in ids]
 
 
 def _references(event: NewEvent) -> list[str]:
-    return [v for v in event.payload.values() if isinstance(v, str) and v.startswith(REFERENCE)]
+    """The dedupe keys an event's payload refers to."""
+    return [
+        v[len(REFERENCE) :]
+        for v in event.payload.values()
+        if isinstance(v, str) and v.startswith(REFERENCE)
+    ]
 
 
 def _sealed_ids(uow: UnitOfWork, pending: list[NewEvent]) -> dict[str, str]:
@@ -85,6 +95,8 @@ def _sealed_ids(uow: UnitOfWork, pending: list[NewEvent]) -> dict[str, str]:
 
 
 def _ids_of(uow: UnitOfWork, keys: list[str]) -> dict[str, str]:
+    if not keys:
+        return {}
     rows = uow.conn.execute(
         select(events.c.dedupe_key, events.c.id).where(events.c.dedupe_key.in_(keys))
     )
