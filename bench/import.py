@@ -208,6 +208,7 @@ def raw_baseline(folder: Path, paths: dict[str, Path]) -> float:
     conn = sqlite3.connect(folder / "baseline.db")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA cache_size=-131072")  # as readmit's own SQLite connections
     conn.execute(
         "CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, type TEXT, subject_type "
         "TEXT, subject_id TEXT, occurred_on TEXT, recorded_at TEXT, actor TEXT, role TEXT, "
