@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from demo_support import SEED, demo_app, demo_database, first_output
 from typer.testing import CliRunner
@@ -127,3 +132,38 @@ def test_as_of_a_past_date_the_ledger_shows_what_was_known_then(demo: App) -> No
     early = assessment.Window(date(2019, 1, 1), date(2019, 12, 31), as_of=date(2019, 6, 30))
     assert assessment.assess(demo, "KH", late)["metrics"]["removals"] == 81
     assert assessment.assess(demo, "KH", early)["metrics"]["removals"] < 81
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_demo_serves_the_dashboard_and_the_api_on_its_database(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    db, port = demo_database(tmp_path_factory), _free_port()
+    command = [sys.executable, "-c", "from readmit.cli import main; main()"]
+    server = subprocess.Popen(
+        [*command, "demo", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                registry = httpx.get(f"{base}/sanctions.json?on=2022-03-01", timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the demo server did not start"
+                time.sleep(0.5)
+        assert registry.status_code == 200
+        assert "KH-2017" in registry.text
+        page = httpx.get(f"{base}/countries/KH?to=2022-05-16", timeout=30)
+        assert page.status_code == 200 and "Cambodia" in page.text
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
