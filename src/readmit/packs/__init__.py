@@ -62,6 +62,16 @@ def pack_path(pack: str | Path) -> Path:
 
 def pack_version(path: Path) -> str:
     """Hash every YAML file of the pack (names and contents): the pack's version."""
+    # Re-hashing every file costs milliseconds per screening; re-hash only when a file changed.
+    signature = tuple(
+        (file.as_posix(), file.stat().st_mtime_ns, file.stat().st_size)
+        for file in sorted(path.rglob("*.yaml"))
+    )
+    return _hashed_version(path, signature)
+
+
+@functools.lru_cache(maxsize=32)
+def _hashed_version(path: Path, _signature: tuple[tuple[str, int, int], ...]) -> str:
     digest = hashlib.sha256()
     for file in sorted(path.rglob("*.yaml")):
         digest.update(file.relative_to(path).as_posix().encode() + b"\0")

@@ -123,11 +123,13 @@ def screen_application(
     """Screen one application against the measures in force on its decision date; log it."""
     today = today or date.today()
     pack = current_pack(app)
-    with app.uow(write=log) as uow:
+    # Decide on a read transaction; take the write lock only for the log line, briefly.
+    with app.uow(write=False) as uow:
         measures, engine, seq = _engine(app, uow)
         result = decide(engine.full, inputs, as_of, today)
-        decision_id = f"d-{uuid.uuid4().hex[:20]}"
-        if log:
+    decision_id = f"d-{uuid.uuid4().hex[:20]}"
+    if log:
+        with app.uow() as uow:
             _log_single(uow, decision_id, result, actor, pack.name, pack.version, seq, as_of)
             uow.commit()
     matched = [m for m in measures if m.id in result.measures]
