@@ -251,8 +251,11 @@ def bounded(
     url: str, folder: Path, paths: dict[str, Path], budget: float
 ) -> dict[str, float | int] | None:
     """Run one store in a child process; give up after ``budget`` seconds."""
-    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    child = multiprocessing.Process(target=_worker, args=(url, str(folder), paths, queue))
+    # Spawn, never fork: a forked child of a process whose Polars thread pool is running can
+    # deadlock in its first Polars call.
+    context = multiprocessing.get_context("spawn")
+    queue: multiprocessing.Queue = context.Queue()  # type: ignore[type-arg]
+    child = context.Process(target=_worker, args=(url, str(folder), paths, queue))
     child.start()
     try:
         # Read before joining: a child does not exit until what it queued has been read.
