@@ -1,27 +1,10 @@
 """The ``readmit`` command line: thin commands that call one service each.
 
-Each group lives in its own module and is registered here.
+Each group lives in its own module, listed in ``base.COMMANDS`` and imported when used.
 """
 
 from __future__ import annotations
 
-from readmit.cli import (  # noqa: F401  (registers commands)
-    assess,
-    audit,
-    cases,
-    claims,
-    db,
-    demo,
-    export,
-    imports,
-    partner,
-    reference,
-    report,
-    sanctions,
-    screening,
-    serve,
-    users,
-)
 from readmit.cli.base import app
 
 

@@ -1,14 +1,23 @@
-"""The Typer application, its shared options, and the one place errors become exit codes."""
+"""The Typer application, its shared options, and the one place errors become exit codes.
+
+Command modules are imported only when their command is looked up, so that ``readmit screen``
+does not pay for importing the report, demo or server code (``--help`` still loads them all).
+"""
 
 from __future__ import annotations
 
 import getpass
+import importlib
 import json
 import sys
+from collections.abc import Iterator, MutableMapping
+from datetime import date
 from typing import Any
 
 import typer
+import typer.main
 from rich.console import Console
+from typer._click.core import Command
 from typer._click.core import Context as ClickContext
 from typer.core import TyperGroup
 
@@ -40,8 +49,86 @@ def exit_code(error: ReadmitError) -> int:
     return next(code for kind, code in EXIT_CODES if isinstance(error, kind))
 
 
+# Every top-level command and the module (under readmit.cli) that registers it, in the order
+# `readmit --help` lists them: commands first, then groups.
+COMMANDS: dict[str, str] = {
+    "assess": "assess",
+    "serve": "serve",
+    "demo": "demo",
+    "report": "report",
+    "check": "screening",
+    "screen": "screening",
+    "cli-reference": "reference",
+    "audit": "audit",
+    "case": "cases",
+    "claims": "claims",
+    "db": "db",
+    "export": "export",
+    "import": "imports",
+    "partner": "partner",
+    "sanctions": "sanctions",
+    "decisions": "screening",
+    "user": "users",
+}
+
+
+class _LazyCommands(MutableMapping[str, Command]):
+    """The root's commands by name; a command's module is imported when it is first looked up."""
+
+    def __init__(self, loaded: MutableMapping[str, Command]) -> None:
+        self._loaded = dict(loaded)
+
+    def __getitem__(self, name: str) -> Command:
+        if name not in self._loaded and name in COMMANDS:
+            importlib.import_module(f"readmit.cli.{COMMANDS[name]}")
+            for command in _registered():
+                if command.name:
+                    self._loaded.setdefault(command.name, command)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*COMMANDS, *self._loaded]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys([*COMMANDS, *self._loaded]))
+
+
+def _registered() -> list[Command]:
+    """The Click commands of everything registered on ``app`` so far."""
+    short, markup = app.pretty_exceptions_short, app.rich_markup_mode
+    commands: list[Command] = [
+        typer.main.get_command_from_info(
+            info, pretty_exceptions_short=short, rich_markup_mode=markup
+        )
+        for info in app.registered_commands
+    ]
+    commands += [
+        typer.main.get_group_from_info(
+            info,
+            pretty_exceptions_short=short,
+            rich_markup_mode=markup,
+            suggest_commands=app.suggest_commands,
+        )
+        for info in app.registered_groups
+    ]
+    return commands
+
+
 class ReadmitGroup(TyperGroup):
     """Turns every readmit error into a one-line message and an exit code, never a traceback."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _LazyCommands(self.commands)
+
+    def list_commands(self, ctx: ClickContext) -> list[str]:
+        return list(self.commands)
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
@@ -60,6 +147,12 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    # Makes ``app`` a group before any command module has registered a command.
+    pass
+
+
 def get_app() -> App:
     """Build the application from settings (read once, here, not at import time)."""
     return bootstrap()
@@ -69,6 +162,21 @@ def cli_actor(application: App, role: str = "admin") -> Actor:
     """Return who the command line acts as: READMIT_ACTOR, or the operating-system user."""
     name = application.settings.actor or f"cli:{getpass.getuser()}"
     return Actor(name=name, role=role)
+
+
+def say(text: str) -> None:
+    """Print plain text (never read as Rich markup: the record's notes hold brackets like [U])."""
+    out.print(text, markup=False)
+
+
+def parse_date(text: str | None, option: str) -> date | None:
+    """Read a YYYY-MM-DD option value."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{option} {text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def print_json(value: Any) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import typer
 
-from readmit.cli.base import app, get_app, out, print_json
-from readmit.domain.errors import InvalidInput
+from readmit.cli.base import app, get_app, out, parse_date, print_json, say
 from readmit.services import sanctions as registry
 from readmit.services import screening
 
@@ -25,21 +23,6 @@ STATUS_WORDS = {
     "notified": "notified, no order yet",
     "determined": "determined, not yet notified",
 }
-
-
-def say(text: str) -> None:
-    """Print plain text (never read as Rich markup: the record's notes hold brackets like [U])."""
-    out.print(text, markup=False)
-
-
-def parse_date(text: str | None, option: str) -> date | None:
-    """Read a YYYY-MM-DD option value."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{option} {text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def measure_json(view: registry.MeasureView) -> dict[str, Any]:

@@ -8,8 +8,7 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from readmit.cli.base import app, cli_actor, err, get_app, out, print_json
-from readmit.cli.sanctions import parse_date, say
+from readmit.cli.base import app, cli_actor, err, get_app, out, parse_date, print_json, say
 from readmit.services import screening
 
 decisions_app = typer.Typer(help="The screening decision log.")
