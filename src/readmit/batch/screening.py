@@ -27,8 +27,8 @@ from readmit.batch.screening_polars import PREFIX, col, prepare, translate
 from readmit.domain.errors import InvalidInput
 from readmit.domain.sanctions import Measure
 from readmit.domain.sanctions_policy import Policy
-from readmit.domain.screening_compile import OUTPUTS, compile_program, unreadable
-from readmit.domain.screening_rules import Expr, Program
+from readmit.domain.screening_compile import OUTPUTS, compile_program, reading_checks
+from readmit.domain.screening_rules import Col, Expr, In, Program
 
 OUTPUT_COLUMNS = (*OUTPUTS, "decision_id")
 ESSENTIAL = ("nationality", "visa_class", "post_country")
@@ -44,11 +44,12 @@ class Engine:
     measure applies only to issuance in its country, a row whose post is in a country with
     measures runs that country's program; an unreadable row elsewhere runs the reading checks;
     any other row can only be ``not_affected`` and gets that answer without running either.
+    ``reading`` holds each field's reading check, which tells the unreadable rows apart.
     """
 
     full: Program
     reading_only: Program
-    unreadable: Expr
+    reading: tuple[tuple[str, Expr], ...]
     by_country: Mapping[str, Program] | None = None
     _expressions: dict[int, list[list[pl.Expr]]] = field(default_factory=dict, compare=False)
 
@@ -66,13 +67,14 @@ class Engine:
 def build_engine(measures: Sequence[Measure], policy: Policy) -> Engine:
     """Compile the programs of a measure set under a policy."""
     full, reading = compile_program(measures, policy), compile_program([], policy)
+    checks = reading_checks(policy)
     if policy.regime.place_rule != "issuance_in_country":
-        return Engine(full, reading, unreadable(policy))
+        return Engine(full, reading, checks)
     countries = sorted({m.country for m in measures})
     by_country = {
         c: compile_program([m for m in measures if m.country == c], policy) for c in countries
     }
-    return Engine(full, reading, unreadable(policy), by_country)
+    return Engine(full, reading, checks, by_country)
 
 
 @dataclass
@@ -115,32 +117,86 @@ def kind_of(path: Path) -> str:
     raise InvalidInput(f"{path.name}: use a .csv or .parquet file")
 
 
+@dataclass(frozen=True)
+class Screened:
+    """A screened frame: every row's decision columns, and the rows that ran a program."""
+
+    frame: pl.DataFrame  # the input columns plus the internal columns named in _QUIET
+    work: pl.DataFrame  # the rows that ran a program: the internal columns named in _KEPT
+
+
 def screen_frame(
     frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date
 ) -> pl.DataFrame:
     """Screen a frame: the input columns plus the decision columns (and internal ones)."""
-    prepared = prepare(frame.with_row_index(PREFIX + "row"), as_of, today)
+    return _screen(frame, engine, as_of, today).frame
+
+
+def _screen(frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date) -> Screened:
+    numbered = frame.with_row_index(PREFIX + "row")
     if engine.by_country is None:
-        return _run(prepared, engine.expressions(engine.full))
-    countries = sorted(engine.by_country)
-    needs_work = translate(engine.unreadable) | col("post_country").is_in(countries)
-    work = prepared.filter(needs_work)
-    quiet = [pl.lit(v, dtype=pl.String).alias(PREFIX + c) for c, v in _QUIET.items()]
-    if work.is_empty():
-        return prepared.with_columns(quiet)
-    parts = [
-        _run(
-            rows, engine.expressions(engine.by_country.get(str(post), engine.reading_only))
-        ).select(col("row"), *(col(c) for c in _QUIET))
-        for (post,), rows in work.partition_by(PREFIX + "post_country", as_dict=True).items()
+        work = _run(prepare(numbered, as_of, today), engine.expressions(engine.full))
+    else:
+        rows = prepare(numbered.filter(_needs_work(frame, engine, as_of, today)), as_of, today)
+        parts = [
+            _run(part, engine.expressions(engine.by_country.get(str(post), engine.reading_only)))
+            for (post,), part in rows.partition_by(PREFIX + "post_country", as_dict=True).items()
+        ]
+        work = pl.concat([p.select(_KEPT) for p in parts]) if parts else _quiet(rows)
+    # In row order: scattering at sorted indices is several times faster.
+    work = work.select(_KEPT).sort(PREFIX + "row")
+    index = work.get_column(PREFIX + "row")
+    columns = [
+        pl.repeat(value, frame.height, dtype=pl.String, eager=True)
+        .scatter(index, work.get_column(PREFIX + name).cast(pl.String))
+        .alias(PREFIX + name)
+        for name, value in _QUIET.items()
     ]
-    found = pl.concat(parts, how="vertical_relaxed").with_columns(pl.lit(True).alias("#hit"))
-    joined = prepared.join(found, on=PREFIX + "row", how="left", maintain_order="left")
-    hit = pl.col("#hit").is_not_null()
-    return joined.with_columns(
-        pl.when(hit).then(col(c)).otherwise(pl.lit(v, dtype=pl.String)).alias(PREFIX + c)
-        for c, v in _QUIET.items()
-    ).drop("#hit")
+    return Screened(frame.with_columns(columns), work)
+
+
+def _needs_work(frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date) -> pl.Expr:
+    """Rows at a post with measures, or that fail a reading check.
+
+    Each condition reads one field, so it is evaluated on the distinct values of that field (a
+    batch holds few), normalised as every other row; a row is then looked up by its value.
+    """
+    assert engine.by_country is not None
+    at_post = In(Col("post_country"), frozenset(engine.by_country))
+    checks = (("post_country", at_post), *engine.reading)
+    fields = sorted({name for name, _condition in checks})
+    distinct = frame.select(_text(frame, n).unique().implode() for n in fields).row(0)
+    longest = max(len(values) for values in distinct)
+    if longest == 0:
+        return pl.lit(False)
+    # One small frame holds every field's distinct values (a shorter list repeats its first).
+    table = pl.DataFrame(
+        {n: v + v[:1] * (longest - len(v)) for n, v in zip(fields, distinct, strict=True)},
+        schema=dict.fromkeys(fields, pl.String),
+    )
+    found = prepare(table, as_of, today).select(
+        pl.col(name).filter(translate(condition)).unique().implode().alias(str(i))
+        for i, (name, condition) in enumerate(checks)
+    )
+    conditions = [
+        _text(frame, name).is_in(values)
+        for (name, _condition), values in zip(checks, found.row(0), strict=True)
+        if values
+    ]
+    return pl.any_horizontal(conditions) if conditions else pl.lit(False)
+
+
+def _text(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """A field as text, as ``prepare`` reads it before normalising (empty when absent)."""
+    if name not in frame.columns:
+        return pl.lit("", dtype=pl.String).alias(name)
+    return pl.col(name).cast(pl.String).fill_null("")
+
+
+def _quiet(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.lit(v, dtype=pl.String).alias(PREFIX + c) for c, v in _QUIET.items()
+    )
 
 
 # What the program answers for a readable row that no measure can reach.
@@ -154,6 +210,21 @@ _QUIET: dict[str, str | None] = {
     "restricting": None,
     "invalid": None,
 }
+
+
+# What a screened row keeps: its index, its decision columns, and the fields of a hold.
+_KEPT = [
+    col(name)
+    for name in (
+        "row",
+        *_QUIET,
+        "application_id",
+        "nationality",
+        "post_country",
+        "visa_class",
+        "decision_on",
+    )
+]
 
 
 def _run(frame: pl.DataFrame, stages: list[list[pl.Expr]]) -> pl.DataFrame:
@@ -177,16 +248,16 @@ def screen_file(
     try:
         for frame, malformed, done in _chunks(source):
             result.malformed += len(malformed)
-            screened = screen_frame(frame, engine, as_of, today)
+            screened = _screen(frame, engine, as_of, today)
             offset = result.rows
-            out = _outputs(screened, frame.columns, batch_id, offset)
+            out = _outputs(screened.frame, batch_id, offset)
             if malformed:
                 out = pl.concat(
                     [out, _malformed(malformed, frame.columns, batch_id)], how="diagonal_relaxed"
                 )
             writer.write(out.select([*frame.columns, *OUTPUT_COLUMNS]))
             _count(result, out)
-            result.holds.extend(_holds(screened, offset))
+            result.holds.extend(_holds(screened.work, offset))
             result.rows += frame.height
             if progress:
                 progress(result.rows + result.malformed, done)
@@ -205,10 +276,8 @@ def read_row(source: Path, row_number: int) -> dict[str, Any]:
     raise InvalidInput(f"{source.name} has {seen} rows; there is no row {row_number}")
 
 
-def _outputs(
-    screened: pl.DataFrame, columns: list[str], batch_id: str, offset: int
-) -> pl.DataFrame:
-    number = (col("row") + offset + 1).cast(pl.String)
+def _outputs(screened: pl.DataFrame, batch_id: str, offset: int) -> pl.DataFrame:
+    number = pl.int_range(offset + 1, offset + 1 + pl.len(), dtype=pl.Int64).cast(pl.String)
     return screened.with_columns(
         *[col(name).alias(name) for name in OUTPUTS],
         pl.concat_str([pl.lit(f"{batch_id}:"), number]).alias("decision_id"),

@@ -46,6 +46,11 @@ DECISION_DAY = DateCol("decision_on")
 BORN = DateCol("date_of_birth_on")
 OUTPUTS = ("decision", "measures", "reasons", "citations", "restrictions")
 VISA = Col("visa_class")
+DATE_FIELDS = {
+    "decision_date": DECISION_DAY,
+    "application_date": DateCol("application_date_on"),
+    "date_of_birth": BORN,
+}
 
 
 @dataclass(frozen=True)
@@ -68,69 +73,56 @@ def compile_program(measures: Sequence[Measure], policy: Policy) -> Program:
 
 
 def _invalid(policy: Policy) -> Expr:
-    return JoinPresent(tuple(_when(c, message) for c, message in _checks(policy)), "; ")
+    return JoinPresent(tuple(_when(c, message) for _n, c, message in _checks(policy)), "; ")
 
 
-def unreadable(policy: Policy) -> Expr:
-    """True for a row that cannot be read (the rows the program decides ``invalid``)."""
-    return any_of(*(condition for condition, _message in _checks(policy)))
+def reading_checks(policy: Policy) -> tuple[tuple[str, Expr], ...]:
+    """Each input field with the condition under which it cannot be read.
+
+    A row is ``invalid`` when any holds; each reads its one field only (its normalised text or
+    its parsed date), so the batch path may evaluate it once per distinct value of the field.
+    """
+    by_field: dict[str, list[Expr]] = {}
+    for name, condition, _message in _checks(policy):
+        by_field.setdefault(name, []).append(condition)
+    return tuple((name, any_of(*conditions)) for name, conditions in by_field.items())
 
 
-def _checks(policy: Policy) -> list[tuple[Expr, Expr]]:
+def _checks(policy: Policy) -> list[tuple[str, Expr, Expr]]:
+    """The reading checks: (the field read, the condition, the message), in message order."""
     countries = frozenset(COUNTRY_CODES)
-    ranks = policy.ranks.all_codes()
-    classes = frozenset(policy.visa_classes.classes)
-    checks: list[tuple[Expr, Expr]] = []
+    checks: list[tuple[str, Expr, Expr]] = []
+
+    def unless_empty(name: str, condition: Expr, message: str) -> None:
+        checks.append((name, all_of(Not(IsEmpty(Col(name))), condition), _quoted(name, message)))
+
     for name in ("nationality", "visa_class", "post_country"):
-        checks.append((IsEmpty(Col(name)), Lit(f"{name} is required")))
+        checks.append((name, IsEmpty(Col(name)), Lit(f"{name} is required")))
     for name in ("nationality", "post_country", "residence"):
-        checks.append(
-            (
-                all_of(Not(IsEmpty(Col(name))), Not(In(Col(name), countries))),
-                _quoted(name, " is not an ISO 3166-1 country code"),
-            )
-        )
+        unless_empty(name, Not(In(Col(name), countries)), " is not an ISO 3166-1 country code")
     checks.append(
         (
+            "other_nationalities",
             Not(AllIn(Col("other_nationalities"), countries)),
             _quoted("other_nationalities", " holds a code that is not an ISO 3166-1 country code"),
         )
     )
-    checks.append(
-        (
-            all_of(Not(IsEmpty(VISA)), Not(In(VISA, classes))),
-            _quoted("visa_class", " is not in the pack's visa class table"),
-        )
-    )
-    for name, parsed in (
-        ("decision_date", DECISION_DAY),
-        ("application_date", DateCol("application_date_on")),
-        ("date_of_birth", BORN),
-    ):
-        checks.append(
-            (
-                all_of(Not(IsEmpty(Col(name))), IsNull(parsed)),
-                _quoted(name, " is not a real date in the form YYYY-MM-DD"),
-            )
-        )
+    classes = frozenset(policy.visa_classes.classes)
+    unless_empty("visa_class", Not(In(VISA, classes)), " is not in the pack's visa class table")
+    for name, parsed in DATE_FIELDS.items():
+        unless_empty(name, IsNull(parsed), " is not a real date in the form YYYY-MM-DD")
+    ranks = policy.ranks.all_codes()
     for name in ("rank", "principal_rank"):
-        checks.append(
-            (
-                all_of(Not(IsEmpty(Col(name))), Not(In(Col(name), ranks))),
-                _quoted(name, " is not a rank on the pack's rank ladders"),
-            )
-        )
-    checks.append(
-        (
-            all_of(
-                Not(IsEmpty(Col("relationship"))),
-                Not(In(Col("relationship"), frozenset(RELATIONSHIPS))),
-            ),
-            _quoted("relationship", f" is not one of {', '.join(RELATIONSHIPS)}"),
-        )
+        unless_empty(name, Not(In(Col(name), ranks)), " is not a rank on the pack's rank ladders")
+    relationships = frozenset(RELATIONSHIPS)
+    unless_empty(
+        "relationship",
+        Not(In(Col("relationship"), relationships)),
+        f" is not one of {', '.join(RELATIONSHIPS)}",
     )
     checks.append(
         (
+            "approved_exception",
             Not(In(Col("approved_exception"), frozenset({"", "true", "false"}))),
             _quoted("approved_exception", " is not true or false"),
         )
