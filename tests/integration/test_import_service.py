@@ -11,13 +11,16 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine, text
 
+from readmit.batch.tables import read_table
 from readmit.domain.errors import UnreadableFile
 from readmit.services.audit import verify_ledger
 from readmit.services.cases import show_case
 from readmit.services.context import Actor, App, bootstrap
-from readmit.services.importing import ImportReport, import_file, rejected_path
+from readmit.services.import_rows import KEY, EventRows
+from readmit.services.importing import LEGACY_KEY, ImportReport, import_file, prepare, rejected_path
 from readmit.services.maintenance import rebuild, upgrade
 from readmit.settings import Settings
+from readmit.store.migrate import upgrade as migrate
 
 ACTOR = Actor("importer", "admin")
 TODAY = date(2026, 1, 1)
@@ -119,6 +122,64 @@ def test_the_same_rows_in_another_file_are_recognised_as_already_imported(
     reordered = "\n".join([EVENTS.splitlines()[0], *reversed(EVENTS.splitlines()[1:])]) + "\n"
     again = run(db_app, "events", write(tmp_path, "reordered.csv", reordered))
     assert again.applied == 0 and again.already == 11
+
+
+def test_case_event_keys_begin_with_the_rows_date_so_they_arrive_in_order(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    load_all(sqlite_app, tmp_path)
+    with sqlite_app.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT occurred_on, dedupe_key FROM events "
+                "WHERE subject_type = 'case' AND type != 'case_opened'"
+            )
+        ).all()
+    assert len(rows) == 11
+    for occurred_on, key in rows:
+        assert key[:9] == str(occurred_on).replace("-", "") + "-" and len(key) == 64
+
+
+def test_rows_imported_with_the_keys_of_before_migration_0007_are_still_recognised(
+    db_app: App, tmp_path: Path
+) -> None:
+    load_all(db_app, tmp_path)
+    path = tmp_path / "events.csv"
+    handler = EventRows(ACTOR, TODAY)
+    both = prepare(read_table(path, handler.spec), handler, legacy=True)
+    # What a store imported before 0007 holds: bare-digest keys, imports without a key format.
+    with db_app.engine.begin() as conn:
+        for key, legacy in both.select(KEY, LEGACY_KEY).iter_rows():
+            conn.execute(
+                text("UPDATE events SET dedupe_key = :legacy WHERE dedupe_key = :key"),
+                {"legacy": legacy, "key": key},
+            )
+        conn.execute(text("UPDATE imports SET key_format = NULL"))
+    reordered = "\n".join([EVENTS.splitlines()[0], *reversed(EVENTS.splitlines()[1:])]) + "\n"
+    again = run(db_app, "events", write(tmp_path, "reordered.csv", reordered))
+    assert (again.applied, again.already, len(again.rejected)) == (0, 11, 2)
+    assert verify_ledger(db_app).ok
+
+
+def test_migrating_a_store_keeps_its_earlier_imports_marked_as_using_the_earlier_keys(
+    tmp_path: Path,
+) -> None:
+    app = bootstrap(
+        Settings(database_url=f"sqlite:///{tmp_path / 'old.db'}", key_dir=tmp_path / "keys")
+    )
+    migrate(app.engine, "0006")
+    with app.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO imports (digest, kind, file_name, total, position, started_at) "
+                "VALUES ('d', 'events', 'events.csv', 1, 1, '2026-01-01T00:00:00.000000Z')"
+            )
+        )
+    upgrade(app)
+    with app.engine.connect() as conn:
+        formats = conn.execute(text("SELECT key_format FROM imports")).scalars().all()
+    assert formats == [None]
+    app.engine.dispose()
 
 
 def test_a_full_flight_and_a_disputed_nationality_reject_the_manifest(

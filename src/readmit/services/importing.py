@@ -5,7 +5,10 @@ rows are applied in chunks, each chunk one transaction: its rows' events are rec
 call, its rejections and the import's position are written with them. A SIGKILL therefore
 leaves every row fully applied or absent, and a re-run of the same file resumes at the first
 uncommitted chunk with exactly the decisions an uninterrupted run makes. Every event carries a
-``dedupe_key`` from the row's content, so importing the same rows again adds nothing.
+``dedupe_key`` from the row's content, so importing the same rows again adds nothing. A case
+event's key begins with the row's date: rows apply in date order, so new keys land together at
+the end of the key index instead of at random places in it (at a million events, random keys
+made the store rewrite most of that index's pages with every chunk).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy import insert, select, update
@@ -24,7 +28,7 @@ from readmit.domain.errors import Conflict, InvalidInput, ReadmitError
 from readmit.domain.events import NewEvent, utc_now, utc_text
 from readmit.services.context import Actor, App
 from readmit.services.import_rows import KEY, PARSED, CaseRows, EventRows, FlightRows, RowHandler
-from readmit.store.schema import import_rejections, imports
+from readmit.store.schema import KEY_FORMAT, import_rejections, imports
 from readmit.store.uow import UnitOfWork
 
 KINDS: dict[str, type[CaseRows] | type[FlightRows] | type[EventRows]] = {
@@ -32,8 +36,11 @@ KINDS: dict[str, type[CaseRows] | type[FlightRows] | type[EventRows]] = {
     "flights": FlightRows,
     "events": EventRows,
 }
-CHUNK_ROWS = 5000
+CHUNK_ROWS = 50_000
 CONTENT, ORDINAL = "_content", "_ordinal"
+# The key a row had before keys began with its date (migration 0007), looked up as well while
+# the store holds events imported with such keys.
+LEGACY_KEY = "_legacy_key"
 Progress = Callable[[int, int], None]
 
 
@@ -92,7 +99,8 @@ def import_file(
     if kind not in KINDS:
         raise InvalidInput(f"unknown import kind {kind!r}; use cases, flights or events")
     handler: RowHandler = KINDS[kind](actor, today or date.today())
-    frame = prepare(read_table(path, handler.spec), handler)
+    legacy = handler.order_by is not None and _legacy_keys_held(app, kind)
+    frame = prepare(read_table(path, handler.spec), handler, legacy)
     report = ImportReport(kind, path, read=frame.height)
     digest = file_digest(path, salt=f"readmit import {kind}\n")
     start = _begin(app, digest, kind, path.name, frame.height, report)
@@ -108,7 +116,7 @@ def import_file(
     return report
 
 
-def prepare(frame: pl.DataFrame, handler: RowHandler) -> pl.DataFrame:
+def prepare(frame: pl.DataFrame, handler: RowHandler, legacy: bool = False) -> pl.DataFrame:
     """Add parsed dates, the dedupe key, and put the rows in the order they apply in."""
     normal = []
     for name in handler.spec.columns:
@@ -124,11 +132,14 @@ def prepare(frame: pl.DataFrame, handler: RowHandler) -> pl.DataFrame:
     )
     # Identical rows within one file are distinct facts: the n-th copy gets its own key.
     frame = frame.with_columns((pl.col(LINE).rank("ordinal").over(CONTENT) - 1).alias(ORDINAL))
-    keys = [
+    digests = [
         _key(handler.kind, ordinal, content)
         for content, ordinal in zip(frame[CONTENT], frame[ORDINAL], strict=True)
     ]
-    frame = frame.with_columns(pl.Series(KEY, keys, dtype=pl.String)).drop(CONTENT, ORDINAL)
+    frame = frame.with_columns(pl.Series(LEGACY_KEY, digests, dtype=pl.String))
+    frame = frame.with_columns(_dated_key(handler).alias(KEY)).drop(CONTENT, ORDINAL)
+    if not legacy:
+        frame = frame.drop(LEGACY_KEY)
     if handler.order_by:
         frame = frame.sort([PARSED + handler.order_by, LINE], nulls_last=True)
     return frame
@@ -136,6 +147,23 @@ def prepare(frame: pl.DataFrame, handler: RowHandler) -> pl.DataFrame:
 
 def _key(kind: str, ordinal: int, content: str) -> str:
     return hashlib.sha256(f"{kind}\x1e{ordinal}\x1e{content}".encode()).hexdigest()
+
+
+def _dated_key(handler: RowHandler) -> pl.Expr:
+    """``YYYYMMDD-`` and 55 hex digits of the digest for dated rows; the bare digest otherwise."""
+    if handler.order_by is None:
+        return pl.col(LEGACY_KEY)
+    day = pl.col(PARSED + handler.order_by).dt.strftime("%Y%m%d").fill_null("00000000")
+    return pl.concat_str([day, pl.lit("-"), pl.col(LEGACY_KEY).str.slice(0, 55)])
+
+
+def _legacy_keys_held(app: App, kind: str) -> bool:
+    """Tell whether an import of ``kind`` recorded before migration 0007 gave events keys."""
+    with app.uow(write=False) as uow:
+        earlier = select(imports.c.digest).where(
+            imports.c.kind == kind, imports.c.key_format.is_(None)
+        )
+        return uow.conn.execute(earlier.limit(1)).first() is not None
 
 
 def _begin(app: App, digest: str, kind: str, name: str, total: int, report: ImportReport) -> int:
@@ -151,6 +179,7 @@ def _begin(app: App, digest: str, kind: str, name: str, total: int, report: Impo
                     total=total,
                     position=0,
                     started_at=utc_text(utc_now()),
+                    key_format=KEY_FORMAT,
                 )
             )
             uow.commit()
@@ -181,7 +210,7 @@ def _apply_chunk(
     rows = list(chunk.iter_rows(named=True))
     with app.uow() as uow:
         _check_position(uow, digest, start)
-        existing = uow.ledger.existing_keys([r[KEY] for r in rows])
+        existing = _already_imported(uow, rows)
         handler.load(uow, [r for r in rows if r[KEY] not in existing])
         new_events: list[NewEvent] = []
         rejected: list[Rejection] = []
@@ -202,6 +231,16 @@ def _apply_chunk(
     report.applied += len(new_events)
     report.already += len(existing)
     report.rejected.extend(rejected)
+
+
+def _already_imported(uow: UnitOfWork, rows: list[dict[str, Any]]) -> set[str]:
+    """Return the keys of the rows whose event the log already holds, under either key form."""
+    keys = [r[KEY] for r in rows]
+    legacy = [r[LEGACY_KEY] for r in rows if LEGACY_KEY in r]
+    found = uow.ledger.existing_keys(keys + legacy)
+    if not legacy:
+        return found
+    return {r[KEY] for r in rows if r[KEY] in found or r[LEGACY_KEY] in found}
 
 
 def _check_position(uow: UnitOfWork, digest: str, start: int) -> None:

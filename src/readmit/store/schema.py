@@ -104,7 +104,11 @@ imports = Table(
     Column("position", Integer, nullable=False),
     Column("started_at", String(32), nullable=False),
     Column("finished_at", String(32), nullable=True),
+    # The form of the dedupe keys this import gave its events: NULL for imports recorded before
+    # event keys began with the row's date (migration 0007), KEY_FORMAT for every later one.
+    Column("key_format", Integer, nullable=True),
 )
+KEY_FORMAT = 2
 
 # Rows an import rejected, kept so that a resumed or repeated import reports them again.
 import_rejections = Table(
