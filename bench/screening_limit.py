@@ -3,7 +3,8 @@
 Both evaluate the US pack's measures as a small table joined to the applications on the
 country of the post (a 243(d) measure applies only there), then aggregate per application.
 They check what readmit checks in the same columns (codes, classes, dates) and produce the
-same output columns (decision, measures, reasons, citations), with shorter reasons.
+same output columns (decision, measures, reasons, citations, restrictions, decision_id), with
+shorter reasons.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import duckdb
 import polars as pl
 
 from readmit.domain.countries import COUNTRY_CODES
-from readmit.domain.sanctions import Measure
+from readmit.domain.sanctions import Measure, restriction_text
 from readmit.domain.sanctions_policy import Policy
 
 
@@ -58,17 +59,23 @@ def measure_table(measures: list[Measure], policy: Policy) -> pl.DataFrame:
                 "code": 4 if m.effect == "discontinue" else 2,
                 "exceptions": m.exceptions_allowed,
                 "citation": m.citation,
+                "restriction": f"{m.id}: {restriction_text(m.restrictions)}"
+                if m.restrictions
+                else None,
             }
         )
     return pl.DataFrame(rows)
 
 
 STATUS = ["not_affected", "excepted", "restricted", "needs_review", "discontinued"]
+OUTPUTS = ["decision", "measures", "reasons", "citations", "restrictions", "decision_id"]
+BATCH = "b-0123456789abcdef"  # a batch id as long as readmit's, prefixing each row's decision id
 
 
 def polars_limit(source: Path, target: Path, measures: pl.DataFrame, classes: list[str]) -> int:
     """Screen ``source`` into ``target`` with one hand-written Polars plan (streaming sink)."""
     apps = pl.scan_parquet(source).with_row_index("rid")
+    columns = [c for c in apps.collect_schema() if c != "rid"]
     day = pl.col("decision_date").str.to_date("%Y-%m-%d", strict=False)
     valid = (
         pl.col("nationality").is_in(sorted(COUNTRY_CODES))
@@ -116,6 +123,7 @@ def polars_limit(source: Path, target: Path, measures: pl.DataFrame, classes: li
             .str.join(" | ")
             .alias("reasons"),
             pl.col("citation").unique().sort().str.join(" | ").alias("citations"),
+            pl.col("restriction").filter(pl.col("status") == 2).str.join(" | "),
         )
     )
     out = (
@@ -132,8 +140,13 @@ def polars_limit(source: Path, target: Path, measures: pl.DataFrame, classes: li
             pl.col("measures").fill_null(""),
             pl.col("reasons").fill_null(""),
             pl.col("citations").fill_null(""),
+            pl.when(pl.col("status") == 2)
+            .then(pl.col("restriction"))
+            .otherwise(pl.lit(""))
+            .alias("restrictions"),
+            pl.format(f"{BATCH}:{{}}", pl.col("rid") + 1).alias("decision_id"),
         )
-        .drop("rid", "status")
+        .select(*columns, *OUTPUTS)
     )
     out.sink_parquet(target)
     return pl.scan_parquet(target).select(pl.len()).collect().item()
@@ -162,6 +175,11 @@ def _who_polars() -> list[pl.Expr]:
     limit = pl.format("{}y", pl.col("child_under"))
     young = (born.dt.offset_by(limit) > pl.col("day")).fill_null(False)
     rel = pl.col("relationship")
+    family_member = (
+        ((rel == "spouse") & pl.col("spouse"))
+        | ((rel == "child") & pl.col("child"))
+        | ((rel == "employee") & pl.col("staff"))
+    )
     family = (
         ((rel == "spouse") & pl.col("spouse"))
         | ((rel == "child") & pl.col("child") & ((pl.col("child_under") == 0) | young))
@@ -174,10 +192,7 @@ def _who_polars() -> list[pl.Expr]:
     )
     review = (
         missing("employer", "rank")
-        | (
-            rel.is_in(["spouse", "child", "employee"])
-            & missing("principal_employer", "principal_rank")
-        )
+        | (family_member & missing("principal_employer", "principal_rank"))
         | (
             (rel == "child")
             & pl.col("child")
@@ -198,19 +213,22 @@ COPY (
     FROM read_parquet($source)
   ),
   pairs AS (
-    SELECT a.rid, a.visa_class, a.approved_exception, m.id, m.citation, m.exempt, m.unsure,
+    SELECT a.rid, a.visa_class, a.approved_exception, m.id, m.citation, m.restriction,
+      m.exempt, m.unsure,
       m.exceptions, m.certain, m.code,
       m.everyone
         OR (list_contains(m.members, a.employer)
             AND (len(m.ranks) = 0 OR list_contains(m.ranks, a.rank)))
         OR (((a.relationship = 'spouse' AND m.spouse)
              OR (a.relationship = 'child' AND m.child
-                 AND (m.child_under = 0 OR a.born + to_years(m.child_under::INT) > a.day))
+                 AND (m.child_under = 0
+                      OR coalesce(a.born + to_years(m.child_under::INT) > a.day, false)))
              OR (a.relationship = 'employee' AND m.staff))
             AND list_contains(m.members, a.principal_employer)
             AND (len(m.ranks) = 0 OR list_contains(m.ranks, a.principal_rank))) AS covered,
       (list_contains(m.members, a.employer) AND len(m.ranks) > 0 AND a.rank = '')
-        OR (a.relationship IN ('spouse', 'child', 'employee')
+        OR (((a.relationship = 'spouse' AND m.spouse) OR (a.relationship = 'child' AND m.child)
+             OR (a.relationship = 'employee' AND m.staff))
             AND list_contains(m.members, a.principal_employer)
             AND len(m.ranks) > 0 AND a.principal_rank = '')
         OR (a.relationship = 'child' AND m.child AND m.child_under > 0
@@ -223,7 +241,7 @@ COPY (
            OR list_contains(m.unsure, a.visa_class) OR list_contains(m.exempt, a.visa_class))
   ),
   hits AS (
-    SELECT rid, id, citation,
+    SELECT rid, id, citation, restriction,
       CASE
         WHEN list_contains(exempt, visa_class)
           OR (exceptions AND approved_exception = 'true') THEN 1
@@ -235,7 +253,8 @@ COPY (
   agg AS (
     SELECT rid, max(status) AS status, string_agg(id, ';' ORDER BY id) AS measures,
       string_agg(id || ': status ' || status, ' | ' ORDER BY id) AS reasons,
-      string_agg(DISTINCT citation, ' | ' ORDER BY citation) AS citations
+      string_agg(DISTINCT citation, ' | ' ORDER BY citation) AS citations,
+      string_agg(restriction, ' | ' ORDER BY id) FILTER (WHERE status = 2) AS restrictions
     FROM hits GROUP BY rid
   )
   SELECT a.* EXCLUDE (rid, day, born),
@@ -248,7 +267,9 @@ COPY (
             'discontinued'][coalesce(g.status, 0) + 1]
     END AS decision,
     coalesce(g.measures, '') AS measures, coalesce(g.reasons, '') AS reasons,
-    coalesce(g.citations, '') AS citations
+    coalesce(g.citations, '') AS citations,
+    CASE WHEN g.status = 2 THEN coalesce(g.restrictions, '') ELSE '' END AS restrictions,
+    '$batch:' || a.rid AS decision_id
   FROM apps a LEFT JOIN agg g USING (rid)
 ) TO $target (FORMAT parquet)
 """
@@ -262,6 +283,7 @@ def duckdb_limit(source: Path, target: Path, measures: pl.DataFrame, classes: li
     con.register("countries", pl.DataFrame({"code": sorted(COUNTRY_CODES)}).to_arrow())
     con.register("classes", pl.DataFrame({"code": classes}).to_arrow())
     sql = DUCKDB_SQL.replace("$source", f"'{source}'").replace("$target", f"'{target}'")
+    sql = sql.replace("$batch", BATCH)
     con.execute(sql)
     count = con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()
     con.close()

@@ -32,7 +32,7 @@ from readmit.domain.screening_rules import Col, Expr, In, Program
 
 OUTPUT_COLUMNS = (*OUTPUTS, "decision_id")
 ESSENTIAL = ("nationality", "visa_class", "post_country")
-CHUNK_ROWS = 524_288
+CHUNK_ROWS = 1 << 20
 CSV_BLOCK = 32 << 20
 
 
@@ -117,22 +117,15 @@ def kind_of(path: Path) -> str:
     raise InvalidInput(f"{path.name}: use a .csv or .parquet file")
 
 
-@dataclass(frozen=True)
-class Screened:
-    """A screened frame: every row's decision columns, and the rows that ran a program."""
-
-    frame: pl.DataFrame  # the input columns plus the internal columns named in _QUIET
-    work: pl.DataFrame  # the rows that ran a program: the internal columns named in _KEPT
-
-
 def screen_frame(
     frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date
 ) -> pl.DataFrame:
     """Screen a frame: the input columns plus the decision columns (and internal ones)."""
-    return _screen(frame, engine, as_of, today).frame
+    return _spread(frame, _screen(frame, engine, as_of, today), {PREFIX + c: c for c in _QUIET})
 
 
-def _screen(frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date) -> Screened:
+def _screen(frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date) -> pl.DataFrame:
+    """The rows that ran a program, in row order, with the internal columns named in _KEPT."""
     numbered = frame.with_row_index(PREFIX + "row")
     if engine.by_country is None:
         work = _run(prepare(numbered, as_of, today), engine.expressions(engine.full))
@@ -144,15 +137,21 @@ def _screen(frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date
         ]
         work = pl.concat([p.select(_KEPT) for p in parts]) if parts else _quiet(rows)
     # In row order: scattering at sorted indices is several times faster.
-    work = work.select(_KEPT).sort(PREFIX + "row")
+    return work.select(_KEPT).sort(PREFIX + "row")
+
+
+def _spread(frame: pl.DataFrame, work: pl.DataFrame, names: Mapping[str, str]) -> pl.DataFrame:
+    """Add decision columns to every row: the program's where it ran, the quiet answer elsewhere.
+
+    ``names`` maps each column to add to the internal column it takes.
+    """
     index = work.get_column(PREFIX + "row")
-    columns = [
-        pl.repeat(value, frame.height, dtype=pl.String, eager=True)
+    return frame.with_columns(
+        pl.repeat(_QUIET[name], frame.height, dtype=pl.String, eager=True)
         .scatter(index, work.get_column(PREFIX + name).cast(pl.String))
-        .alias(PREFIX + name)
-        for name, value in _QUIET.items()
-    ]
-    return Screened(frame.with_columns(columns), work)
+        .alias(alias)
+        for alias, name in names.items()
+    )
 
 
 def _needs_work(frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date) -> pl.Expr:
@@ -247,23 +246,38 @@ def screen_file(
     writer = _Writer(target)
     try:
         for frame, malformed, done in _chunks(source):
-            result.malformed += len(malformed)
-            screened = _screen(frame, engine, as_of, today)
-            offset = result.rows
-            out = _outputs(screened.frame, batch_id, offset)
-            if malformed:
-                out = pl.concat(
-                    [out, _malformed(malformed, frame.columns, batch_id)], how="diagonal_relaxed"
-                )
-            writer.write(out.select([*frame.columns, *OUTPUT_COLUMNS]))
-            _count(result, out)
-            result.holds.extend(_holds(screened.work, offset))
-            result.rows += frame.height
+            writer.write(_screen_chunk(frame, malformed, engine, batch_id, as_of, today, result))
             if progress:
                 progress(result.rows + result.malformed, done)
     finally:
         writer.close()
     return result
+
+
+def _screen_chunk(
+    frame: pl.DataFrame,
+    malformed: list[tuple[int | None, str]],
+    engine: Engine,
+    batch_id: str,
+    as_of: date | None,
+    today: date,
+    result: BatchResult,
+) -> pl.DataFrame:
+    """Screen one chunk into its output rows; add its counts and held rows to ``result``."""
+    work = _screen(frame, engine, as_of, today)
+    offset = result.rows
+    out = _spread(frame, work, {c: c for c in OUTPUTS}).with_columns(
+        _decision_ids(batch_id, offset)
+    )
+    if malformed:
+        out = pl.concat(
+            [out, _malformed(malformed, frame.columns, batch_id)], how="diagonal_relaxed"
+        )
+    _count(result, work, frame.height, len(malformed))
+    result.holds.extend(_holds(work, offset))
+    result.rows += frame.height
+    result.malformed += len(malformed)
+    return out.select([*frame.columns, *OUTPUT_COLUMNS])
 
 
 def read_row(source: Path, row_number: int) -> dict[str, Any]:
@@ -276,12 +290,9 @@ def read_row(source: Path, row_number: int) -> dict[str, Any]:
     raise InvalidInput(f"{source.name} has {seen} rows; there is no row {row_number}")
 
 
-def _outputs(screened: pl.DataFrame, batch_id: str, offset: int) -> pl.DataFrame:
+def _decision_ids(batch_id: str, offset: int) -> pl.Expr:
     number = pl.int_range(offset + 1, offset + 1 + pl.len(), dtype=pl.Int64).cast(pl.String)
-    return screened.with_columns(
-        *[col(name).alias(name) for name in OUTPUTS],
-        pl.concat_str([pl.lit(f"{batch_id}:"), number]).alias("decision_id"),
-    )
+    return pl.concat_str([pl.lit(f"{batch_id}:"), number]).alias("decision_id")
 
 
 def _malformed(
@@ -304,16 +315,22 @@ def _malformed(
     return frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in columns])
 
 
-def _count(result: BatchResult, out: pl.DataFrame) -> None:
-    for decision, count in out.group_by("decision").len().iter_rows():
+def _count(result: BatchResult, work: pl.DataFrame, rows: int, malformed: int) -> None:
+    """Count decisions and measures: from the rows that ran a program; the rest are quiet."""
+    if rows > work.height:
+        result.by_decision[str(_QUIET["decision"])] += rows - work.height
+    if malformed:
+        result.by_decision["invalid"] += malformed
+    for decision, count in work.group_by(PREFIX + "decision").len().iter_rows():
         result.by_decision[decision] += count
-    measures = out.filter(pl.col("measures") != "").select(pl.col("measures").str.split(";"))
-    for measure, count in measures.explode("measures").group_by("measures").len().iter_rows():
+    listed = work.filter(col("measures") != "").select(col("measures").str.split(";"))
+    by_measure = listed.explode(PREFIX + "measures").group_by(PREFIX + "measures").len()
+    for measure, count in by_measure.iter_rows():
         result.by_measure[measure] += count
 
 
-def _holds(screened: pl.DataFrame, offset: int) -> list[Hold]:
-    held = screened.filter(col("holding").is_not_null() & col("invalid").is_null())
+def _holds(work: pl.DataFrame, offset: int) -> list[Hold]:
+    held = work.filter(col("holding").is_not_null() & col("invalid").is_null())
     if held.is_empty():
         return []
     return [
@@ -419,7 +436,7 @@ class _Writer:
                     table = frame.to_arrow(compat_level=pl.CompatLevel.newest())
                     if parquet is None:
                         schema = table.schema
-                        parquet = pq.ParquetWriter(self.target, schema)
+                        parquet = pq.ParquetWriter(self.target, schema, compression="zstd")
                     parquet.write_table(table.cast(schema))
                 else:
                     first = handle is None
