@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         default=False,
         description="Mark the session cookie Secure (set it when serving behind HTTPS)",
     )
+    token_cache_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="Seconds a server trusts a token it has just checked (0: check on every call)",
+    )
     pack: str = Field(
         default="us_ina_243d",
         description="Policy pack to load: the name of a shipped pack or the path of a pack folder",

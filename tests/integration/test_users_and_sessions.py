@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import select, update
 from readmit.domain.errors import AuthenticationFailed, Conflict, InvalidInput, RateLimited
 from readmit.domain.events import utc_now, utc_text
 from readmit.services import users
-from readmit.services.context import Actor, App
+from readmit.services.context import Actor, App, bootstrap
 from readmit.store.auth_schema import api_tokens
 from readmit.store.schema import events
 
@@ -120,3 +121,22 @@ def test_logins_are_rate_limited_per_user_name_even_with_the_right_password(db_a
     assert refused.value.details["retry_after"] > 0
     users.add_user(db_app, "other", "analyst", ADMIN, password=PASSWORD)
     assert users.login(db_app, "other", PASSWORD, "10.0.0.1").user.name == "other"
+
+
+def test_a_server_forgets_a_checked_token_at_once_when_revoked_here_and_soon_elsewhere(
+    db_app: App,
+) -> None:
+    db_app.settings.token_cache_seconds = 0.5
+    first = users.add_user(db_app, "con", "consular_officer", ADMIN)
+    second = users.issue_token(db_app, "con", ADMIN)
+    for issued in (first, second):
+        assert users.authenticate_token(db_app, issued.secret).name == "con"
+    users.revoke_token(db_app, first.info.token_id, ADMIN)
+    with pytest.raises(AuthenticationFailed, match="revoked"):
+        users.authenticate_token(db_app, first.secret)
+    elsewhere = bootstrap(db_app.settings.model_copy())  # the command line, another worker
+    users.revoke_token(elsewhere, second.info.token_id, ADMIN)
+    elsewhere.engine.dispose()
+    time.sleep(0.6)
+    with pytest.raises(AuthenticationFailed, match="revoked"):
+        users.authenticate_token(db_app, second.secret)

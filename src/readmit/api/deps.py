@@ -11,8 +11,9 @@ from readmit.domain.errors import InvalidInput
 from readmit.services.context import Actor, App
 
 
-def get_app(request: Request) -> App:
+async def get_app(request: Request) -> App:
     """Return the application context the server was built with."""
+    # Async, though it does no I/O: FastAPI would run a plain function on a worker thread.
     app: App = request.app.state.readmit
     return app
 

@@ -103,7 +103,11 @@ async def current_actor(request: Request) -> Actor:
     if isinstance(actor, Actor):
         return actor
     app: App = request.app.state.readmit
-    found: Actor = await run_in_threadpool(_authenticate, app, request)
+    token = _bearer(request)
+    # A token checked a moment ago needs no query, so no hop to a worker thread either.
+    found = user_service.recently_checked(app, token) if token is not None else None
+    if found is None:
+        found = await run_in_threadpool(_authenticate, app, request)
     request.state.actor = found
     return found
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -28,6 +29,9 @@ class App:
     settings: Settings = field(default_factory=Settings)
     # Once the schema is seen, it stays: a server need not ask the catalogue on every request.
     _schema_seen: bool = field(default=False, init=False, repr=False, compare=False)
+    # What a long-lived process keeps between calls (the pack, the screening engine, recently
+    # checked tokens, the decision log's writer); each service owns its own key.
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def engine(self) -> Engine:

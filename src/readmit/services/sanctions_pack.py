@@ -8,6 +8,7 @@ pack as a voided event, so the ledger keeps the whole history of what the pack s
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 from readmit.domain.errors import PackError, ReadmitError
@@ -35,9 +36,21 @@ class PackLoadReport:
     voided: int
 
 
+# Checking the pack's files for changes costs a millisecond (a stat per file): a server does it at
+# most once a second, so an edited pack is picked up within a second of the edit.
+PACK_RECHECK_SECONDS = 1.0
+
+
 def current_pack(app: App) -> LoadedPack:
-    """Return the configured policy pack (cached by content hash)."""
-    return load_pack(app.settings.pack)
+    """Return the configured policy pack (cached by content hash, re-checked once a second)."""
+    name, now = app.settings.pack, time.monotonic()
+    cached = app.memo.get("pack")
+    if cached is not None and cached[0] == name and now - cached[1] < PACK_RECHECK_SECONDS:
+        pack: LoadedPack = cached[2]
+        return pack
+    pack = load_pack(name)
+    app.memo["pack"] = (name, now, pack)
+    return pack
 
 
 def load_history(app: App) -> PackLoadReport:

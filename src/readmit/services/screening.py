@@ -121,57 +121,10 @@ def screen_application(
     today: date | None = None,
 ) -> ScreeningResult:
     """Screen one application against the measures in force on its decision date; log it."""
-    today = today or date.today()
-    pack = current_pack(app)
-    # Decide on a read transaction; take the write lock only for the log line, briefly.
-    with app.uow(write=False) as uow:
-        measures, engine, seq = _engine(app, uow)
-        result = decide(engine.full, inputs, as_of, today)
-    decision_id = f"d-{uuid.uuid4().hex[:20]}"
-    if log:
-        with app.uow() as uow:
-            _log_single(uow, decision_id, result, actor, pack.name, pack.version, seq, as_of)
-            uow.commit()
-    matched = [m for m in measures if m.id in result.measures]
-    return ScreeningResult(decision_id, result, pack.name, pack.version, matched)
+    # The single-decision path (kept rules, group-committed log) lives in its own module.
+    from readmit.services.screening_single import screen_one
 
-
-def _log_single(
-    uow: UnitOfWork,
-    decision_id: str,
-    result: Decision,
-    actor: Actor,
-    pack: str,
-    version: str,
-    seq: int,
-    as_of: date | None,
-) -> None:
-    log_decision(
-        uow.conn,
-        {
-            "decision_id": decision_id,
-            "kind": "single",
-            "created_at": utc_text(utc_now()),
-            "actor": actor.name,
-            "role": actor.role,
-            "pack": pack,
-            "pack_version": version,
-            "ledger_seq": seq,
-            "as_of": as_of,
-            "decision": result.decision,
-            "outcome": {**result.outputs(), "holding": list(result.holding)},
-            "inputs": mask(result),
-            "input_name": None,
-            "input_digest": None,
-            "row_count": 1,
-            "counts": None,
-        },
-    )
-    if result.holding and result.decision_on is not None:
-        add_holds(
-            uow.conn,
-            [_hold_row(decision_id, None, None, result.inputs, result.decision_on, result.holding)],
-        )
+    return screen_one(app, inputs, actor, as_of, log, today)
 
 
 def _hold_row(

@@ -30,6 +30,7 @@ from readmit.domain.events import NewEvent, utc_now, utc_text
 from readmit.domain.permissions import Role, check_binding, role_of
 from readmit.services.access_log import check_login_rate, log_access, writing
 from readmit.services.context import Actor, App
+from readmit.services.recent_tokens import recent_tokens
 from readmit.store.auth_schema import api_tokens, users, web_sessions
 
 TOKEN_PREFIX = "rdm_"
@@ -218,6 +219,7 @@ def revoke_user(app: App, name: str, actor: Actor) -> User:
         uow.record([_user_event("user_revoked", name, actor)])
         user = User.from_row(_user_row(uow.conn, name))
         uow.commit()
+    recent_tokens(app).forget_all()
     return user
 
 
@@ -290,29 +292,41 @@ def revoke_token(app: App, token_id: str, actor: Actor) -> TokenInfo:
             uow.conn.execute(query.where(api_tokens.c.token_id == token_id)).mappings().one()
         )
         uow.commit()
+    recent_tokens(app).forget_all()
     return info
+
+
+def recently_checked(app: App, secret: str) -> Actor | None:
+    """Return who holds this token if it was checked in the last moment (no query), else None."""
+    return recent_tokens(app).get(digest(secret), utc_text(utc_now()))
 
 
 def authenticate_token(app: App, secret: str) -> Actor:
     """Return who holds this bearer token, or raise AuthenticationFailed."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         raise AuthenticationFailed("the token is not a readmit API token")
+    key, now, recent = digest(secret), utc_text(utc_now()), recent_tokens(app)
+    known = recent.get(key, now)
+    if known is not None:
+        return known
     with app.engine.connect() as conn:
         row = (
             conn.execute(
                 select(users.c.name, users.c.role, users.c.country, users.c.active)
                 .add_columns(api_tokens.c.expires_at, api_tokens.c.revoked_at)
                 .join(users, users.c.id == api_tokens.c.user_id)
-                .where(api_tokens.c.digest == digest(secret))
+                .where(api_tokens.c.digest == key)
             )
             .mappings()
             .first()
         )
     if row is None or row["revoked_at"] is not None or not row["active"]:
         raise AuthenticationFailed("the token is unknown or revoked")
-    if row["expires_at"] <= utc_text(utc_now()):
+    if row["expires_at"] <= now:
         raise AuthenticationFailed("the token has expired; ask an administrator for a new one")
-    return Actor(row["name"], row["role"], row["country"])
+    actor = Actor(row["name"], row["role"], row["country"])
+    recent.remember(key, actor, row["expires_at"])
+    return actor
 
 
 def _verify(password_hash: str | None, password: str) -> bool:

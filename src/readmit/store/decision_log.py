@@ -13,11 +13,21 @@ from readmit.store.sanctions_schema import decision_holds, decisions
 
 def log_decision(conn: Connection, row: dict[str, Any]) -> None:
     """Insert one entry (a single decision or a batch); JSON fields are serialised here."""
-    values = dict(row)
-    for name in ("outcome", "inputs", "counts"):
-        if values.get(name) is not None:
-            values[name] = json.dumps(values[name], sort_keys=True, ensure_ascii=False)
-    conn.execute(insert(decisions).values(**values))
+    log_decisions(conn, [row])
+
+
+def log_decisions(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert entries in one statement (the group commit of single decisions)."""
+    if not rows:
+        return
+    serialised = []
+    for row in rows:
+        values = dict(row)
+        for name in ("outcome", "inputs", "counts"):
+            if values.get(name) is not None:
+                values[name] = json.dumps(values[name], sort_keys=True, ensure_ascii=False)
+        serialised.append(values)
+    conn.execute(insert(decisions), serialised)
 
 
 def add_holds(conn: Connection, rows: Sequence[dict[str, Any]], chunk: int = 5_000) -> None:

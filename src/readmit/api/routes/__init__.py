@@ -17,13 +17,14 @@ from readmit.api.routes import (
     users,
 )
 
+# Routes are matched in this order: single screening, the hot path under load, comes first.
 ROUTERS: list[APIRouter] = [
+    screening.router,
     users.router,
     cases.router,
     flights.router,
     partner.router,
     sanctions.router,
-    screening.router,
     jobs.router,
     assessments.router,
     public.router,

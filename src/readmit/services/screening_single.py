@@ -1,0 +1,145 @@
+"""One screening decision, as the API, the dashboard and the command line make it.
+
+The rules (the pack's policy compiled with the measures at one ledger position) are kept in
+memory between calls; the decision's log line goes through the group-committed decision log.
+A line asks to be logged only if the ledger has not moved since the rules were built; if it
+has, the decision is made again on the new rules (a decision is never logged against rules the
+ledger had already left when it committed, except on the last attempt, which logs the ledger
+position it was really decided on, as a decision on a read snapshot always did).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from readmit.batch.screening import Engine
+from readmit.domain.events import utc_now, utc_text
+from readmit.domain.sanctions import Measure
+from readmit.domain.screening import Decision, decide
+from readmit.packs import LoadedPack
+from readmit.services.context import Actor, App
+from readmit.services.sanctions_pack import current_pack
+from readmit.services.screening import ScreeningResult, _engine, _hold_row, mask
+from readmit.store.decision_writer import DecisionWriter, LogLine
+
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class _Rules:
+    version: str
+    seq: int
+    measures: list[Measure]
+    engine: Engine
+
+
+def decision_writer(app: App) -> DecisionWriter:
+    """Return this process's writer of the decision log."""
+    writer = app.memo.get("decision_writer")
+    if not isinstance(writer, DecisionWriter):
+        writer = app.memo["decision_writer"] = DecisionWriter(app.engine)
+    return writer
+
+
+def _kept_rules(app: App, pack: LoadedPack) -> _Rules | None:
+    rules, head = app.memo.get("screening_rules"), decision_writer(app).head
+    if isinstance(rules, _Rules) and rules.version == pack.version and head in (None, rules.seq):
+        return rules
+    return None
+
+
+def _load_rules(app: App, pack: LoadedPack) -> _Rules:
+    with app.uow(write=False) as uow:
+        measures, engine, seq = _engine(app, uow)
+    rules = app.memo["screening_rules"] = _Rules(pack.version, seq, measures, engine)
+    return rules
+
+
+def _attempt(
+    rules: _Rules,
+    pack: LoadedPack,
+    request: tuple[Mapping[str, Any], Actor, date | None, date],
+    last: bool,
+) -> tuple[ScreeningResult, LogLine]:
+    inputs, actor, as_of, today = request
+    decision = decide(rules.engine.full, inputs, as_of, today)
+    decision_id = f"d-{uuid.uuid4().hex[:20]}"
+    line = _log_line(decision_id, decision, actor, pack, rules.seq, as_of, exact=not last)
+    matched = [m for m in rules.measures if m.id in decision.measures]
+    return ScreeningResult(decision_id, decision, pack.name, pack.version, matched), line
+
+
+def screen_one(
+    app: App,
+    inputs: Mapping[str, Any],
+    actor: Actor,
+    as_of: date | None = None,
+    log: bool = True,
+    today: date | None = None,
+) -> ScreeningResult:
+    """Screen one application and return once its decision is logged (unless ``log`` is off)."""
+    request = (inputs, actor, as_of, today or date.today())
+    for attempt in range(ATTEMPTS):
+        pack = current_pack(app)
+        fresh = _kept_rules(app, pack) if log else None
+        rules = fresh or _load_rules(app, pack)
+        result, line = _attempt(rules, pack, request, attempt == ATTEMPTS - 1)
+        if not log or decision_writer(app).submit(line).result().logged:
+            return result
+    raise AssertionError("the last attempt is always logged")  # pragma: no cover
+
+
+async def screen_one_async(
+    app: App, inputs: Mapping[str, Any], actor: Actor, as_of: date | None = None
+) -> ScreeningResult:
+    """``screen_one`` for an event loop: it decides in the loop and awaits the log's commit."""
+    request = (inputs, actor, as_of, date.today())
+    for attempt in range(ATTEMPTS):
+        pack = current_pack(app)
+        # Rules are rebuilt only when the ledger or the pack moved: then off the loop.
+        rules = _kept_rules(app, pack)
+        if rules is None:
+            rules = await asyncio.to_thread(_load_rules, app, pack)
+        result, line = _attempt(rules, pack, request, attempt == ATTEMPTS - 1)
+        written = await asyncio.wrap_future(decision_writer(app).submit(line))
+        if written.logged:
+            return result
+    raise AssertionError("the last attempt is always logged")  # pragma: no cover
+
+
+def _log_line(
+    decision_id: str,
+    result: Decision,
+    actor: Actor,
+    pack: LoadedPack,
+    seq: int,
+    as_of: date | None,
+    exact: bool,
+) -> LogLine:
+    row = {
+        "decision_id": decision_id,
+        "kind": "single",
+        "created_at": utc_text(utc_now()),
+        "actor": actor.name,
+        "role": actor.role,
+        "pack": pack.name,
+        "pack_version": pack.version,
+        "ledger_seq": seq,
+        "as_of": as_of,
+        "decision": result.decision,
+        "outcome": {**result.outputs(), "holding": list(result.holding)},
+        "inputs": mask(result),
+        "input_name": None,
+        "input_digest": None,
+        "row_count": 1,
+        "counts": None,
+    }
+    day, holds = result.decision_on, []
+    if result.holding and day is not None:
+        holds = [_hold_row(decision_id, None, None, result.inputs, day, result.holding)]
+    return LogLine(row, holds, exact)
