@@ -437,7 +437,8 @@ class _Writer:
                     if parquet is None:
                         schema = table.schema
                         parquet = pq.ParquetWriter(self.target, schema, compression="zstd")
-                    parquet.write_table(table.cast(schema))
+                    # A chunk may type a column differently (all empty, say): the file has one.
+                    parquet.write_table(table if table.schema == schema else table.cast(schema))
                 else:
                     first = handle is None
                     handle = handle or self.target.open("wb")

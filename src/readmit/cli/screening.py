@@ -16,50 +16,31 @@ app.add_typer(decisions_app, name="decisions")
 ROLE = "consular_officer"
 
 
+def _field(help_text: str) -> Any:
+    """A text field of the application, empty unless given (its flag named after it)."""
+    return typer.Option("", help=help_text)
+
+
 @app.command("check")
 def check(
-    nationality: str = typer.Option(
-        "", "--nationality", help="ISO code of the applicant's nationality."
-    ),
-    visa_class: str = typer.Option(
-        "", "--visa-class", help="Visa class applied for (B1/B2, F1, A3…)."
-    ),
-    decision_date: str = typer.Option(
-        "", "--decision-date", help="Day of the issuance decision (default today)."
-    ),
-    post_country: str = typer.Option(
-        "", "--post-country", help="ISO code of the country of the post."
-    ),
-    employer: str = typer.Option("", "--employer", help="Employer's organisation code (KH-MFA…)."),
-    rank: str = typer.Option(
-        "", "--rank", help="Rank on the government's ladder (director_general…)."
-    ),
-    relationship: str = typer.Option(
-        "", "--relationship", help="self, spouse, child, employee or other."
-    ),
-    principal_employer: str = typer.Option(
-        "", "--principal-employer", help="The principal's employer."
-    ),
-    principal_rank: str = typer.Option("", "--principal-rank", help="The principal's rank."),
-    date_of_birth: str = typer.Option(
-        "", "--date-of-birth", help="Where a measure has an age limit."
-    ),
+    nationality: str = _field("ISO code of the applicant's nationality."),
+    visa_class: str = _field("Visa class applied for (B1/B2, F1, A3…)."),
+    decision_date: str = _field("Day of the issuance decision (default today)."),
+    post_country: str = _field("ISO code of the country of the post."),
+    employer: str = _field("Employer's organisation code (KH-MFA…)."),
+    rank: str = _field("Rank on the government's ladder (director_general…)."),
+    relationship: str = _field("self, spouse, child, employee or other."),
+    principal_employer: str = _field("The principal's employer."),
+    principal_rank: str = _field("The principal's rank."),
+    date_of_birth: str = _field("Where a measure has an age limit."),
     approved_exception: bool = typer.Option(
         False, "--approved-exception", help="The visa authority approved an exception."
     ),
-    exception_reference: str = typer.Option(
-        "", "--exception-reference", help="Which approved exception."
-    ),
-    application_id: str = typer.Option(
-        "", "--application-id", help="The application's identifier."
-    ),
-    application_date: str = typer.Option(
-        "", "--application-date", help="Filing date (does not change the outcome)."
-    ),
-    residence: str = typer.Option("", "--residence", help="ISO code of the country of residence."),
-    other_nationalities: str = typer.Option(
-        "", "--other-nationalities", help="Other nationalities, ;-separated."
-    ),
+    exception_reference: str = _field("Which approved exception."),
+    application_id: str = _field("The application's identifier."),
+    application_date: str = _field("Filing date (does not change the outcome)."),
+    residence: str = _field("ISO code of the country of residence."),
+    other_nationalities: str = _field("Other nationalities, ;-separated."),
     as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
     with_letter: bool = typer.Option(False, "--letter", help="Print the letter to the applicant."),
     needed: bool = typer.Option(

@@ -18,18 +18,37 @@ class Expr:
     """Base of every rule expression."""
 
 
+# Expressions of the same shape share their fields; each class is still its own expression
+# (dataclass equality compares classes, and each engine dispatches on the class).
+
+
 @dataclass(frozen=True)
-class Col(Expr):
+class _Named(Expr):
+    name: str
+
+
+@dataclass(frozen=True)
+class _Unary(Expr):
+    item: Expr
+
+
+@dataclass(frozen=True)
+class _Members(Expr):
+    item: Expr
+    values: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Many(Expr):
+    items: tuple[Expr, ...]
+
+
+class Col(_Named):
     """A normalised text column (empty text when absent), or a computed one."""
 
-    name: str
 
-
-@dataclass(frozen=True)
-class DateCol(Expr):
+class DateCol(_Named):
     """A parsed date column: a date, or None when empty or unreadable."""
-
-    name: str
 
 
 @dataclass(frozen=True)
@@ -37,18 +56,12 @@ class Lit(Expr):
     value: Any
 
 
-@dataclass(frozen=True)
-class In(Expr):
-    item: Expr
-    values: frozenset[str]
+class In(_Members):
+    """The text is one of ``values``."""
 
 
-@dataclass(frozen=True)
-class AllIn(Expr):
+class AllIn(_Members):
     """Every ``;``-separated item of a text column is in ``values`` (true when empty)."""
-
-    item: Expr
-    values: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -65,14 +78,12 @@ class Eq(Expr):
     right: Expr
 
 
-@dataclass(frozen=True)
-class IsEmpty(Expr):
-    item: Expr
+class IsEmpty(_Unary):
+    """The text is empty."""
 
 
-@dataclass(frozen=True)
-class IsNull(Expr):
-    item: Expr
+class IsNull(_Unary):
+    """The value is None (an unreadable date, an absent computed value)."""
 
 
 @dataclass(frozen=True)
@@ -81,19 +92,16 @@ class StartsWith(Expr):
     prefix: str
 
 
-@dataclass(frozen=True)
-class And(Expr):
-    items: tuple[Expr, ...]
+class And(_Many):
+    """Every item holds."""
 
 
-@dataclass(frozen=True)
-class Or(Expr):
-    items: tuple[Expr, ...]
+class Or(_Many):
+    """Some item holds."""
 
 
-@dataclass(frozen=True)
-class Not(Expr):
-    item: Expr
+class Not(_Unary):
+    """The item does not hold."""
 
 
 @dataclass(frozen=True)
@@ -114,11 +122,8 @@ class UnderAge(Expr):
     years: int
 
 
-@dataclass(frozen=True)
-class Concat(Expr):
+class Concat(_Many):
     """Text parts joined with nothing between them."""
-
-    items: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
@@ -137,11 +142,8 @@ class Case(Expr):
     default: Expr
 
 
-@dataclass(frozen=True)
-class Greatest(Expr):
+class Greatest(_Many):
     """The largest of some integer expressions."""
-
-    items: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
