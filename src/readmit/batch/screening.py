@@ -366,12 +366,33 @@ def _check_columns(columns: list[str], source: Path) -> None:
 def _parquet_chunks(
     source: Path,
 ) -> Iterator[tuple[pl.DataFrame, list[tuple[int | None, str]], float]]:
-    columns = pq.ParquetFile(source).schema_arrow.names
-    _check_columns(columns, source)
-    total = max(pq.ParquetFile(source).metadata.num_rows, 1)
-    for start in range(0, total, CHUNK_ROWS):
-        frame = pl.scan_parquet(source).slice(start, CHUNK_ROWS).collect()
-        yield frame, [], min((start + frame.height) / total, 1.0)
+    meta = pq.ParquetFile(source).metadata
+    _check_columns(meta.schema.to_arrow_schema().names, source)
+    groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    done, total = 0, max(meta.num_rows, 1)
+    for start, length in _slices(groups, CHUNK_ROWS):
+        # One contiguous chunk per column, so that adding and selecting columns copies nothing.
+        frame = pl.scan_parquet(source).slice(start, length).collect().rechunk()
+        done += frame.height
+        yield frame, [], min(done / total, 1.0)
+
+
+def _slices(groups: list[int], chunk: int) -> Iterator[tuple[int, int]]:
+    """(start, length) of chunks of at most ``chunk`` rows, cut at row-group boundaries if possible.
+
+    Always at least one, so that an empty file still yields its columns.
+    """
+    start = pending = 0
+    for rows in groups:
+        if pending and pending + rows > chunk:
+            yield start, pending
+            start, pending = start + pending, 0
+        pending += rows
+        while pending > chunk:
+            yield start, chunk
+            start, pending = start + chunk, pending - chunk
+    if pending or start == 0:
+        yield start, pending
 
 
 def _csv_chunks(source: Path) -> Iterator[tuple[pl.DataFrame, list[tuple[int | None, str]], float]]:
