@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -241,10 +242,13 @@ def screen_file(
         raise InvalidInput("the output file must differ from the input file")
     pack = current_pack(app)
     batch_id = f"b-{uuid.uuid4().hex[:16]}"
-    digest = file_digest(source)
     with app.uow(write=False) as uow:
         _measures, engine, seq = _engine(app, uow)
-    result = run_batch(source, target, engine, batch_id, as_of, today, progress)
+    # The input's digest is computed while it is screened (hashing releases the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(file_digest, source)
+        result = run_batch(source, target, engine, batch_id, as_of, today, progress)
+        digest = hashing.result()
     counts = {
         "by_decision": dict(result.by_decision),
         "by_measure": dict(result.by_measure),
