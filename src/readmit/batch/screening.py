@@ -164,10 +164,10 @@ def _needs_work(frame: pl.DataFrame, engine: Engine, as_of: date | None, today: 
     at_post = In(Col("post_country"), frozenset(engine.by_country))
     checks = (("post_country", at_post), *engine.reading)
     fields = sorted({name for name, _condition in checks})
+    if frame.is_empty():
+        return pl.lit(False)
     distinct = frame.select(_text(frame, n).unique().implode() for n in fields).row(0)
     longest = max(len(values) for values in distinct)
-    if longest == 0:
-        return pl.lit(False)
     # One small frame holds every field's distinct values (a shorter list repeats its first).
     table = pl.DataFrame(
         {n: v + v[:1] * (longest - len(v)) for n, v in zip(fields, distinct, strict=True)},
