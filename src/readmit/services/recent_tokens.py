@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from readmit.services.context import Actor, App
 
@@ -19,7 +20,7 @@ MAX_REMEMBERED = 4096
 @dataclass(frozen=True)
 class _Checked:
     actor: Actor
-    expires_at: str
+    expires: float  # the token's own expiry, seconds since the epoch
     until: float
 
 
@@ -30,10 +31,10 @@ class RecentTokens:
         self.seconds = seconds
         self._checked: dict[str, _Checked] = {}
 
-    def get(self, digest: str, now_text: str) -> Actor | None:
+    def get(self, digest: str) -> Actor | None:
         """Return the holder of a recently checked, unexpired token, or None."""
         found = self._checked.get(digest)
-        if found is None or found.until < time.monotonic() or found.expires_at <= now_text:
+        if found is None or found.until < time.monotonic() or found.expires <= time.time():
             return None
         actor = found.actor
         return Actor(actor.name, actor.role, actor.country)  # a copy: callers may change theirs
@@ -44,7 +45,8 @@ class RecentTokens:
             return
         if len(self._checked) >= MAX_REMEMBERED:
             self._checked.clear()
-        self._checked[digest] = _Checked(actor, expires_at, time.monotonic() + self.seconds)
+        expires = datetime.fromisoformat(expires_at).timestamp()
+        self._checked[digest] = _Checked(actor, expires, time.monotonic() + self.seconds)
 
     def forget_all(self) -> None:
         """Check every token again (a token or a user was just revoked)."""

@@ -11,7 +11,8 @@ position it was really decided on, as a decision on a read snapshot always did).
 from __future__ import annotations
 
 import asyncio
-import uuid
+import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,8 @@ from typing import Any
 from readmit.batch.screening import Engine
 from readmit.domain.events import utc_now, utc_text
 from readmit.domain.sanctions import Measure
-from readmit.domain.screening import Decision, decide
+from readmit.domain.screening import Decision, decide, normalise
+from readmit.domain.screening_rules import Program
 from readmit.packs import LoadedPack
 from readmit.services.context import Actor, App
 from readmit.services.sanctions_pack import current_pack
@@ -28,6 +30,11 @@ from readmit.services.screening import ScreeningResult, _engine, _hold_row, mask
 from readmit.store.decision_writer import DecisionWriter, LogLine
 
 ATTEMPTS = 3
+# Decision ids carry 80 random bits from the OS, drawn 256 at a time: a call to the OS lets the
+# decision log's writer take the interpreter, and the request would wait for it to hand it back.
+_IDS: list[str] = []
+_IDS_LOCK = threading.Lock()
+os.register_at_fork(after_in_child=_IDS.clear)  # a forked worker must not reuse the parent's
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,26 @@ def _load_rules(app: App, pack: LoadedPack) -> _Rules:
     return rules
 
 
+def _new_id() -> str:
+    with _IDS_LOCK:
+        if not _IDS:
+            drawn = os.urandom(10 * 256)
+            _IDS.extend(drawn[i : i + 10].hex() for i in range(0, len(drawn), 10))
+        return "d-" + _IDS.pop()
+
+
+def program_for(engine: Engine, inputs: Mapping[str, Any]) -> Program:
+    """The program that decides these inputs: the post's own, when only its measures can apply.
+
+    Under the rule that a measure applies only to issuance in its country, the batch path runs
+    each post's program (or the reading checks alone); a test holds it to the full program.
+    """
+    if engine.by_country is None:
+        return engine.full
+    post = normalise("post_country", inputs.get("post_country"))
+    return engine.by_country.get(post, engine.reading_only)
+
+
 def _attempt(
     rules: _Rules,
     pack: LoadedPack,
@@ -67,8 +94,8 @@ def _attempt(
     last: bool,
 ) -> tuple[ScreeningResult, LogLine]:
     inputs, actor, as_of, today = request
-    decision = decide(rules.engine.full, inputs, as_of, today)
-    decision_id = f"d-{uuid.uuid4().hex[:20]}"
+    decision = decide(program_for(rules.engine, inputs), inputs, as_of, today)
+    decision_id = _new_id()
     line = _log_line(decision_id, decision, actor, pack, rules.seq, as_of, exact=not last)
     matched = [m for m in rules.measures if m.id in decision.measures]
     return ScreeningResult(decision_id, decision, pack.name, pack.version, matched), line

@@ -298,7 +298,7 @@ def revoke_token(app: App, token_id: str, actor: Actor) -> TokenInfo:
 
 def recently_checked(app: App, secret: str) -> Actor | None:
     """Return who holds this token if it was checked in the last moment (no query), else None."""
-    return recent_tokens(app).get(digest(secret), utc_text(utc_now()))
+    return recent_tokens(app).get(digest(secret))
 
 
 def authenticate_token(app: App, secret: str) -> Actor:
@@ -306,7 +306,7 @@ def authenticate_token(app: App, secret: str) -> Actor:
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         raise AuthenticationFailed("the token is not a readmit API token")
     key, now, recent = digest(secret), utc_text(utc_now()), recent_tokens(app)
-    known = recent.get(key, now)
+    known = recent.get(key)
     if known is not None:
         return known
     with app.engine.connect() as conn:
