@@ -11,25 +11,31 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
-
 from readmit.batch.tables import TableSpec
 from readmit.domain.cases import CASE_EVENTS, Case, FlightInfo, transition
 from readmit.domain.countries import country_code
 from readmit.domain.errors import Duplicate, InvalidInput, NotFound
-from readmit.domain.events import NewEvent
+from readmit.domain.events import NewEvent, new_event
 from readmit.domain.flights import Flight
 from readmit.services.cases import PERSONAL_FIELDS, NewCase, opening_events
 from readmit.services.context import Actor
 from readmit.services.flights import NewFlight, flight_scheduled_event
-from readmit.store.case_projection import case_from_row
-from readmit.store.schema import cases, flights, persons
+from readmit.store.bulk import select_in
+from readmit.store.schema import persons
 from readmit.store.uow import UnitOfWork
 
 Row = dict[str, Any]
 KEY = "_key"
 PARSED = "_date_"
-IN_CHUNKS = 900
+FLIGHT_COLUMNS = (
+    "flight_id",
+    "departure_on",
+    "kind",
+    "destination",
+    "capacity",
+    "status",
+    "version",
+)
 
 
 class RowHandler(Protocol):
@@ -87,11 +93,6 @@ def boolean(row: Row, name: str, required: bool = False) -> bool | None:
     return raw.lower() == "true"
 
 
-def _in_chunks(ids: Sequence[str]) -> list[list[str]]:
-    ordered = sorted(set(ids))
-    return [ordered[i : i + IN_CHUNKS] for i in range(0, len(ordered), IN_CHUNKS)]
-
-
 class CaseRows:
     """``readmit import cases``: each row records a final order of removal (a new case)."""
 
@@ -119,10 +120,9 @@ class CaseRows:
         self.persons: list[dict[str, Any]] = []
 
     def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None:
-        self.known, self.persons = set(), []
-        for ids in _in_chunks([r["case_id"] for r in rows if r["case_id"]]):
-            found = uow.conn.execute(select(cases.c.case_id).where(cases.c.case_id.in_(ids)))
-            self.known.update(found.scalars())
+        query = "SELECT case_id FROM cases WHERE case_id IN ({})"
+        ids = [r["case_id"] for r in rows if r["case_id"]]
+        self.known, self.persons = {found[0] for found in select_in(uow.conn, query, ids)}, []
 
     def apply(self, row: Row) -> list[NewEvent]:
         new = self._parse(row)
@@ -188,12 +188,9 @@ class FlightRows:
         self.known: set[str] = set()
 
     def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None:
-        self.known = set()
-        for ids in _in_chunks([r["flight_id"] for r in rows if r["flight_id"]]):
-            found = uow.conn.execute(
-                select(flights.c.flight_id).where(flights.c.flight_id.in_(ids))
-            )
-            self.known.update(found.scalars())
+        query = "SELECT flight_id FROM flights WHERE flight_id IN ({})"
+        ids = [r["flight_id"] for r in rows if r["flight_id"]]
+        self.known = {found[0] for found in select_in(uow.conn, query, ids)}
 
     def apply(self, row: Row) -> list[NewEvent]:
         text(row, "capacity", True)
@@ -247,20 +244,16 @@ class EventRows:
         self.seats: dict[str, int] = {}
 
     def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None:
-        self.cases, self.flights, self.seats = {}, {}, {}
-        for ids in _in_chunks([r["case_id"] for r in rows if r["case_id"]]):
-            found = uow.conn.execute(select(cases).where(cases.c.case_id.in_(ids)))
-            self.cases.update((r.case_id, case_from_row(r._mapping)) for r in found)
+        wanted_cases = [r["case_id"] for r in rows if r["case_id"]]
+        self.cases = uow.projections.cases.load(uow.conn, wanted_cases)
         wanted = [r["flight_id"] for r in rows if r["flight_id"]]
-        for ids in _in_chunks(wanted):
-            found = uow.conn.execute(select(flights).where(flights.c.flight_id.in_(ids)))
-            self.flights.update((r.flight_id, Flight.from_row(r._mapping)) for r in found)
-            taken = uow.conn.execute(
-                select(cases.c.flight_id, func.count())
-                .where(cases.c.flight_id.in_(ids))
-                .group_by(cases.c.flight_id)
-            )
-            self.seats.update((flight_id, int(n)) for flight_id, n in taken)
+        query = f"SELECT {', '.join(FLIGHT_COLUMNS)} FROM flights WHERE flight_id IN ({{}})"
+        self.flights = {
+            found[0]: Flight.from_row(dict(zip(FLIGHT_COLUMNS, found, strict=True)))
+            for found in select_in(uow.conn, query, wanted)
+        }
+        query = "SELECT flight_id, COUNT(*) FROM cases WHERE flight_id IN ({}) GROUP BY flight_id"
+        self.seats = {found[0]: int(found[1]) for found in select_in(uow.conn, query, wanted)}
 
     def apply(self, row: Row) -> list[NewEvent]:
         case_id = str(text(row, "case_id", True))
@@ -277,26 +270,20 @@ class EventRows:
         moved = transition(case, event, on, payload, self._flight(event, payload))
         self._track_seats(case, moved)
         self.cases[case_id] = moved
+        actor = self.actor
         return [
-            NewEvent(
-                event,
-                "case",
-                case_id,
-                on,
-                self.actor.name,
-                self.actor.role,
-                payload,
-                text(row, "source"),
-                row[KEY],
+            new_event(
+                event, "case", case_id, on, actor.name, actor.role, payload, row["source"], row[KEY]
             )
         ]
 
     def _payload(self, row: Row) -> dict[str, Any]:
         payload: dict[str, Any] = {}
+        lower = self.lower
         for name in self._payload_fields:
-            value = text(row, name)
+            value = row[name]
             if value is not None:
-                payload[name] = value.lower() if name in self.lower else value
+                payload[name] = value.lower() if name in lower else value
         if "country" in payload:
             payload["country"] = country_code(payload["country"])
         expires = day(row, "document_expires_on")

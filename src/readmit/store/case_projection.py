@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, select
+from sqlalchemy import Connection, Table
 
 from readmit.domain.cases import CASE_EVENTS, CASE_OPENED, Case, State, apply_recorded, open_case
 from readmit.domain.events import Event
-from readmit.store.bulk import insert_rows
+from readmit.store.bulk import insert_rows, select_in
 from readmit.store.ledger import Ledger
 from readmit.store.schema import cases
 
@@ -52,16 +53,46 @@ class _Entry:
 
 
 class CaseProjector:
+    """Folds case events into ``cases``; one instance serves one transaction.
+
+    It keeps the rows it has read or written in that transaction (only it writes ``cases``), so
+    a case read to check a write (``load``) is not read again to project the write.
+    """
+
     tables: tuple[Table, ...] = (cases,)
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}
+
+    def load(self, conn: Connection, case_ids: Iterable[str]) -> dict[str, Case]:
+        """Return the current state of those of these cases that exist."""
+        entries = self._entries_for(conn, set(case_ids))
+        return {case_id: entry.case for case_id, entry in entries.items()}
 
     def apply(self, conn: Connection, events: Sequence[Event]) -> None:
         relevant = [e for e in events if e.subject_type == "case"]
         if not relevant:
             return
-        entries = _load(conn, {e.subject_id for e in relevant if e.type != CASE_OPENED})
-        for event in relevant:
-            _fold(conn, entries, event)
-        _save(conn, [e for e in entries.values() if e.dirty])
+        try:
+            entries = self._entries_for(
+                conn, {e.subject_id for e in relevant if e.type != CASE_OPENED}
+            )
+            for event in relevant:
+                _fold(conn, entries, event)
+            dirty = [e for e in entries.values() if e.dirty]
+            _save(conn, dirty)
+        except BaseException:
+            self._entries.clear()  # what was folded may not have been written
+            raise
+        for entry in dirty:
+            entry.dirty = entry.fresh = False
+            self._entries[entry.case.case_id] = entry
+
+    def _entries_for(self, conn: Connection, case_ids: set[str]) -> dict[str, _Entry]:
+        missing = case_ids.difference(self._entries)
+        if missing:
+            self._entries.update(_load(conn, missing))
+        return {i: self._entries[i] for i in case_ids if i in self._entries}
 
 
 def _fold(conn: Connection, entries: dict[str, _Entry], event: Event) -> None:
@@ -95,12 +126,10 @@ def replay_case(
 
 def _load(conn: Connection, case_ids: set[str]) -> dict[str, _Entry]:
     found: dict[str, _Entry] = {}
-    ids = sorted(case_ids)
-    for start in range(0, len(ids), 900):
-        rows = conn.execute(select(cases).where(cases.c.case_id.in_(ids[start : start + 900])))
-        for row in rows.mappings():
-            extra = {k: row[k] for k in ("country_of_birth", "entry_age", "opened_seq")}
-            found[row["case_id"]] = _Entry(case_from_row(row), extra, row["last_seq"])
+    for values in select_in(conn, _SELECT_CASES, case_ids):
+        row = dict(zip(CASE_COLUMNS, values, strict=True))
+        extra = {k: row[k] for k in ("country_of_birth", "entry_age", "opened_seq")}
+        found[row["case_id"]] = _Entry(case_from_row(row), extra, row["last_seq"])
     return found
 
 
@@ -124,13 +153,36 @@ CASE_COLUMNS = (
 )
 
 
+# What events after the opening can change; the rest of a row is fixed when the case opens.
+_CHANGING = (
+    "destination",
+    "custody",
+    "state",
+    "prior_state",
+    "document_expires_on",
+    "flight_id",
+    "disputed_by",
+    "version",
+    "last_seq",
+)
+# The changing columns, then the key, picked from a full row.
+_PICK_CHANGES = itemgetter(*[CASE_COLUMNS.index(c) for c in (*_CHANGING, "case_id")])
+_SELECT_CASES = f"SELECT {', '.join(CASE_COLUMNS)} FROM cases WHERE case_id IN ({{}})"
+
+
 def _save(conn: Connection, entries: list[_Entry]) -> None:
-    if not entries:
-        return
-    ids = [e.case.case_id for e in entries if not e.fresh]
-    for start in range(0, len(ids), 900):
-        conn.execute(delete(cases).where(cases.c.case_id.in_(ids[start : start + 900])))
-    insert_rows(conn, cases, CASE_COLUMNS, [_row(e) for e in entries])
+    insert_rows(conn, cases, CASE_COLUMNS, [_row(e) for e in entries if e.fresh])
+    # An update in place rewrites only the indexes of the columns it sets (state, flight).
+    changed = [_changes(e) for e in entries if not e.fresh]
+    if changed:
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        columns = ", ".join(f"{name} = {mark}" for name in _CHANGING)
+        conn.exec_driver_sql(f"UPDATE cases SET {columns} WHERE case_id = {mark}", changed)
+
+
+def _changes(entry: _Entry) -> tuple[Any, ...]:
+    changes: tuple[Any, ...] = _PICK_CHANGES(_row(entry))
+    return changes
 
 
 def _iso(value: date | None) -> str | None:

@@ -19,7 +19,7 @@ from readmit.domain.events import (
     utc_now,
     utc_text,
 )
-from readmit.store.bulk import insert_rows
+from readmit.store.bulk import insert_rows, select_in
 from readmit.store.schema import events, ledger_head
 
 
@@ -127,15 +127,8 @@ class Ledger:
 
     def existing_keys(self, keys: Sequence[str]) -> set[str]:
         """Return which of these dedupe keys are already in the log."""
-        found: set[str] = set()
-        for start in range(0, len(keys), 900):
-            chunk = list(keys[start : start + 900])
-            found.update(
-                self.conn.execute(
-                    select(events.c.dedupe_key).where(events.c.dedupe_key.in_(chunk))
-                ).scalars()
-            )
-        return found
+        query = "SELECT dedupe_key FROM events WHERE dedupe_key IN ({})"
+        return {row[0] for row in select_in(self.conn, query, keys)}
 
 
 EVENT_COLUMNS = (

@@ -10,11 +10,11 @@ Event types it reads (besides the case and charter events of the state machine):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 
 from readmit.domain.cooperation import (
     KIND_OF_EVENT,
@@ -24,16 +24,15 @@ from readmit.domain.cooperation import (
     day_number,
 )
 from readmit.domain.events import Event
-from readmit.store.bulk import insert_rows
+from readmit.store.bulk import insert_rows, select_in
 from readmit.store.metrics_schema import coop_facts, coop_responses
-from readmit.store.schema import events, flights
+from readmit.store.schema import events
 
 PARTNER_ASSERTED = "partner_asserted"
 EVENT_ACKNOWLEDGED = "event_acknowledged"
 EVENT_CONTESTED = "event_contested"
 RESPONSES = {EVENT_ACKNOWLEDGED: "acknowledged", EVENT_CONTESTED: "contested"}
 VOIDED = "voided"
-_CHUNK = 900
 
 
 def recorded_day(recorded_at: str) -> int:
@@ -46,7 +45,9 @@ class _Batch:
 
     def __init__(self, conn: Connection, relevant: Sequence[Event]) -> None:
         self.conn = conn
-        self.facts: dict[int, dict[str, Any]] = {}
+        # Facts as rows in FACT_COLUMNS order (one per imported event: kept lean).
+        self.facts: dict[int, list[Any]] = {}
+        self.rdays: dict[str, int] = {}
         self.responses: dict[int, dict[str, Any]] = {}
         ids = {e.subject_id for e in relevant if e.subject_type == "case"}
         self.opened = _opened(conn, ids)
@@ -64,23 +65,34 @@ class _Batch:
         elif kind == Kind.REMOVED:
             lag = day - order_day
         expires = payload.get("document_expires_on")
-        self.facts[event.seq] = {
-            "seq": event.seq,
-            "subject_id": event.subject_id,
-            "country": country,
-            "kind": int(kind),
-            "party": int(party),
-            "day": day,
-            "rday": recorded_day(event.recorded_at),
-            "order_day": order_day,
-            "virtual": int(payload.get("mode") == "virtual"),
-            "lag": lag,
-            "ref_day": day_number(date.fromisoformat(str(expires))) if expires else None,
-            "void_seq": None,
-            "void_rday": None,
-        }
+        self.facts[event.seq] = [
+            event.seq,
+            event.subject_id,
+            country,
+            int(kind),
+            int(party),
+            day,
+            self.recorded_day(event.recorded_at),
+            order_day,
+            int(payload.get("mode") == "virtual"),
+            lag,
+            day_number(date.fromisoformat(str(expires))) if expires else None,
+            None,
+            None,
+        ]
         if kind == Kind.PRESENTED and party == Party.STATE:
             self.presented[event.subject_id] = day
+
+    def recorded_day(self, recorded_at: str) -> int:
+        """Return ``recorded_day``, once per recording time (a batch shares one or a few)."""
+        day = self.rdays.get(recorded_at)
+        if day is None:
+            day = self.rdays[recorded_at] = recorded_day(recorded_at)
+        return day
+
+
+FACT_COLUMNS = tuple(coop_facts.c.keys())
+_VOID_SEQ, _VOID_RDAY = FACT_COLUMNS.index("void_seq"), FACT_COLUMNS.index("void_rday")
 
 
 class CooperationProjector:
@@ -147,11 +159,17 @@ def _add_response(batch: _Batch, event: Event) -> None:
 def _void(batch: _Batch, event: Event) -> None:
     target = _seq_of(batch.conn, str(event.payload["voids"]))
     marks = {"void_seq": event.seq, "void_rday": recorded_day(event.recorded_at)}
-    for pending, table in ((batch.facts, coop_facts), (batch.responses, coop_responses)):
-        if target in pending:
-            pending[target].update(marks)
-        else:
-            batch.conn.execute(update(table).where(table.c.seq == target).values(**marks))
+    if target in batch.facts:
+        fact = batch.facts[target]
+        fact[_VOID_SEQ], fact[_VOID_RDAY] = marks["void_seq"], marks["void_rday"]
+    else:
+        batch.conn.execute(update(coop_facts).where(coop_facts.c.seq == target).values(**marks))
+    if target in batch.responses:
+        batch.responses[target].update(marks)
+    else:
+        batch.conn.execute(
+            update(coop_responses).where(coop_responses.c.seq == target).values(**marks)
+        )
     if event.payload.get("voided_type") == "presented":
         # The case's latest presentation is now an earlier one (or none).
         batch.presented.pop(event.subject_id, None)
@@ -162,10 +180,7 @@ def _void(batch: _Batch, event: Event) -> None:
 def _flush(conn: Connection, batch: _Batch) -> None:
     if batch.facts:
         # Straight to the driver: one fact per imported event makes this a hot path.
-        columns = list(coop_facts.c.keys())
-        insert_rows(
-            conn, coop_facts, columns, [tuple(f[c] for c in columns) for f in batch.facts.values()]
-        )
+        insert_rows(conn, coop_facts, FACT_COLUMNS, [tuple(f) for f in batch.facts.values()])
         batch.facts.clear()
     if batch.responses:
         conn.execute(insert(coop_responses), list(batch.responses.values()))
@@ -177,48 +192,23 @@ def _seq_of(conn: Connection, event_id: str) -> int:
     return int(seq) if seq is not None else 0
 
 
-def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
-    ordered = sorted(values)
-    for start in range(0, len(ordered), _CHUNK):
-        yield ordered[start : start + _CHUNK]
-
-
 def _opened(conn: Connection, case_ids: set[str]) -> dict[str, tuple[str, int]]:
-    found: dict[str, tuple[str, int]] = {}
-    f = coop_facts.c
-    for chunk in _chunks(case_ids):
-        rows = conn.execute(
-            select(f.subject_id, f.country, f.day).where(
-                f.kind == int(Kind.OPENED), f.subject_id.in_(chunk)
-            )
-        )
-        found.update({row.subject_id: (row.country, row.day) for row in rows})
-    return found
+    query = (
+        f"SELECT subject_id, country, day FROM coop_facts "
+        f"WHERE kind = {int(Kind.OPENED)} AND subject_id IN ({{}})"
+    )
+    return {row[0]: (row[1], row[2]) for row in select_in(conn, query, case_ids)}
 
 
 def _latest_presentations(conn: Connection, case_ids: set[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    f = coop_facts.c
-    for chunk in _chunks(case_ids):
-        rows = conn.execute(
-            select(f.subject_id, func.max(f.day).label("day"))
-            .where(
-                f.kind == int(Kind.PRESENTED),
-                f.party == int(Party.STATE),
-                f.void_seq.is_(None),
-                f.subject_id.in_(chunk),
-            )
-            .group_by(f.subject_id)
-        )
-        found.update({row.subject_id: int(row.day) for row in rows})
-    return found
+    query = (
+        f"SELECT subject_id, MAX(day) FROM coop_facts WHERE kind = {int(Kind.PRESENTED)} "
+        f"AND party = {int(Party.STATE)} AND void_seq IS NULL AND subject_id IN ({{}}) "
+        "GROUP BY subject_id"
+    )
+    return {row[0]: int(row[1]) for row in select_in(conn, query, case_ids)}
 
 
 def _destinations(conn: Connection, flight_ids: set[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for chunk in _chunks(flight_ids):
-        rows = conn.execute(
-            select(flights.c.flight_id, flights.c.destination).where(flights.c.flight_id.in_(chunk))
-        )
-        found.update({row.flight_id: row.destination for row in rows})
-    return found
+    query = "SELECT flight_id, destination FROM flights WHERE flight_id IN ({})"
+    return {row[0]: row[1] for row in select_in(conn, query, flight_ids)}

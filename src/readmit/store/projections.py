@@ -34,10 +34,24 @@ def _registry() -> list[Projector]:
     return [CaseProjector(), FlightProjector(), CooperationProjector(), SanctionProjector()]
 
 
+class Projections:
+    """Every projector, for the life of one transaction (so that what one read, it can reuse)."""
+
+    def __init__(self) -> None:
+        from readmit.store.case_projection import CaseProjector
+
+        self.all = _registry()
+        self.cases = next(p for p in self.all if isinstance(p, CaseProjector))
+
+    def apply(self, conn: Connection, events: Sequence[Event]) -> None:
+        """Apply newly recorded events to every projection."""
+        for projector in self.all:
+            projector.apply(conn, events)
+
+
 def project(conn: Connection, events: Sequence[Event]) -> None:
     """Apply newly recorded events to every projection."""
-    for projector in _registry():
-        projector.apply(conn, events)
+    Projections().apply(conn, events)
 
 
 def projection_tables() -> list[Table]:

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from readmit.domain.events import Event, NewEvent
 from readmit.store.ledger import Ledger
-from readmit.store.projections import project
+from readmit.store.projections import Projections
 
 
 class UnitOfWork:
@@ -17,6 +17,7 @@ class UnitOfWork:
 
     conn: Connection
     ledger: Ledger
+    projections: Projections
 
     def __init__(self, engine: Engine, write: bool = True) -> None:
         self.engine = engine
@@ -30,6 +31,7 @@ class UnitOfWork:
         self.conn = self.engine.connect().execution_options(**options)
         self._tx = self.conn.begin()
         self.ledger = Ledger(self.conn)
+        self.projections = Projections()
         if self.write:
             # Lock the head first: writers are serialised, and every guard reads current state.
             self.ledger.lock_head()
@@ -38,7 +40,7 @@ class UnitOfWork:
     def record(self, new_events: Sequence[NewEvent]) -> list[Event]:
         """Append events to the log and update every projection, in this transaction."""
         sealed = self.ledger.append(new_events)
-        project(self.conn, sealed)
+        self.projections.apply(self.conn, sealed)
         return sealed
 
     def commit(self) -> None:
