@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from coop_builder import at
 from readmit.domain.cases import CASE_OPENED, allowed_events, apply_recorded, open_case
 from readmit.domain.events import NewEvent
-from readmit.services.assessment import Window, assess
+from readmit.services.assessment import Window, assess, assess_with_trend
 from readmit.services.context import App, bootstrap
 from readmit.services.maintenance import upgrade
 from readmit.settings import Settings
@@ -249,3 +249,44 @@ def test_as_of_d_equals_the_ledger_without_events_recorded_after_d(
     finally:
         full.engine.dispose()
         cut_app.engine.dispose()
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 2**32),
+    cut=st.integers(0, 250),
+    steps=st.integers(5, 60),
+    as_of=st.booleans(),
+)
+def test_a_trend_read_in_one_pass_equals_each_window_assessed_alone(
+    tmp_path: Path, seed: int, cut: int, steps: int, as_of: bool
+) -> None:
+    """The country page counts every quarter and the last year together; each must be what
+    assessing that window on its own gives (backlog at its end, lapsed, lags, contests)."""
+    generator = Generator(random.Random(seed))
+    for _ in range(steps):
+        generator.step()
+    day = START + timedelta(days=cut) if as_of else None
+    folder = tmp_path / uuid.uuid4().hex
+    app = make_app(f"sqlite:///{folder}.db", folder / "keys")
+    try:
+        record(app, generator.ops)
+        end = START + timedelta(days=200)
+        trend_window = Window(START - timedelta(days=40), end, day, "ours")
+        current_window = Window(end - timedelta(days=120), end, day, "both")
+        for country in ("KH", "SL"):
+            trend, current = assess_with_trend(app, country, trend_window, current_window)
+            assert comparable(current) == comparable(assess(app, country, current_window))
+            for period in trend["periods"]:
+                alone = assess(
+                    app,
+                    country,
+                    Window(
+                        date.fromisoformat(period["from"]), date.fromisoformat(period["to"]), day
+                    ),
+                )
+                assert (period["rating"], period["metrics"]) == (alone["rating"], alone["metrics"])
+    finally:
+        app.engine.dispose()

@@ -35,7 +35,14 @@ from readmit.domain.errors import InvalidInput, NotFound
 from readmit.domain.events import NewEvent, canonical_json
 from readmit.services.context import Actor, App
 from readmit.services.cooperation_pack import DEFAULT_REGIME, CooperationPack, load_cooperation_pack
-from readmit.store.metrics import Reading, event_at, head, make_reading, read_scopes
+from readmit.store.metrics import (
+    Reading,
+    event_at,
+    head,
+    make_reading,
+    read_periods,
+    read_scopes,
+)
 from readmit.store.metrics_schema import coop_claims
 from readmit.store.uow import UnitOfWork
 
@@ -83,6 +90,19 @@ def assess(app: App, country: str, window: Window) -> dict[str, Any]:
         scopes = read_scopes(uow.conn, reading, window.start, window.end, code)
         claims = _claims(uow, [code])
         measures = _measures(uow, code, window)
+    return _finish(pack, code, window, position, scopes, claims, measures)
+
+
+def _finish(
+    pack: CooperationPack,
+    code: str,
+    window: Window,
+    position: dict[str, Any],
+    scopes: Scopes,
+    claims: dict[str, list[dict[str, Any]]],
+    measures: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Build one country's assessment, with its claims and the partner's measures."""
     built = _build(pack, code, window, position, scopes, claims.get(code, []))
     if measures:
         built["partner_measures"] = measures
@@ -110,18 +130,43 @@ def assess_all(app: App, window: Window) -> list[dict[str, Any]]:
 
 def assess_trend(app: App, country: str, window: Window) -> dict[str, Any]:
     """Assess one country quarter by quarter over the window, all at one ledger position."""
+    return _trend(app, country, window, None)[0]
+
+
+def assess_with_trend(
+    app: App, country: str, window: Window, current: Window
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return a country's quarter-by-quarter trend over ``window`` and its assessment over
+    ``current`` (a country page shows both), read in one pass over the ledger: every quarter
+    and the current window are counted together, at ``window``'s ledger position and as-of
+    date (``current``'s own are not read)."""
+    trend, assessed = _trend(app, country, window, current)
+    if assessed is None:  # pragma: no cover - _trend assesses ``current`` when given one
+        raise InvalidInput("no current window to assess")
+    return trend, assessed
+
+
+def _trend(
+    app: App, country: str, window: Window, current: Window | None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
     code = country_code(country)
     window.check()
+    spans = quarters(window.start, window.end)
+    if current is not None:
+        current.check()
+        spans.append((current.start, current.end))
     pack = load_cooperation_pack(window.regime)
-    periods: list[dict[str, Any]] = []
     with app.uow(write=False) as uow:
         position, reading = _position(uow, window)
-        for start, end in quarters(window.start, window.end):
-            part = Window(start, end, window.as_of, window.view, window.at_seq, None, window.regime)
-            scopes = read_scopes(uow.conn, reading, start, end, code)
-            built = _build(pack, code, part, position, scopes, [])
-            periods.append({k: built[k] for k in ("from", "to", "rating", "standard", "metrics")})
-    return {
+        read = read_periods(uow.conn, reading, spans, code)
+        claims = _claims(uow, [code]) if current else {}
+        measures = _measures(uow, code, current) if current else []
+    periods: list[dict[str, Any]] = []
+    for (start, end), scopes in zip(quarters(window.start, window.end), read, strict=False):
+        part = Window(start, end, window.as_of, window.view, window.at_seq, None, window.regime)
+        built = _build(pack, code, part, position, scopes, [])
+        periods.append({k: built[k] for k in ("from", "to", "rating", "standard", "metrics")})
+    trend = {
         "country": code,
         "from": window.start.isoformat(),
         "to": window.end.isoformat(),
@@ -131,6 +176,9 @@ def assess_trend(app: App, country: str, window: Window) -> dict[str, Any]:
         "ledger_position": position,
         "periods": periods,
     }
+    if current is None:
+        return trend, None
+    return trend, _finish(pack, code, current, position, read[-1], claims, measures)
 
 
 def _position(uow: UnitOfWork, window: Window) -> tuple[dict[str, Any], Reading]:

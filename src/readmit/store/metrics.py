@@ -18,6 +18,7 @@ from readmit.domain.cooperation import (
     ENDING_KINDS,
     LAGGED_KINDS,
     Kind,
+    Party,
     Scopes,
     Tallies,
     TallyKey,
@@ -88,110 +89,282 @@ def make_reading(conn: Connection, pos: int, as_of: date | None) -> Reading:
     return Reading(pos, NO_AS_OF, int(latest) if latest is not None else 0, True)
 
 
-def _country_filter(country: str | None) -> str:
-    return " AND f.country = :country" if country else ""
+def countries_with_facts(conn: Connection) -> list[str]:
+    """Return every country with a cooperation fact: one index seek per country."""
+    rows = conn.execute(
+        text(
+            "WITH RECURSIVE c(x) AS (SELECT MIN(country) FROM coop_facts UNION ALL "
+            "SELECT (SELECT MIN(country) FROM coop_facts WHERE country > c.x) FROM c "
+            "WHERE c.x IS NOT NULL) SELECT x FROM c WHERE x IS NOT NULL"
+        )
+    )
+    return [str(row[0]) for row in rows]
 
 
-def _fact_groups(conn: Connection, sql: str, params: dict[str, Any], tallies: Tallies) -> None:
-    main = tallies.main
-    for kind, country, party, virtual, lag, n in conn.execute(text(sql), params):
-        main[TallyKey(country, int(kind), int(party), int(virtual), lag)] += int(n)
+def _country_filter(countries: list[str]) -> tuple[str, dict[str, str]]:
+    """Return the condition on the country and its parameters. The countries are always
+    listed, so that every read seeks each country's slice of the index, with or without the
+    planner's statistics (without them, SQLite would scan the whole index instead)."""
+    names = {f"k{i}": code for i, code in enumerate(countries)}
+    listed = ", ".join(f":{name}" for name in names)
+    return f" AND f.country IN ({listed})", names
 
 
-def _stance_groups(conn: Connection, sql: str, params: dict[str, Any], tallies: Tallies) -> None:
-    for kind, country, party, virtual, lag, stance, n in conn.execute(text(sql), params):
+@dataclass(frozen=True)
+class Shape:
+    """One kind of tally: which facts it counts, and on which day a fact counts for a window.
+
+    A fact counts for a window when its ``key`` day falls in the window or, for a
+    ``cumulative`` tally (taken at the window's end), on or before the window's last day.
+    ``bound`` restricts the read to the days any window needs, in terms the index can use.
+    """
+
+    where: str
+    key: str
+    cumulative: bool
+    columns: str
+    index: str
+    group: str  # GROUP BY in the index's order, ``{day}`` where the key day sorts
+    bound: str = ""
+    ranged: bool = False  # the key is the index's next column: read a range per segment
+
+    def within(self) -> str:
+        if self.bound:
+            return self.bound
+        return f"{self.key} <= :hi" if self.cumulative else f"{self.key} BETWEEN :lo AND :hi"
+
+
+class Spreader:
+    """Spreads counts read per segment over the windows that contain the segment.
+
+    The boundaries of every window cut the days into segments, each wholly inside or outside
+    each window, so several windows, overlapping or not, cost one read of each fact. For a
+    cumulative tally (taken at a window's end) the segments end at the windows' ends, and a
+    window holds every segment up to its end.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]], cumulative: bool) -> None:
+        self.spans = spans
+        self.cumulative = cumulative
+        starts = set() if cumulative else {a - 1 for a, _ in spans}
+        self.edges = sorted(starts | {b for _, b in spans})
+        self.found = [Tallies() for _ in spans]
+        self.windows = [
+            [
+                self.found[i]
+                for i, (a, b) in enumerate(spans)
+                if edge <= b and (cumulative or a <= low + 1)
+            ]
+            for low, edge in zip([NO_DAY, *self.edges], self.edges, strict=False)
+        ]
+
+    def case(self, key: str) -> str:
+        """Return SQL numbering the segment of a fact's key day."""
+        if len(self.spans) == 1:  # every fact read is in the window: its last segment
+            return str(self.edges.index(self.spans[0][1]))
+        chain = " ".join(f"WHEN {key} <= {edge} THEN {k}" for k, edge in enumerate(self.edges))
+        return f"CASE {chain} END"
+
+    def ranges(self) -> list[tuple[int, int, int]]:
+        """Return (segment, first day, last day) of each segment that can hold a fact."""
+        found, low = [], NO_DAY
+        for k, edge in enumerate(self.edges):
+            if self.cumulative or k > 0:
+                found.append((k, low + 1, edge))
+            low = edge
+        return found
+
+
+NO_DAY = -99_999_999  # a day number before any date
+
+
+def _fact_groups(
+    conn: Connection, sql: str, params: dict[str, Any], windows: list[list[Tallies]]
+) -> None:
+    for kind, country, party, virtual, lag, segment, n in conn.execute(text(sql), params):
         key = TallyKey(country, int(kind), int(party), int(virtual), lag)
-        tallies.stance[(key, str(stance))] += int(n)
+        for tallies in windows[int(segment)]:
+            tallies.main[key] += int(n)
 
 
-# (GROUP BY, SELECT) per shape, grouped in the order of the index each query reads so that
-# SQLite groups without sorting; the SELECT always gives kind, country, party, virtual, lag.
-GROUPS = {
-    "mode": (
-        "f.kind, f.country, f.party, f.virtual",
-        "f.kind, f.country, f.party, f.virtual, NULL",
-    ),
-    "short": ("f.kind, f.country, f.party", "f.kind, f.country, f.party, 0, NULL"),
-    "lag": ("f.kind, f.country, f.party, f.lag", "f.kind, f.country, f.party, 0, f.lag"),
+def _stance_groups(
+    conn: Connection, sql: str, params: dict[str, Any], windows: list[list[Tallies]]
+) -> None:
+    for kind, country, party, virtual, lag, segment, stance, n in conn.execute(text(sql), params):
+        key = TallyKey(country, int(kind), int(party), int(virtual), lag)
+        for tallies in windows[int(segment)]:
+            tallies.stance[(key, str(stance))] += int(n)
+
+
+INDEX, LAG_INDEX, EXPIRY_INDEX = (
+    "ix_coop_facts_country",
+    "ix_coop_facts_lags",
+    "ix_coop_facts_expiry",
+)
+PARTIES = ", ".join(str(int(p)) for p in Party)
+
+# What each shape reads: always kind, country, party, virtual, lag.
+COLUMNS = {
+    "mode": "f.kind, f.country, f.party, f.virtual, NULL",
+    "short": "f.kind, f.country, f.party, 0, NULL",
+    "lag": "f.kind, f.country, f.party, 0, f.lag",
 }
+# GROUP BY in each index's column order, so that SQLite groups without sorting.
+BY_INDEX = "f.country, f.kind, f.party, f.virtual{day}"
+BY_LAG_INDEX = "f.country, f.kind{day}, f.party, f.lag"
+BY_EXPIRY_INDEX = "f.country, f.kind{day}, f.party"
 
 
 def _tally(
     conn: Connection,
     reading: Reading,
-    where: str,
-    columns: str,
+    shape: Shape,
     params: dict[str, Any],
-    index: str,
-) -> Tallies:
-    """Count known facts matching ``where`` and, separately, those with a known response."""
-    tallies = Tallies()
-    group, select_cols = GROUPS[columns]
+    spans: list[tuple[int, int]],
+) -> list[Tallies]:
+    """Count known facts of one shape per window and, separately, those with a response,
+    reading each fact once however many windows (see ``Spreader``).
+
+    A ranged shape reads each segment as its own index range (no sort, nothing but counts
+    returned); another numbers the segments in SQL and groups by them.
+    """
+    into = Spreader(spans, shape.cumulative)
+    select_cols = COLUMNS[shape.columns]
     known_f = reading.known("f")
     # Pin the index on SQLite: its planner may otherwise sort a day range it could skip-scan.
-    pinned = f" INDEXED BY {index}" if conn.dialect.name == "sqlite" else ""
-    _fact_groups(
-        conn,
-        f"SELECT {select_cols}, COUNT(*) AS n FROM coop_facts f{pinned} "
-        f"WHERE {where} AND {known_f} GROUP BY {group}",
-        params,
-        tallies,
-    )
+    pinned = f" INDEXED BY {shape.index}" if conn.dialect.name == "sqlite" else ""
+    whole = f"{shape.within()} AND {shape.where} AND {known_f}"
+    by_segment = shape.group.format(day="" if len(spans) == 1 else ", segment")
+    if shape.ranged and len(spans) > 1:
+        for segment, first, last in into.ranges():
+            _fact_groups(
+                conn,
+                f"SELECT {select_cols}, {segment}, COUNT(*) FROM coop_facts f{pinned} "
+                f"WHERE {shape.key} BETWEEN :first AND :last AND {shape.where} AND {known_f} "
+                f"GROUP BY {shape.group.format(day='')}",
+                {**params, "first": first, "last": last},
+                into.windows,
+            )
+    else:
+        _fact_groups(
+            conn,
+            f"SELECT {select_cols}, {into.case(shape.key)} AS segment, COUNT(*) "
+            f"FROM coop_facts f{pinned} WHERE {whole} "
+            f"GROUP BY {by_segment}",
+            params,
+            into.windows,
+        )
     # Responses are few: read them first (SQLite keeps the order of a CROSS JOIN).
     _stance_groups(
         conn,
-        f"SELECT {select_cols}, r.stance, COUNT(*) AS n "
+        f"SELECT {select_cols}, {into.case(shape.key)} AS segment, r.stance, COUNT(*) "
         f"FROM coop_responses r CROSS JOIN coop_facts f "
-        f"WHERE f.seq = r.target_seq AND {where} AND {known_f} AND {reading.known('r')} "
+        f"WHERE f.seq = r.target_seq AND {whole} AND {reading.known('r')} "
         f"AND r.seq = (SELECT MAX(r2.seq) FROM coop_responses r2 "
         f"WHERE r2.target_seq = r.target_seq AND {reading.known('r2')}) "
-        f"GROUP BY {group}, r.stance",
+        f"GROUP BY {by_segment}, r.stance",
         params,
-        tallies,
+        into.windows,
     )
-    return tallies
+    return into.found
+
+
+def _shapes(reading: Reading, only: str) -> dict[str, Shape]:
+    # Every value of the index columns between the country and the day, spelled out, so that
+    # SQLite reads one day range per combination, in index order, instead of every day.
+    kinds = ", ".join(str(int(k)) for k in Kind)
+    each = f" AND f.party IN ({PARTIES}) AND f.virtual IN (0, 1)"
+    lagged = ", ".join(str(int(k)) for k in sorted(LAGGED_KINDS | {Kind.REMOVED}))
+    ends = ", ".join(str(int(k)) for k in ENDING_KINDS)
+    manifested = (
+        "SELECT 1 FROM coop_facts m WHERE m.subject_id = f.subject_id AND m.kind = :manifested "
+        f"AND m.day BETWEEN f.day AND f.ref_day AND {reading.known('m')}"
+    )
+    return {
+        # Facts that occurred in the window.
+        "window": Shape(
+            f"f.kind IN ({kinds}){each}{only}",
+            "f.day",
+            False,
+            "mode",
+            INDEX,
+            BY_INDEX,
+            ranged=True,
+        ),
+        "lags": Shape(
+            f"f.kind IN ({lagged}) AND f.lag IS NOT NULL{only}",
+            "f.day",
+            False,
+            "lag",
+            LAG_INDEX,
+            BY_LAG_INDEX,
+            ranged=True,
+        ),
+        # The backlog at the window's end: cases opened by then, less those ended by then.
+        "opened": Shape(
+            f"f.kind = :opened{each}{only}", "f.day", True, "short", INDEX, BY_INDEX, ranged=True
+        ),
+        "ended": Shape(
+            f"f.kind IN ({ends}){each}{only}",
+            "CASE WHEN f.day >= f.order_day THEN f.day ELSE f.order_day END",
+            True,
+            "short",
+            INDEX,
+            BY_INDEX,
+            "f.day <= :hi AND f.order_day <= :hi",
+        ),
+        # Documents that expired in the window before the case was manifested.
+        "lapsed": Shape(
+            f"f.kind = :doc{only} AND f.ref_day < :know AND NOT EXISTS ({manifested})",
+            "f.ref_day",
+            False,
+            "short",
+            EXPIRY_INDEX,
+            BY_EXPIRY_INDEX,
+            ranged=True,
+        ),
+    }
+
+
+def read_periods(
+    conn: Connection,
+    reading: Reading,
+    windows: list[tuple[date, date]],
+    country: str | None,
+) -> list[Scopes]:
+    """Return the window, backlog, lapsed-document and lag tallies of each window (they may
+    overlap), for one or every country, reading each kind of tally once for all the windows."""
+    countries = [country] if country else countries_with_facts(conn)
+    if not countries:
+        return [Scopes(Tallies(), Tallies(), Tallies(), Tallies()) for _ in windows]
+    only, listed = _country_filter(countries)
+    params: dict[str, Any] = {
+        **reading.params(),
+        **listed,
+        "lo": day_number(min(a for a, _ in windows)),
+        "hi": day_number(max(b for _, b in windows)),
+        "opened": int(Kind.OPENED),
+        "doc": int(Kind.DOCUMENT_ISSUED),
+        "manifested": int(Kind.MANIFESTED),
+    }
+    spans = [(day_number(a), day_number(b)) for a, b in windows]
+    read = {
+        name: _tally(conn, reading, shape, params, spans)
+        for name, shape in _shapes(reading, only).items()
+    }
+    for backlog, ended in zip(read["opened"], read["ended"], strict=True):
+        backlog.merge(ended)
+    return [
+        Scopes(*parts)
+        for parts in zip(read["window"], read["opened"], read["lapsed"], read["lags"], strict=True)
+    ]
 
 
 def read_scopes(
     conn: Connection, reading: Reading, start: date, end: date, country: str | None
 ) -> Scopes:
     """Return the window, backlog, lapsed-document and lag tallies for one or every country."""
-    params: dict[str, Any] = {
-        **reading.params(),
-        "d0": day_number(start),
-        "d1": day_number(end),
-        "country": country,
-        "opened": int(Kind.OPENED),
-        "doc": int(Kind.DOCUMENT_ISSUED),
-        "manifested": int(Kind.MANIFESTED),
-    }
-    only = _country_filter(country)
-    in_window = f"f.day BETWEEN :d0 AND :d1{only}"
-    window = _tally(conn, reading, in_window, "mode", params, "ix_coop_facts_kind")
-    lagged = ", ".join(str(int(k)) for k in sorted(LAGGED_KINDS | {Kind.REMOVED}))
-    lags = _tally(
-        conn,
-        reading,
-        f"f.kind IN ({lagged}) AND f.lag IS NOT NULL AND {in_window}",
-        "lag",
-        params,
-        "ix_coop_facts_lag",
-    )
-    opened = f"f.kind = :opened AND f.day <= :d1{only}"
-    backlog = _tally(conn, reading, opened, "short", params, "ix_coop_facts_kind")
-    ends = ", ".join(str(int(k)) for k in ENDING_KINDS)
-    ended = f"f.kind IN ({ends}) AND f.day <= :d1 AND f.order_day <= :d1{only}"
-    backlog.merge(_tally(conn, reading, ended, "short", params, "ix_coop_facts_kind"))
-    manifested = (
-        "SELECT 1 FROM coop_facts m WHERE m.subject_id = f.subject_id AND m.kind = :manifested "
-        f"AND m.day BETWEEN f.day AND f.ref_day AND {reading.known('m')}"
-    )
-    expired = (
-        f"f.ref_day BETWEEN :d0 AND :d1 AND f.ref_day < :know AND f.kind = :doc{only} "
-        f"AND NOT EXISTS ({manifested})"
-    )
-    lapsed = _tally(conn, reading, expired, "short", params, "ix_coop_facts_ref")
-    return Scopes(window, backlog, lapsed, lags)
+    return read_periods(conn, reading, [(start, end)], country)[0]
 
 
 def count_by_country(counter: Counter[TallyKey]) -> dict[str, int]:

@@ -40,12 +40,13 @@ coop_facts = Table(
     Column("ref_day", Integer, nullable=True),
     Column("void_seq", Integer, nullable=True),
     Column("void_rday", Integer, nullable=True),
-    # Counts per (kind, country, party, virtual) over a day range, read in that order: SQLite
-    # skip-scans the few distinct prefixes and groups without sorting.
+    # Every index leads with the country: a country's page reads one contiguous slice, and an
+    # all-country read skip-scans the countries. Counts per (country, kind, party, virtual) over
+    # a day range, read in that order, group without sorting.
     Index(
-        "ix_coop_facts_kind",
-        "kind",
+        "ix_coop_facts_country",
         "country",
+        "kind",
         "party",
         "virtual",
         "day",
@@ -57,12 +58,11 @@ coop_facts = Table(
     ),
     # Facts with a lag (interviews, documents, removals) by kind and day, for the medians.
     Index(
-        "ix_coop_facts_lag",
+        "ix_coop_facts_lags",
+        "country",
         "kind",
         "day",
-        "country",
         "party",
-        "virtual",
         "lag",
         "seq",
         "rday",
@@ -71,13 +71,24 @@ coop_facts = Table(
         sqlite_where=text("lag IS NOT NULL"),
         postgresql_where=text("lag IS NOT NULL"),
     ),
-    Index("ix_coop_facts_subject", "subject_id", "kind", "day"),
+    # A case's facts of a kind by day (was it manifested before its document expired?),
+    # covering what decides whether each is known at a reading.
+    Index(
+        "ix_coop_facts_subject_known",
+        "subject_id",
+        "kind",
+        "day",
+        "seq",
+        "rday",
+        "void_seq",
+        "void_rday",
+    ),
     # Travel documents by expiry day (only documents have one).
     Index(
-        "ix_coop_facts_ref",
-        "ref_day",
-        "kind",
+        "ix_coop_facts_expiry",
         "country",
+        "kind",
+        "ref_day",
         "party",
         "subject_id",
         "day",
@@ -126,5 +137,3 @@ coop_claims = Table(
     Column("content_hash", String(64), nullable=False),
     Index("ix_coop_claims_country", "country", "refers_to"),
 )
-
-FACT_INDEXES = ("ix_coop_facts_window", "ix_coop_facts_kind", "ix_coop_facts_subject")

@@ -154,8 +154,12 @@ def country_context(view: View, code: str) -> dict[str, Any]:
 def build_country_context(view: View, code: str) -> dict[str, Any]:
     """Build a country page: figures over time, the rating and its reasons, both sides, claims."""
     start, end, as_of, year_start = windows(view)
-    trend = assessment.assess_trend(view.app, code, assessment.Window(start, end, as_of, "ours"))
-    current = assessment.assess(view.app, code, assessment.Window(year_start, end, as_of, "both"))
+    trend, current = assessment.assess_with_trend(
+        view.app,
+        code,
+        assessment.Window(start, end, as_of, "ours"),
+        assessment.Window(year_start, end, as_of, "both"),
+    )
     return {
         "title": f"{country_name(code)}: cooperation on removals",
         "country": code,
