@@ -7,7 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from readmit.batch.screening import OUTPUT_COLUMNS, build_engine, screen_file
+from readmit.batch.screening import build_engine, screen_file
+from readmit.batch.screening_files import OUTPUT_COLUMNS
 from readmit.domain.screening import decide
 from readmit.packs import load_pack
 

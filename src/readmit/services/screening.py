@@ -23,8 +23,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from readmit.batch.screening import Engine, build_engine, file_digest, kind_of, read_row
+from readmit.batch.screening import Engine, build_engine
 from readmit.batch.screening import screen_file as run_batch
+from readmit.batch.screening_files import file_digest, kind_of, read_row
 from readmit.domain.countries import country_code
 from readmit.domain.errors import InvalidInput, NotFound
 from readmit.domain.events import utc_now, utc_text
