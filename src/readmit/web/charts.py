@@ -102,9 +102,32 @@ def _bar_template(x: str, y: str, title: str, x_title: str, y_title: str) -> str
     return json.dumps(_spec(chart.properties(width=560, height=220)))
 
 
+@lru_cache(maxsize=64)
+def _compiled(template_json: str) -> str:
+    """Compile a Vega-Lite spec without its data to Vega, once per chart shape."""
+    return json.dumps(vlc.vegalite_to_vega(json.loads(template_json)))
+
+
+def _vega_of(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the Vega spec of a Vega-Lite spec with inline data: its shape compiled once
+    (compiling costs a third of a render), the data put in; None for any other spec."""
+    values = spec.get("data", {}).get("values")
+    if not isinstance(values, list):
+        return None
+    template = json.dumps({**spec, "data": {"values": []}}, sort_keys=True)
+    vega: dict[str, Any] = json.loads(_compiled(template))
+    inline = [d for d in vega.get("data", []) if "values" in d]
+    if len(inline) != 1:
+        return None
+    inline[0]["values"] = values
+    return vega
+
+
 @lru_cache(maxsize=512)
 def _svg_of(spec_json: str) -> str:
-    svg: str = vlc.vegalite_to_svg(json.loads(spec_json))
+    spec = json.loads(spec_json)
+    vega = _vega_of(spec)
+    svg: str = vlc.vega_to_svg(vega) if vega is not None else vlc.vegalite_to_svg(spec)
     # Let the layout scale the drawing down on a phone; the viewBox keeps it sharp.
     return svg.replace("<svg ", '<svg role="img" preserveAspectRatio="xMinYMin meet" ', 1)
 
