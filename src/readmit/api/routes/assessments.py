@@ -66,7 +66,11 @@ def trend(country: Country, app: Ctx, actor: Caller, frame: Window) -> Any:
 
 
 @router.post(
-    "", status_code=201, response_model=AssessmentOut, responses=error_responses(401, 403, 422)
+    "",
+    status_code=201,
+    response_model=AssessmentOut,
+    # 404: a standard version the pack does not have.
+    responses=error_responses(401, 403, 404, 422),
 )
 @policy(P.ASSESSMENT_RECORD)
 def record(
