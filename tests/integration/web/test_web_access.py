@@ -126,3 +126,20 @@ def test_signing_out_ends_the_session_on_the_server(client_as: Client) -> None:
     replay = client_as(None)
     replay.cookies.set("readmit_session", cookie or "")
     assert replay.get("/cases").status_code == 303
+
+
+def test_a_browser_typing_a_wrong_address_gets_a_page_and_a_program_gets_json(
+    client_as: Client,
+) -> None:
+    visitor = client_as(None)
+    page = visitor.get("/countries/KH/nothing-here", headers={"accept": "text/html"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "there is no page at /countries/KH/nothing-here" in page.text
+    assert 'href="/sanctions"' in page.text  # the navigation is there to go on from
+    program = visitor.get("/countries/KH/nothing-here", headers={"accept": "application/json"})
+    assert program.status_code == 404
+    assert program.json()["code"] == "not_found"
+    api = visitor.get("/api/v1/nothing-here", headers={"accept": "text/html"})
+    assert api.status_code == 404
+    assert api.json()["code"] == "not_found"
