@@ -13,8 +13,10 @@ made the store rewrite most of that index's pages with every chunk).
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -106,14 +108,31 @@ def import_file(
     start = _begin(app, digest, kind, path.name, frame.height, report)
     if progress:
         progress(start, frame.height)
-    for chunk_start in range(start, frame.height, chunk_rows):
-        chunk = frame.slice(chunk_start, chunk_rows)
-        _apply_chunk(app, handler, digest, chunk_start, chunk, report)
-        if progress:
-            progress(min(chunk_start + chunk_rows, frame.height), frame.height)
+    with _rare_collections():
+        for chunk_start in range(start, frame.height, chunk_rows):
+            chunk = frame.slice(chunk_start, chunk_rows)
+            _apply_chunk(app, handler, digest, chunk_start, chunk, report)
+            if progress:
+                progress(min(chunk_start + chunk_rows, frame.height), frame.height)
     report.rejected.sort(key=lambda r: r.line)
     _write_rejected(path, frame, handler, report)
     return report
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector a hundred times less often while rows are applied.
+
+    A chunk holds hundreds of thousands of short-lived objects (rows, events, projection rows)
+    that reference counting frees; the collector's passes over them cost a fifth of an import's
+    CPU time. They are still collected, only less often.
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(threshold[0] * 100, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def prepare(frame: pl.DataFrame, handler: RowHandler, legacy: bool = False) -> pl.DataFrame:
