@@ -7,6 +7,9 @@ import time
 from typing import Any
 
 from api_support import Api
+from sqlalchemy import func, select
+
+from readmit.store.sanctions_schema import decisions
 
 ORDER_MEASURE = {
     "effect": "discontinue",
@@ -137,6 +140,22 @@ def test_a_logged_decision_replays_unchanged(api: Api) -> None:
     letter = api.get("consular_officer", f"/api/v1/decisions/{made['decision_id']}/letter")
     assert letter.status_code == 200 and made["decision_id"] in letter.json()["letter"]
     assert api.get("analyst", "/api/v1/decisions/d-nothing/replay").status_code == 404
+
+
+def test_a_screening_retried_with_its_idempotency_key_is_one_logged_decision(api: Api) -> None:
+    key = {"Idempotency-Key": "screen-once"}
+    first = api.post("consular_officer", "/api/v1/screen", json=DG_APPLICANT, headers=key)
+    again = api.post("consular_officer", "/api/v1/screen", json=DG_APPLICANT, headers=key)
+    assert first.status_code == again.status_code == 200
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json()["decision_id"] == first.json()["decision_id"]
+    with api.app.uow(write=False) as uow:
+        logged = uow.conn.execute(select(func.count()).select_from(decisions)).scalar_one()
+    assert logged == 1
+    other = api.post(
+        "consular_officer", "/api/v1/screen", json={**DG_APPLICANT, "visa_class": "F1"}, headers=key
+    )
+    assert other.status_code == 422 and other.json()["code"] == "invalid_input"
 
 
 def test_a_batch_upload_becomes_a_job_with_progress_and_a_download(api: Api) -> None:
