@@ -11,7 +11,8 @@ HTTP request in, the HTML out), ``--repeat`` times with the dashboard's caches d
 (cached). The target is 300 ms for the uncached country page: Cambodia's, with 4% of the
 cases (~80,000); the largest country's page (30%) is printed too, to show the growth.
 
-    uv run python bench/web.py                  # 2M cases, SQLite
+    uv run python bench/web.py                  # 2M cases, SQLite (the generated stores
+                                                # are cached in bench/.cache for the next run)
     uv run python bench/web.py --cases 200000   # a quicker run
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -37,6 +39,7 @@ from readmit.services.context import App, bootstrap
 from readmit.services.maintenance import upgrade
 from readmit.settings import Settings
 from readmit.store.metrics_schema import coop_facts
+from readmit.store.migrate import MIGRATIONS
 from readmit.store.schema import cases, ledger_head
 from readmit.web import charts
 from readmit.web.views import countries
@@ -46,6 +49,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 TARGET_MS = 300.0
+CACHE = Path(__file__).parent / ".cache"
 COUNTRIES = ["MX", "GT", "HN", "SV", "KH", "CN", "IN", "LA", "SL", "GN", "VN", "CU"]
 WEIGHTS = [30, 18, 15, 10, 4, 5, 5, 3, 2, 3, 3, 2]
 FIRST_DAY = (date(2012, 1, 1) - EPOCH).days
@@ -180,10 +184,16 @@ def timed(client: TestClient, path: str, repeat: int) -> tuple[list[float], list
     return uncached, cached
 
 
-def measure(label: str, cases_wanted: int, folder: Path, repeat: int) -> dict[str, Any]:
-    """Build a store of ``cases_wanted`` cases and time every page on it."""
-    url = f"sqlite:///{folder / label}.db"
-    app = bootstrap(Settings(database_url=url, key_dir=folder, access_log=False))
+def cached_store(label: str, cases_wanted: int, folder: Path) -> App:
+    """Open the store of ``cases_wanted`` generated cases: the one cached in bench/.cache for
+    this schema (the stores are generated from a fixed seed), or a new one, then cached."""
+    schema = sorted(MIGRATIONS.glob("versions/0*.py"))[-1].stem
+    stored = CACHE / f"web-{cases_wanted}-{schema}.db"
+    path = stored if stored.exists() else folder / f"{label}.db"
+    app = bootstrap(Settings(database_url=f"sqlite:///{path}", key_dir=folder, access_log=False))
+    if path == stored:
+        print(f"[{label}] {cases_wanted:,} cases, read from {stored}", flush=True)
+        return app
     upgrade(app)
     started = time.perf_counter()
     facts = fill(app, cases_wanted)
@@ -192,6 +202,15 @@ def measure(label: str, cases_wanted: int, folder: Path, repeat: int) -> dict[st
         f"{time.perf_counter() - started:.0f} s",
         flush=True,
     )
+    app.engine.dispose()
+    CACHE.mkdir(exist_ok=True)
+    shutil.copyfile(path, stored)
+    return bootstrap(Settings(database_url=f"sqlite:///{stored}", key_dir=folder, access_log=False))
+
+
+def measure(label: str, cases_wanted: int, folder: Path, repeat: int) -> dict[str, Any]:
+    """Time every page on a store of ``cases_wanted`` cases."""
+    app = cached_store(label, cases_wanted, folder)
     client = TestClient(create_app(app))
     client.get("/countries/KH")  # start the chart renderer and the pack caches
     found = {}
