@@ -108,31 +108,33 @@ def import_file(
     start = _begin(app, digest, kind, path.name, frame.height, report)
     if progress:
         progress(start, frame.height)
-    with _rare_collections():
-        for chunk_start in range(start, frame.height, chunk_rows):
-            chunk = frame.slice(chunk_start, chunk_rows)
+    for chunk_start in range(start, frame.height, chunk_rows):
+        chunk = frame.slice(chunk_start, chunk_rows)
+        with _no_cycle_collection():
             _apply_chunk(app, handler, digest, chunk_start, chunk, report)
-            if progress:
-                progress(min(chunk_start + chunk_rows, frame.height), frame.height)
+        if progress:
+            progress(min(chunk_start + chunk_rows, frame.height), frame.height)
     report.rejected.sort(key=lambda r: r.line)
     _write_rejected(path, frame, handler, report)
     return report
 
 
 @contextmanager
-def _rare_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector a hundred times less often while rows are applied.
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while one chunk is applied.
 
-    A chunk holds hundreds of thousands of short-lived objects (rows, events, projection rows)
-    that reference counting frees; the collector's passes over them cost a fifth of an import's
-    CPU time. They are still collected, only less often.
+    A chunk holds hundreds of thousands of short-lived, acyclic objects (rows, events,
+    projection rows) that reference counting frees; the collector's passes over them cost a
+    sixth of an import's CPU time. Between chunks it runs as usual, so the few cycles a chunk
+    makes are collected then.
     """
-    threshold = gc.get_threshold()
-    gc.set_threshold(threshold[0] * 100, *threshold[1:])
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
+        if enabled:
+            gc.enable()
 
 
 def prepare(frame: pl.DataFrame, handler: RowHandler, legacy: bool = False) -> pl.DataFrame:
@@ -226,7 +228,7 @@ def _apply_chunk(
     report: ImportReport,
 ) -> None:
     """Apply one chunk of rows in one transaction: events, rejections and position together."""
-    rows = list(chunk.iter_rows(named=True))
+    rows = chunk.to_dicts()
     with app.uow() as uow:
         _check_position(uow, digest, start)
         existing = _already_imported(uow, rows)
