@@ -53,7 +53,12 @@ def test_the_registry_works_at_phone_width_and_from_the_keyboard(phone: Any, sho
 
 def test_a_country_page_shows_figures_over_time_with_their_source(page: Any, shot: Any) -> None:
     page.goto("/countries/KH?from=2020-01-01&to=2021-12-31")
-    assert page.locator("figure.chart svg").count() >= 2
+    assert page.locator("figure.chart img").count() >= 2
+    # Every chart is drawn: each image loaded, from an SVG the server drew with Vega.
+    page.wait_for_function(
+        "[...document.querySelectorAll('figure.chart img')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
     text = page.inner_text("main")
     assert "Rating history" in text and "Claims beside the ledger" in text
     assert "Source: the ledger at position" in text

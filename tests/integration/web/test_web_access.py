@@ -143,3 +143,20 @@ def test_a_browser_typing_a_wrong_address_gets_a_page_and_a_program_gets_json(
     api = visitor.get("/api/v1/nothing-here", headers={"accept": "text/html"})
     assert api.status_code == 404
     assert api.json()["code"] == "not_found"
+
+
+def test_a_country_pages_charts_are_drawn_from_its_own_figures(client_as: Client) -> None:
+    visitor = client_as(None)
+    twin = visitor.get("/countries/KH.json?from=2020-01-01&to=2021-12-31").json()
+    assert len(twin["charts"]) >= 2
+    for chart in twin["charts"]:
+        drawn = visitor.get(chart["src"])
+        assert drawn.status_code == 200
+        assert drawn.headers["content-type"] == "image/svg+xml"
+        assert drawn.text.startswith("<svg ")
+        for row in chart["rows"]:  # the drawing is of the page's own figures
+            assert row["quarter"] in drawn.text
+    page = visitor.get("/countries/KH?from=2020-01-01&to=2021-12-31")
+    assert twin["charts"][0]["src"].replace("&", "&amp;") in page.text
+    missing = visitor.get("/countries/KH/charts/9.svg", headers={"accept": "text/html"})
+    assert missing.status_code == 404

@@ -12,11 +12,14 @@ import threading
 from collections import OrderedDict
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
+from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from readmit.domain.cooperation_standard import AT_RISK, UNCOOPERATIVE, rate
 from readmit.domain.countries import country_code, country_name
+from readmit.domain.errors import NotFound
 from readmit.domain.permissions import Permission
 from readmit.services import assessment, claims, desks, sanctions
 from readmit.services.cooperation_pack import load_cooperation_pack
@@ -124,6 +127,20 @@ def rating_history(trend: dict[str, Any]) -> list[dict[str, Any]]:
     return history
 
 
+def drawn_at(
+    found: list[dict[str, Any]], code: str, start: date, end: date, as_of: date | None
+) -> list[dict[str, Any]]:
+    """Give each chart the address of its drawing (an SVG the page shows as an image, so the
+    page's figures are sent without waiting for the charts to be drawn)."""
+    query = {"from": start.isoformat(), "to": end.isoformat()}
+    if as_of is not None:
+        query["as_of"] = as_of.isoformat()
+    return [
+        {**chart, "src": f"/countries/{code}/charts/{i}.svg?{urlencode(query)}"}
+        for i, chart in enumerate(found)
+    ]
+
+
 def _quarter_label(start: str) -> str:
     day = date.fromisoformat(start)
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
@@ -166,7 +183,7 @@ def build_country_context(view: View, code: str) -> dict[str, Any]:
         "from": start,
         "to": end,
         "as_of": as_of,
-        "charts": trend_charts(trend),
+        "charts": drawn_at(trend_charts(trend), code, start, end, as_of),
         "ratings": [
             {
                 "from": p["from"],
@@ -205,6 +222,17 @@ def country_index(view: View) -> dict[str, Any]:
 def country_page(view: View) -> dict[str, Any]:
     """A country's public page."""
     return country_context(view, country_code(view.params["code"]))
+
+
+@site.raw("/countries/{code}/charts/{index}.svg", P.STATS_READ)
+def country_chart(view: View) -> Response:
+    """One chart of a country page, drawn as SVG from the page's own figures (built once per
+    ledger position, so the page and its charts cost one reading of the ledger)."""
+    found = country_context(view, country_code(view.params["code"]))["charts"]
+    index = view.params["index"]
+    if not index.isdigit() or int(index) >= len(found):
+        raise NotFound(f"the country page has no chart {index!r}; it has {len(found)}")
+    return Response(str(charts.svg(found[int(index)]["spec"])), media_type="image/svg+xml")
 
 
 @site.page("/analyst", "analyst.html", P.ASSESSMENT_READ, "All countries", nav="Analysis")
