@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -153,19 +154,25 @@ _PAGES_KEPT = 64
 _PAGES_LOCK = threading.Lock()
 
 
-def country_context(view: View, code: str) -> dict[str, Any]:
-    """Build a country page (or reuse the one built at the same ledger position)."""
-    key = (desks.ledger_position(view.app), str(view.app.engine.url), code, windows(view))
+def at_position(view: View, name: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Return the page ``name`` for the view's dates: the one built at the same ledger
+    position, or a new one, kept."""
+    key = (desks.ledger_position(view.app), str(view.app.engine.url), name, windows(view))
     with _PAGES_LOCK:
         if key in _PAGES:
             _PAGES.move_to_end(key)
             return copy.deepcopy(_PAGES[key])
-    context = build_country_context(view, code)
+    context = build()
     with _PAGES_LOCK:
         _PAGES[key] = copy.deepcopy(context)
         while len(_PAGES) > _PAGES_KEPT:
             _PAGES.popitem(last=False)
     return context
+
+
+def country_context(view: View, code: str) -> dict[str, Any]:
+    """Build a country page (or reuse the one built at the same ledger position)."""
+    return at_position(view, code, lambda: build_country_context(view, code))
 
 
 def build_country_context(view: View, code: str) -> dict[str, Any]:
@@ -206,16 +213,7 @@ def build_country_context(view: View, code: str) -> dict[str, Any]:
 @site.page("/countries", "countries.html", P.STATS_READ, "Countries", nav="Countries")
 def country_index(view: View) -> dict[str, Any]:
     """Every country with a case: its rating over the last twelve months and key figures."""
-    _, end, as_of, year_start = windows(view)
-    found = assessment.assess_all(view.app, assessment.Window(year_start, end, as_of, "ours"))
-    return {
-        "title": "Cooperation by country",
-        "from": year_start,
-        "to": end,
-        "as_of": as_of,
-        "countries": found,
-        "source": provenance(found[0], as_of) if found else "the ledger (no case recorded yet)",
-    }
+    return at_position(view, "all:ours", lambda: _all_countries(view, "ours", TITLE_ALL_PUBLIC))
 
 
 @site.page("/countries/{code}", "country.html", P.STATS_READ, "Country")
@@ -238,10 +236,17 @@ def country_chart(view: View) -> Response:
 @site.page("/analyst", "analyst.html", P.ASSESSMENT_READ, "All countries", nav="Analysis")
 def analyst_table(view: View) -> dict[str, Any]:
     """The analyst's all-country table: every metric, both sides, sortable and filterable."""
+    return at_position(view, "all:both", lambda: _all_countries(view, "both", "All countries"))
+
+
+TITLE_ALL_PUBLIC = "Cooperation by country"
+
+
+def _all_countries(view: View, side: str, title: str) -> dict[str, Any]:
     _, end, as_of, year_start = windows(view)
-    found = assessment.assess_all(view.app, assessment.Window(year_start, end, as_of, "both"))
+    found = assessment.assess_all(view.app, assessment.Window(year_start, end, as_of, side))
     return {
-        "title": "All countries",
+        "title": title,
         "from": year_start,
         "to": end,
         "as_of": as_of,
