@@ -30,6 +30,7 @@ from readmit.domain.errors import Conflict, InvalidInput, ReadmitError
 from readmit.domain.events import NewEvent, utc_now, utc_text
 from readmit.services.context import Actor, App
 from readmit.services.import_rows import KEY, PARSED, CaseRows, EventRows, FlightRows, RowHandler
+from readmit.store.db import refresh_statistics
 from readmit.store.schema import KEY_FORMAT, import_rejections, imports
 from readmit.store.uow import UnitOfWork
 
@@ -108,10 +109,15 @@ def import_file(
     start = _begin(app, digest, kind, path.name, frame.height, report)
     if progress:
         progress(start, frame.height)
+    statistics_at = chunk_rows  # rows applied when the statistics are refreshed next
     for chunk_start in range(start, frame.height, chunk_rows):
         chunk = frame.slice(chunk_start, chunk_rows)
         with _no_cycle_collection():
             _apply_chunk(app, handler, digest, chunk_start, chunk, report)
+        if report.applied >= statistics_at:
+            # Each time the import has doubled what it added: a few samples per import.
+            refresh_statistics(app.engine)
+            statistics_at = 2 * report.applied
         if progress:
             progress(min(chunk_start + chunk_rows, frame.height), frame.height)
     report.rejected.sort(key=lambda r: r.line)

@@ -52,3 +52,18 @@ def require_schema(engine: Engine) -> None:
             f"the database at {engine.url.render_as_string(hide_password=True)} has no readmit "
             "schema; run `readmit db upgrade` first"
         )
+
+
+# The tables a large import grows (their statistics steer the import's own lookups).
+IMPORTED_TABLES = ("events", "cases", "flights", "coop_facts", "coop_responses")
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Have PostgreSQL re-sample the imported tables' statistics now. Autovacuum would do it
+    later; meanwhile a table planned as tiny gets its key lookups planned as full scans, which
+    a large import repeats for every chunk. (SQLite's lookups use their indexes regardless.)"""
+    if is_sqlite(engine):
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"ANALYZE {', '.join(IMPORTED_TABLES)}")
+        conn.commit()
