@@ -130,7 +130,7 @@ def assess_all(app: App, window: Window) -> list[dict[str, Any]]:
 
 def assess_trend(app: App, country: str, window: Window) -> dict[str, Any]:
     """Assess one country quarter by quarter over the window, all at one ledger position."""
-    return _trend(app, country, window, None)[0]
+    return _trend(app, country, window, [])[0]
 
 
 def assess_with_trend(
@@ -140,29 +140,27 @@ def assess_with_trend(
     ``current`` (a country page shows both), read in one pass over the ledger: every quarter
     and the current window are counted together, at ``window``'s ledger position and as-of
     date (``current``'s own are not read)."""
-    trend, assessed = _trend(app, country, window, current)
-    if assessed is None:  # pragma: no cover - _trend assesses ``current`` when given one
-        raise InvalidInput("no current window to assess")
+    trend, (assessed,) = _trend(app, country, window, [current])
     return trend, assessed
 
 
 def _trend(
-    app: App, country: str, window: Window, current: Window | None
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    app: App, country: str, window: Window, extra: list[Window]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Return the trend over ``window`` and the assessments of the ``extra`` windows."""
     code = country_code(country)
     window.check()
+    for other in extra:
+        other.check()
     spans = quarters(window.start, window.end)
-    if current is not None:
-        current.check()
-        spans.append((current.start, current.end))
     pack = load_cooperation_pack(window.regime)
     with app.uow(write=False) as uow:
         position, reading = _position(uow, window)
-        read = read_periods(uow.conn, reading, spans, code)
-        claims = _claims(uow, [code]) if current else {}
-        measures = _measures(uow, code, current) if current else []
+        read = read_periods(uow.conn, reading, spans + [(w.start, w.end) for w in extra], code)
+        claims = _claims(uow, [code]) if extra else {}
+        measures = [_measures(uow, code, other) for other in extra]
     periods: list[dict[str, Any]] = []
-    for (start, end), scopes in zip(quarters(window.start, window.end), read, strict=False):
+    for (start, end), scopes in zip(spans, read, strict=False):
         part = Window(start, end, window.as_of, window.view, window.at_seq, None, window.regime)
         built = _build(pack, code, part, position, scopes, [])
         periods.append({k: built[k] for k in ("from", "to", "rating", "standard", "metrics")})
@@ -176,9 +174,11 @@ def _trend(
         "ledger_position": position,
         "periods": periods,
     }
-    if current is None:
-        return trend, None
-    return trend, _finish(pack, code, current, position, read[-1], claims, measures)
+    assessed = [
+        _finish(pack, code, other, position, scopes, claims, found)
+        for other, scopes, found in zip(extra, read[len(spans) :], measures, strict=True)
+    ]
+    return trend, assessed
 
 
 def _position(uow: UnitOfWork, window: Window) -> tuple[dict[str, Any], Reading]:

@@ -124,7 +124,7 @@ class Shape:
     cumulative: bool
     columns: str
     index: str
-    group: str  # GROUP BY in the index's order, ``{day}`` where the key day sorts
+    group: str  # GROUP BY in the index's order, ``{segment}`` where the key day sorts
     bound: str = ""
     ranged: bool = False  # the key is the index's next column: read a range per segment
 
@@ -210,9 +210,9 @@ COLUMNS = {
     "lag": "f.kind, f.country, f.party, 0, f.lag",
 }
 # GROUP BY in each index's column order, so that SQLite groups without sorting.
-BY_INDEX = "f.country, f.kind, f.party, f.virtual{day}"
-BY_LAG_INDEX = "f.country, f.kind{day}, f.party, f.lag"
-BY_EXPIRY_INDEX = "f.country, f.kind{day}, f.party"
+BY_INDEX = "f.country, f.kind, f.party, f.virtual{segment}"
+BY_LAG_INDEX = "f.country, f.kind{segment}, f.party, f.lag"
+BY_EXPIRY_INDEX = "f.country, f.kind{segment}, f.party"
 
 
 def _tally(
@@ -231,17 +231,17 @@ def _tally(
     into = Spreader(spans, shape.cumulative)
     select_cols = COLUMNS[shape.columns]
     known_f = reading.known("f")
-    # Pin the index on SQLite: its planner may otherwise sort a day range it could skip-scan.
+    # Pin the index on SQLite: its planner may otherwise pick another, or a sort.
     pinned = f" INDEXED BY {shape.index}" if conn.dialect.name == "sqlite" else ""
     whole = f"{shape.within()} AND {shape.where} AND {known_f}"
-    by_segment = shape.group.format(day="" if len(spans) == 1 else ", segment")
+    by_segment = shape.group.format(segment="" if len(spans) == 1 else ", segment")
     if shape.ranged and len(spans) > 1:
         for segment, first, last in into.ranges():
             _fact_groups(
                 conn,
                 f"SELECT {select_cols}, {segment}, COUNT(*) FROM coop_facts f{pinned} "
                 f"WHERE {shape.key} BETWEEN :first AND :last AND {shape.where} AND {known_f} "
-                f"GROUP BY {shape.group.format(day='')}",
+                f"GROUP BY {shape.group.format(segment='')}",
                 {**params, "first": first, "last": last},
                 into.windows,
             )

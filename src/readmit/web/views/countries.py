@@ -213,7 +213,9 @@ def build_country_context(view: View, code: str) -> dict[str, Any]:
 @site.page("/countries", "countries.html", P.STATS_READ, "Countries", nav="Countries")
 def country_index(view: View) -> dict[str, Any]:
     """Every country with a case: its rating over the last twelve months and key figures."""
-    return at_position(view, "all:ours", lambda: _all_countries(view, "ours", TITLE_ALL_PUBLIC))
+    return at_position(
+        view, "all:ours", lambda: _all_countries(view, "ours", "Cooperation by country")
+    )
 
 
 @site.page("/countries/{code}", "country.html", P.STATS_READ, "Country")
@@ -237,9 +239,6 @@ def country_chart(view: View) -> Response:
 def analyst_table(view: View) -> dict[str, Any]:
     """The analyst's all-country table: every metric, both sides, sortable and filterable."""
     return at_position(view, "all:both", lambda: _all_countries(view, "both", "All countries"))
-
-
-TITLE_ALL_PUBLIC = "Cooperation by country"
 
 
 def _all_countries(view: View, side: str, title: str) -> dict[str, Any]:
