@@ -10,6 +10,7 @@ as the driver gives it (dates as ISO text on SQLite, dates on PostgreSQL).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -24,10 +25,16 @@ def insert_rows(
     """Insert ``rows`` (tuples in ``columns`` order) into ``table`` with one executemany."""
     if not rows:
         return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    conn.exec_driver_sql(insert_sql(conn.dialect.paramstyle, table, tuple(columns)), list(rows))
+
+
+@cache
+def insert_sql(paramstyle: str, table: Table, columns: tuple[str, ...]) -> str:
+    """The driver's INSERT of ``columns`` into ``table``, for its parameter style."""
+    mark = "?" if paramstyle == "qmark" else "%s"
     names = ", ".join(table.c[name].name for name in columns)
     marks = ", ".join(mark for _ in columns)
-    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", list(rows))
+    return f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
 
 
 def select_in(conn: Connection, sql: str, values: Iterable[Any]) -> list[Sequence[Any]]:

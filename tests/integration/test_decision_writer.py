@@ -1,0 +1,73 @@
+"""The decision log's writer: an answer waits for its line's commit, and a failure reaches it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from readmit.services.context import App
+from readmit.store.db import make_engine
+from readmit.store.decision_writer import CHECKPOINT_PAGES, DecisionWriter, LogLine
+from readmit.store.sanctions_schema import decisions
+
+
+def _line(decision_id: str, seq: int = 0, exact: bool = False) -> LogLine:
+    row = {
+        "decision_id": decision_id,
+        "kind": "single",
+        "created_at": "2026-11-22T10:00:00Z",
+        "actor": "officer",
+        "role": "consular_officer",
+        "pack": "us-243d",
+        "pack_version": "1",
+        "ledger_seq": seq,
+        "as_of": None,
+        "decision": "not_affected",
+        "outcome": {"decision": "not_affected"},
+        "inputs": {"nationality": "FR"},
+        "input_name": None,
+        "input_digest": None,
+        "row_count": 1,
+        "counts": None,
+    }
+    return LogLine(row, [], exact)
+
+
+def test_a_store_that_refuses_the_line_fails_its_caller_and_the_writer_goes_on(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")  # no schema: every write fails
+    writer = DecisionWriter(engine)
+    try:
+        with pytest.raises(Exception, match="no such table"):
+            writer.submit(_line("d-1")).result(timeout=30)
+        with pytest.raises(Exception, match="no such table"):
+            writer.submit(_line("d-2")).result(timeout=30)  # the writer still answers
+    finally:
+        engine.dispose()
+
+
+def test_a_line_decided_on_a_ledger_that_moved_on_is_handed_back(db_app: App) -> None:
+    writer = DecisionWriter(db_app.engine)
+    stale = writer.submit(_line("d-stale", seq=41, exact=True)).result(timeout=30)
+    kept = writer.submit(_line("d-kept", seq=41, exact=False)).result(timeout=30)
+    assert (stale.logged, kept.logged) == (False, True)
+    assert stale.head == kept.head == writer.head
+    with db_app.engine.connect() as conn:
+        logged = set(conn.execute(select(decisions.c.decision_id)).scalars())
+    assert logged == {"d-kept"}
+
+
+def test_many_lines_are_each_logged_once_and_the_pool_gets_its_connection_back_as_it_was(
+    sqlite_app: App,
+) -> None:
+    writer = DecisionWriter(sqlite_app.engine)
+    futures = [writer.submit(_line(f"d-{i}")) for i in range(500)]
+    assert all(f.result(timeout=60).logged for f in futures)
+    with sqlite_app.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(decisions)).scalar_one() == 500
+        # The writer's smaller checkpoints are its own: the pooled connection has SQLite's.
+        setting = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
+    assert setting == 1000 != CHECKPOINT_PAGES
