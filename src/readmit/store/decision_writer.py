@@ -16,11 +16,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from readmit.store.bulk import insert_sql
 from readmit.store.decision_log import (
@@ -35,8 +36,6 @@ from readmit.store.schema import ledger_head
 # A writer with nothing to do for this long ends its thread; the next line starts a new one.
 IDLE_SECONDS = 2.0
 MAX_BATCH = 1_000
-CHECKPOINT_PAGES = 100
-SQLITE_CHECKPOINT_PAGES = 1_000  # SQLite's default
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,9 @@ class _Driver:
     SQLAlchemy's own work per statement would cost more than the database's."""
 
     def __init__(self, conn: Connection) -> None:
+        self.conn = conn
         self.raw: Any = conn.connection.driver_connection
+        self.dbapi: Any = conn.dialect.loaded_dbapi
         self.sqlite = conn.dialect.name == "sqlite"
         style = conn.dialect.paramstyle
         self.insert_decisions = insert_sql(style, decisions, DECISION_COLUMNS)
@@ -142,38 +143,37 @@ class _Driver:
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
-        """Yield a cursor in a write transaction, committed if no error leaves the block."""
+        """Yield a cursor in a write transaction, committed if no error leaves the block.
+
+        The driver's errors leave as SQLAlchemy's (the API answers a busy or unreachable
+        database with 503, as for any other query), and a lost connection is not pooled again.
+        """
         cursor = self.raw.cursor()
         try:
-            with self._small_checkpoints():
-                if self.sqlite:  # the driver is in autocommit mode here (see store.db)
-                    cursor.execute("BEGIN IMMEDIATE")
-                yield cursor
-                self.raw.commit()
+            if self.sqlite:  # the driver is in autocommit mode here (see store.db)
+                cursor.execute("BEGIN IMMEDIATE")
+            yield cursor
+            self.raw.commit()
+        except self.dbapi.Error as error:
+            self._rollback()
+            lost = self.conn.dialect.is_disconnect(error, self.raw, cursor)
+            if lost:
+                self.conn.invalidate(error)
+            raise DBAPIError.instance(
+                None, None, error, self.dbapi.Error, connection_invalidated=lost
+            ) from error
         except BaseException:
-            self.raw.rollback()
+            self._rollback()
             raise
         finally:
-            cursor.close()
+            with suppress(self.dbapi.Error):
+                cursor.close()
+
+    def _rollback(self) -> None:
+        with suppress(self.dbapi.Error):  # a lost connection has nothing left to roll back
+            self.raw.rollback()
 
     def locked_head(self, cursor: Any) -> int:
         cursor.execute(self.head_sql)
         found = cursor.fetchone()
         return int(found[0]) if found is not None else 0
-
-    @contextmanager
-    def _small_checkpoints(self) -> Iterator[None]:
-        """On SQLite, have this connection copy the write-ahead log back into the database
-        after every CHECKPOINT_PAGES pages rather than SQLite's default 1,000: its commits are
-        what each answer waits for, and a copy of 1,000 pages holds one up for ~10 ms, while
-        one of 100 takes ~2 ms. (A connection without checkpoints, copying in a thread of its
-        own, lets the log grow without bound under a steady load: it is never found all
-        copied when the next commit starts, the one moment SQLite can start it over.)"""
-        if not self.sqlite:
-            yield
-            return
-        self.raw.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
-        try:
-            yield
-        finally:  # the connection goes back to the pool, to callers with the default
-            self.raw.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")

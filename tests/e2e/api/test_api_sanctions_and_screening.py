@@ -188,3 +188,11 @@ def test_a_batch_upload_becomes_a_job_with_progress_and_a_download(api: Api) -> 
         files={"file": ("apps.xlsx", b"x", "text/plain")},
     )
     assert wrong.status_code == 422
+
+
+def test_a_decision_the_log_cannot_take_is_a_503_to_retry_not_an_answer(api: Api) -> None:
+    with api.app.engine.begin() as conn:  # the decision log's table gone from under the server
+        conn.exec_driver_sql("ALTER TABLE decisions RENAME TO decisions_elsewhere")
+    refused = api.post("consular_officer", "/api/v1/screen", json=DG_APPLICANT)
+    assert refused.status_code == 503 and refused.json()["code"] == "database_unavailable"
+    assert refused.headers["retry-after"] == "1" and "decision_id" not in refused.json()
