@@ -108,8 +108,27 @@ class BodyLimit:
 
 
 def _route_path(scope: Scope) -> str:
-    route = scope.get("route")
-    return str(getattr(route, "path", "")) or "(unmatched)"
+    """The path's template: the path with each path parameter's value replaced by its name.
+
+    Built from what routing put in the scope (its endpoint, its parameters), so it is the same
+    for API routes, dashboard pages and static files, and never carries an identifier.
+    """
+    if scope.get("endpoint") is None:
+        return "(unmatched)"
+    path = str(scope["path"])
+    # Longest first, so that one value within another (``K`` in ``KH-1``) is not replaced inside it.
+    params = sorted((scope.get("path_params") or {}).items(), key=lambda kv: -len(str(kv[1])))
+    segments = path.split("/")
+    for name, value in params:
+        text = str(value)
+        if not text:
+            continue
+        if "/" in text and path.endswith("/" + text):  # a path-converter parameter
+            kept = len(segments) - len(text.split("/"))
+            segments = [*segments[:kept], f"{{{name}}}"]
+            continue
+        segments = [f"{{{name}}}" if segment == text else segment for segment in segments]
+    return "/".join(segments)
 
 
 class AccessLog:

@@ -1,0 +1,50 @@
+"""The structured access log: one line per request, naming the route's template, not its
+identifiers, for the API, the dashboard and the documentation alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from api_support import Api, add_role_users, make_client, seed_cases
+from structlog.testing import capture_logs
+
+from readmit.services.context import App
+
+
+@pytest.fixture
+def logged_api(sqlite_app: App, tmp_path: Path) -> Iterator[Api]:
+    sqlite_app.settings.access_log = True
+    sqlite_app.settings.data_dir = tmp_path / "data"
+    tokens = add_role_users(sqlite_app)
+    seed_cases(sqlite_app)
+    with make_client(sqlite_app) as client:
+        yield Api(client, tokens, sqlite_app)
+
+
+def test_each_request_is_logged_under_its_route_template_without_identifiers(
+    logged_api: Api,
+) -> None:
+    requests = [
+        ("case_officer", "/api/v1/cases/KH-1"),
+        ("public", "/api/v1/sanctions"),
+        ("public", "/countries/KH"),
+        ("public", "/"),
+        ("public", "/api/v1/openapi.json"),
+        ("public", "/no-such-page"),
+    ]
+    with capture_logs() as logged:
+        statuses = [logged_api.get(role, path).status_code for role, path in requests]
+    lines = [entry for entry in logged if entry.get("event") == "request"]
+    assert [line["route"] for line in lines] == [
+        "/api/v1/cases/{case_id}",
+        "/api/v1/sanctions",
+        "/countries/{code}",
+        "/",
+        "/api/v1/openapi.json",
+        "(unmatched)",
+    ]
+    assert [line["status"] for line in lines] == statuses
+    assert lines[0]["role"] == "case_officer" and lines[2]["user"] is None
+    assert "KH-1" not in repr(lines), "no identifier from a path reaches the log"
