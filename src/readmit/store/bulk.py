@@ -44,5 +44,7 @@ def select_in(conn: Connection, sql: str, values: Iterable[Any]) -> list[Sequenc
     found: list[Sequence[Any]] = []
     for start in range(0, len(ordered), IN_LIMIT):
         part = tuple(ordered[start : start + IN_LIMIT])
-        found.extend(conn.exec_driver_sql(sql.format(", ".join([mark] * len(part))), part))
+        found.extend(
+            conn.exec_driver_sql(sql.format(", ".join([mark] * len(part))), part).fetchall()
+        )
     return found
