@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from readmit.services.import_rows import KEY, EventRows
 from readmit.services.importing import LEGACY_KEY, ImportReport, import_file, prepare, rejected_path
 from readmit.services.maintenance import rebuild, upgrade
 from readmit.settings import Settings
+from readmit.store.db import CHECKPOINT_PAGES
 from readmit.store.migrate import upgrade as migrate
 
 ACTOR = Actor("importer", "admin")
@@ -397,3 +399,19 @@ def test_a_growing_import_has_postgresql_refresh_the_statistics_its_lookups_are_
             )
         ).scalars()
         assert sorted(analysed) == ["cases", "coop_facts", "events"]
+
+
+def test_an_import_in_chunks_copies_its_log_back_off_its_commits_and_leaves_no_trace(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    """Each chunk commits without copying the write-ahead log back into the database; a thread
+    copies it while the next chunk is read. The import returns once all of it is copied, and
+    its connections go back to the pool copying as every other connection does."""
+    report = load_all(sqlite_app, tmp_path, chunk_rows=2)
+    assert report.applied == 11
+    with sqlite_app.engine.connect() as one, sqlite_app.engine.connect() as other:
+        for conn in (one, other):  # the import's and the copying thread's, back in the pool
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == CHECKPOINT_PAGES
+    assert not [t.name for t in threading.enumerate() if t.name == "readmit-checkpoint"]

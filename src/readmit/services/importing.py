@@ -30,7 +30,7 @@ from readmit.domain.errors import Conflict, InvalidInput, ReadmitError
 from readmit.domain.events import NewEvent, utc_now, utc_text
 from readmit.services.context import Actor, App
 from readmit.services.import_rows import KEY, PARSED, CaseRows, EventRows, FlightRows, RowHandler
-from readmit.store.db import refresh_statistics
+from readmit.store.db import Checkpoints, refresh_statistics
 from readmit.store.schema import KEY_FORMAT, import_rejections, imports
 from readmit.store.uow import UnitOfWork
 
@@ -114,16 +114,20 @@ def import_file(
     if progress:
         progress(start, frame.height)
     statistics_at = chunk_rows  # rows applied when the statistics are refreshed next
+    checkpoints = Checkpoints(app.engine)
     for chunk_start in range(start, frame.height, chunk_rows):
-        chunk = frame.slice(chunk_start, chunk_rows)
         with _no_cycle_collection():
-            _apply_chunk(app, handler, digest, chunk_start, chunk, report)
+            rows = frame.slice(chunk_start, chunk_rows).to_dicts()
+            checkpoints.wait()  # the last chunk's pages, copied back while its rows were read
+            _apply_chunk(app, handler, digest, chunk_start, rows, report, checkpoints)
+        checkpoints.start()
         if report.applied >= statistics_at:
             # Each time the import has doubled what it added: a few samples per import.
             refresh_statistics(app.engine)
             statistics_at = 2 * report.applied
         if progress:
             progress(min(chunk_start + chunk_rows, frame.height), frame.height)
+    checkpoints.wait()
     report.rejected.sort(key=lambda r: r.line)
     _write_rejected(path, frame, handler, report)
     return report
@@ -234,12 +238,12 @@ def _apply_chunk(
     handler: RowHandler,
     digest: str,
     start: int,
-    chunk: pl.DataFrame,
+    rows: list[dict[str, Any]],
     report: ImportReport,
+    checkpoints: Checkpoints,
 ) -> None:
     """Apply one chunk of rows in one transaction: events, rejections and position together."""
-    rows = chunk.to_dicts()
-    with app.uow() as uow:
+    with app.uow() as uow, checkpoints.without_copy(uow.conn):
         _check_position(uow, digest, start)
         existing = _already_imported(uow, rows)
         handler.load(uow, [r for r in rows if r[KEY] not in existing])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
 from readmit.domain.errors import SchemaMissing
@@ -59,6 +62,54 @@ def require_schema(engine: Engine) -> None:
             f"the database at {engine.url.render_as_string(hide_password=True)} has no readmit "
             "schema; run `readmit db upgrade` first"
         )
+
+
+class Checkpoints:
+    """Copy a large import's write-ahead log back into the database in a thread of its own.
+
+    An import's chunk commits without copying (``without_copy``); the copy then runs while the
+    next chunk is read into memory, and ``wait`` returns once it is done. The next chunk's
+    transaction must start after it: SQLite starts the log over only at a write transaction
+    that began when every page in it had been copied back, or the log would grow all import
+    long. SQLite copies without the interpreter, so the two really overlap. No-op on PostgreSQL.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._copying: threading.Thread | None = None
+
+    @contextmanager
+    def without_copy(self, conn: Connection) -> Iterator[None]:
+        """Have ``conn``'s commits within the block leave the copy to ``start``."""
+        if not is_sqlite(self.engine):
+            yield
+            return
+        raw: Any = conn.connection.driver_connection
+        raw.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            yield
+        finally:
+            raw.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
+
+    def start(self) -> None:
+        """Start copying what has been committed."""
+        if is_sqlite(self.engine):
+            self.wait()
+            self._copying = threading.Thread(target=self._copy, name="readmit-checkpoint")
+            self._copying.start()
+
+    def wait(self) -> None:
+        """Return once the copy started last is done."""
+        if self._copying is not None:
+            self._copying.join()
+            self._copying = None
+
+    def _copy(self) -> None:
+        raw = self.engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            raw.close()
 
 
 # The tables a large import grows (their statistics steer the import's own lookups).
