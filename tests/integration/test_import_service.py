@@ -21,7 +21,7 @@ from readmit.services.import_rows import KEY, EventRows
 from readmit.services.importing import LEGACY_KEY, ImportReport, import_file, prepare, rejected_path
 from readmit.services.maintenance import rebuild, upgrade
 from readmit.settings import Settings
-from readmit.store.db import CHECKPOINT_PAGES
+from readmit.store.db import CHECKPOINT_PAGES, Checkpoints, make_engine
 from readmit.store.migrate import upgrade as migrate
 
 ACTOR = Actor("importer", "admin")
@@ -415,3 +415,19 @@ def test_an_import_in_chunks_copies_its_log_back_off_its_commits_and_leaves_no_t
             assert raw is not None
             assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == CHECKPOINT_PAGES
     assert not [t.name for t in threading.enumerate() if t.name == "readmit-checkpoint"]
+
+
+def test_a_copy_of_the_log_that_fails_is_raised_to_the_import_not_printed_by_its_thread(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}")
+    checkpoints = Checkpoints(engine)
+    try:
+        checkpoints.start()
+        with pytest.raises(Exception, match="unable to open"):
+            checkpoints.wait()
+        checkpoints.start()
+        checkpoints.stop()  # an import already ending waits for it, and keeps its own error
+        checkpoints.stop()
+    finally:
+        engine.dispose()

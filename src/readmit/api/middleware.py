@@ -111,24 +111,29 @@ def _route_path(scope: Scope) -> str:
     """The path's template: the path with each path parameter's value replaced by its name.
 
     Built from what routing put in the scope (its endpoint, its parameters), so it is the same
-    for API routes, dashboard pages and static files, and never carries an identifier.
+    for API routes and dashboard pages (``/cases/{case_id}.json`` too); a mounted app (static
+    files, the docs' assets) is its mount point and ``{path}``. Never an identifier.
     """
     if scope.get("endpoint") is None:
         return "(unmatched)"
-    path = str(scope["path"])
+    root = str(scope.get("root_path", ""))
+    if root != str(scope.get("app_root_path", root)):  # inside a mounted app
+        return root[len(str(scope["app_root_path"])) :] + "/{path}"
+    segments = str(scope["path"]).split("/")
     # Longest first, so that one value within another (``K`` in ``KH-1``) is not replaced inside it.
     params = sorted((scope.get("path_params") or {}).items(), key=lambda kv: -len(str(kv[1])))
-    segments = path.split("/")
     for name, value in params:
         text = str(value)
-        if not text:
-            continue
-        if "/" in text and path.endswith("/" + text):  # a path-converter parameter
-            kept = len(segments) - len(text.split("/"))
-            segments = [*segments[:kept], f"{{{name}}}"]
-            continue
-        segments = [f"{{{name}}}" if segment == text else segment for segment in segments]
+        if text:
+            segments = [_named(segment, text, name) for segment in segments]
     return "/".join(segments)
+
+
+def _named(segment: str, value: str, name: str) -> str:
+    """``{name}`` for a segment that is the value, or the value and a suffix (``KH-1.json``)."""
+    if segment == value or segment.startswith(value + "."):
+        return "{" + name + "}" + segment[len(value) :]
+    return segment
 
 
 class AccessLog:

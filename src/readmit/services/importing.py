@@ -115,19 +115,22 @@ def import_file(
         progress(start, frame.height)
     statistics_at = chunk_rows  # rows applied when the statistics are refreshed next
     checkpoints = Checkpoints(app.engine)
-    for chunk_start in range(start, frame.height, chunk_rows):
-        with _no_cycle_collection():
-            rows = frame.slice(chunk_start, chunk_rows).to_dicts()
-            checkpoints.wait()  # the last chunk's pages, copied back while its rows were read
-            _apply_chunk(app, handler, digest, chunk_start, rows, report, checkpoints)
-        checkpoints.start()
-        if report.applied >= statistics_at:
-            # Each time the import has doubled what it added: a few samples per import.
-            refresh_statistics(app.engine)
-            statistics_at = 2 * report.applied
-        if progress:
-            progress(min(chunk_start + chunk_rows, frame.height), frame.height)
-    checkpoints.wait()
+    try:
+        for chunk_start in range(start, frame.height, chunk_rows):
+            with _no_cycle_collection():
+                rows = frame.slice(chunk_start, chunk_rows).to_dicts()
+                checkpoints.wait()  # the last chunk's pages, copied back while its rows were read
+                _apply_chunk(app, handler, digest, chunk_start, rows, report, checkpoints)
+            checkpoints.start()
+            if report.applied >= statistics_at:
+                # Each time the import has doubled what it added: a few samples per import.
+                refresh_statistics(app.engine)
+                statistics_at = 2 * report.applied
+            if progress:
+                progress(min(chunk_start + chunk_rows, frame.height), frame.height)
+        checkpoints.wait()
+    finally:
+        checkpoints.stop()  # never return (or fail) with the copy still running
     report.rejected.sort(key=lambda r: r.line)
     _write_rejected(path, frame, handler, report)
     return report

@@ -77,6 +77,7 @@ class Checkpoints:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._copying: threading.Thread | None = None
+        self._failed: Exception | None = None
 
     @contextmanager
     def without_copy(self, conn: Connection) -> Iterator[None]:
@@ -99,17 +100,28 @@ class Checkpoints:
             self._copying.start()
 
     def wait(self) -> None:
-        """Return once the copy started last is done."""
+        """Return once the copy started last is done; raise the database's error if it failed
+        (the disk full, say: the next chunk would fail too, and a re-run resumes)."""
+        self.stop()
+        failed, self._failed = self._failed, None
+        if failed is not None:
+            raise failed
+
+    def stop(self) -> None:
+        """Wait for the copy, if one runs, without raising: for an import already ending."""
         if self._copying is not None:
             self._copying.join()
             self._copying = None
 
     def _copy(self) -> None:
-        raw = self.engine.raw_connection()
         try:
-            raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        finally:
-            raw.close()
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            finally:
+                raw.close()
+        except Exception as error:  # for ``wait`` to raise: a thread's own would only print it
+            self._failed = error
 
 
 # The tables a large import grows (their statistics steer the import's own lookups).

@@ -30,6 +30,8 @@ def test_each_request_is_logged_under_its_route_template_without_identifiers(
         ("case_officer", "/api/v1/cases/KH-1"),
         ("public", "/api/v1/sanctions"),
         ("public", "/countries/KH"),
+        ("analyst", "/cases/KH-1.json"),
+        ("public", "/static/John-Doe.css"),
         ("public", "/"),
         ("public", "/api/v1/openapi.json"),
         ("public", "/no-such-page"),
@@ -41,10 +43,13 @@ def test_each_request_is_logged_under_its_route_template_without_identifiers(
         "/api/v1/cases/{case_id}",
         "/api/v1/sanctions",
         "/countries/{code}",
+        "/cases/{case_id}.json",
+        "/static/{path}",
         "/",
         "/api/v1/openapi.json",
         "(unmatched)",
     ]
     assert [line["status"] for line in lines] == statuses
     assert lines[0]["role"] == "case_officer" and lines[2]["user"] is None
-    assert "KH-1" not in repr(lines), "no identifier from a path reaches the log"
+    rendered = repr(lines)
+    assert "KH-1" not in rendered and "John" not in rendered, "nothing from a path is logged"
