@@ -14,9 +14,19 @@ from readmit.services.context import App
 @pytest.fixture
 def api(sqlite_app: App, tmp_path: Path) -> Iterator[Api]:
     """The API on a fresh SQLite store, with role tokens and two cases."""
-    sqlite_app.settings.access_log = False
-    sqlite_app.settings.data_dir = tmp_path / "data"
-    tokens = add_role_users(sqlite_app)
-    seed_cases(sqlite_app)
-    with make_client(sqlite_app) as client:
-        yield Api(client, tokens, sqlite_app)
+    yield from _serve(sqlite_app, tmp_path, access_log=False)
+
+
+@pytest.fixture
+def logged_api(sqlite_app: App, tmp_path: Path) -> Iterator[Api]:
+    """The same, writing its access log."""
+    yield from _serve(sqlite_app, tmp_path, access_log=True)
+
+
+def _serve(app: App, tmp_path: Path, access_log: bool) -> Iterator[Api]:
+    app.settings.access_log = access_log
+    app.settings.data_dir = tmp_path / "data"
+    tokens = add_role_users(app)
+    seed_cases(app)
+    with make_client(app) as client:
+        yield Api(client, tokens, app)

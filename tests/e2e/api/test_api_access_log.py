@@ -3,24 +3,8 @@ identifiers, for the API, the dashboard and the documentation alike."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from api_support import Api, add_role_users, make_client, seed_cases
+from api_support import Api
 from structlog.testing import capture_logs
-
-from readmit.services.context import App
-
-
-@pytest.fixture
-def logged_api(sqlite_app: App, tmp_path: Path) -> Iterator[Api]:
-    sqlite_app.settings.access_log = True
-    sqlite_app.settings.data_dir = tmp_path / "data"
-    tokens = add_role_users(sqlite_app)
-    seed_cases(sqlite_app)
-    with make_client(sqlite_app) as client:
-        yield Api(client, tokens, sqlite_app)
 
 
 def test_each_request_is_logged_under_its_route_template_without_identifiers(
