@@ -20,6 +20,7 @@
     ├── RateLimited                   (rate_limited)       too many attempts; retry later
     ├── SchemaMissing                 (schema_missing)     run `readmit db upgrade`
     ├── PackError                     (pack_error)         a policy pack failed to load
+    ├── StoreFailed                   (store_failed)       the database refused or lost a write
     └── LedgerCorrupt                 (ledger_corrupt)     the hash chain does not verify
 
 Edges map these to exit codes and HTTP statuses in exactly one place each.
@@ -119,6 +120,10 @@ class SchemaMissing(ReadmitError):
 
 class PackError(ReadmitError):
     code = "pack_error"
+
+
+class StoreFailed(ReadmitError):
+    code = "store_failed"
 
 
 class LedgerCorrupt(ReadmitError):

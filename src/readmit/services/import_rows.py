@@ -3,6 +3,12 @@
 A handler loads what its chunk needs once (``load``), turns one row into events or raises a
 ``ReadmitError`` that rejects the row (``apply``; nothing it holds changes unless the row is
 accepted), and writes what lives outside the ledger (``flush``).
+
+What it has loaded it keeps, up to date with the rows it accepts, and ``load`` reads only what
+it does not hold yet. Everything a chunk's rows can change is loaded before they change it, so
+a pipelined import (which reads the next chunk's state before the last one is committed) reads
+nothing that the uncommitted chunk changed. An import that lets other writers in between
+chunks calls ``forget`` before each.
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ from readmit.store.uow import UnitOfWork
 
 Row = dict[str, Any]
 KEY = "_key"
+# The key a row had before keys began with its date (migration 0007), looked up as well while
+# the store holds events imported with such keys.
+LEGACY_KEY = "_legacy_key"
 PARSED = "_date_"
 FLIGHT_COLUMNS = (
     "flight_id",
@@ -47,6 +56,7 @@ class RowHandler(Protocol):
     dates: tuple[str, ...]  # parsed as YYYY-MM-DD by the reader, into PARSED + name
     order_by: str | None  # a date column the rows apply in (file order breaks ties)
 
+    def forget(self) -> None: ...
     def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None: ...
     def apply(self, row: Row) -> list[NewEvent]: ...
     def allowed(self, row: Row) -> list[str]: ...
@@ -117,13 +127,17 @@ class CaseRows:
 
     def __init__(self, actor: Actor, today: date) -> None:
         self.actor, self.today = actor, today
-        self.known: set[str] = set()
+        self.known: set[str] = set()  # case ids known to exist (a case is never deleted)
         self.persons: list[dict[str, Any]] = []
+
+    def forget(self) -> None:
+        self.known = set()
 
     def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None:
         query = "SELECT case_id FROM cases WHERE case_id IN ({})"
-        ids = [r["case_id"] for r in rows if r["case_id"]]
-        self.known, self.persons = {found[0] for found in select_in(uow.conn, query, ids)}, []
+        ids = [r["case_id"] for r in rows if r["case_id"] and r["case_id"] not in self.known]
+        self.known.update(found[0] for found in select_in(uow.conn, query, ids))
+        self.persons = []
 
     def apply(self, row: Row) -> list[NewEvent]:
         new = self._parse(row)
@@ -188,12 +202,15 @@ class FlightRows:
 
     def __init__(self, actor: Actor, today: date) -> None:
         self.actor = actor
-        self.known: set[str] = set()
+        self.known: set[str] = set()  # flight ids known to exist
+
+    def forget(self) -> None:
+        self.known = set()
 
     def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None:
         query = "SELECT flight_id FROM flights WHERE flight_id IN ({})"
-        ids = [r["flight_id"] for r in rows if r["flight_id"]]
-        self.known = {found[0] for found in select_in(uow.conn, query, ids)}
+        ids = [r["flight_id"] for r in rows if r["flight_id"] and r["flight_id"] not in self.known]
+        self.known.update(found[0] for found in select_in(uow.conn, query, ids))
 
     def apply(self, row: Row) -> list[NewEvent]:
         text(row, "capacity", True)
@@ -244,19 +261,30 @@ class EventRows:
         self.actor, self.today = actor, today
         self.cases: dict[str, Case] = {}
         self.flights: dict[str, Flight] = {}
-        self.seats: dict[str, int] = {}
+        self.seats: dict[str, int] = {}  # seats taken, for every flight the rows can touch
+
+    def forget(self) -> None:
+        self.cases, self.flights, self.seats = {}, {}, {}
 
     def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None:
+        # The projection keeps the cases it has read (and folded since), as long as its caller.
         wanted_cases = [r["case_id"] for r in rows if r["case_id"]]
         self.cases = uow.projections.cases.load(uow.conn, wanted_cases)
-        wanted = [r["flight_id"] for r in rows if r["flight_id"]]
+        # A row touches the flight it names and the one its case is manifested on (it may
+        # leave it): both are loaded before any row of the chunk applies.
+        named = {r["flight_id"] for r in rows if r["flight_id"]}
+        wanted = named.union(c.flight_id for c in self.cases.values() if c.flight_id)
         query = f"SELECT {', '.join(FLIGHT_COLUMNS)} FROM flights WHERE flight_id IN ({{}})"
-        self.flights = {
-            found[0]: Flight.from_row(dict(zip(FLIGHT_COLUMNS, found, strict=True)))
-            for found in select_in(uow.conn, query, wanted)
-        }
+        self.flights.update(
+            (found[0], Flight.from_row(dict(zip(FLIGHT_COLUMNS, found, strict=True))))
+            for found in select_in(uow.conn, query, named.difference(self.flights))
+        )
+        unseated = wanted.difference(self.seats)
         query = "SELECT flight_id, COUNT(*) FROM cases WHERE flight_id IN ({}) GROUP BY flight_id"
-        self.seats = {found[0]: int(found[1]) for found in select_in(uow.conn, query, wanted)}
+        self.seats.update(dict.fromkeys(unseated, 0))
+        self.seats.update(
+            (found[0], int(found[1])) for found in select_in(uow.conn, query, unseated)
+        )
 
     def apply(self, row: Row) -> list[NewEvent]:
         case_id = str(text(row, "case_id", True))
@@ -309,9 +337,9 @@ class EventRows:
     def _track_seats(self, before: Case, after: Case) -> None:
         if before.flight_id != after.flight_id:
             if before.flight_id:
-                self.seats[before.flight_id] = self.seats.get(before.flight_id, 0) - 1
+                self.seats[before.flight_id] -= 1
             if after.flight_id:
-                self.seats[after.flight_id] = self.seats.get(after.flight_id, 0) + 1
+                self.seats[after.flight_id] += 1
 
     def allowed(self, row: Row) -> list[str]:
         case = self.cases.get(row.get("case_id") or "")

@@ -64,6 +64,11 @@ class Ledger:
                 self._head = (row.seq, row.hash)
         return self._head
 
+    def assume_head(self, head: tuple[int, str]) -> None:
+        """Append after ``head`` without reading it: for writes that are staged, and checked
+        against the head under the lock when they are committed (``store/chunk_writer``)."""
+        self._head = head
+
     def append(self, new_events: Sequence[NewEvent]) -> list[Event]:
         """Seal and insert events after the current head; return them as recorded."""
         if not new_events:

@@ -40,18 +40,34 @@ def recorded_day(recorded_at: str) -> int:
     return day_number(date.fromisoformat(recorded_at[:10]))
 
 
+class _Cases:
+    """Each case's opening (country, day of the order) and latest presentation, as read or
+    folded by one projector: read once per case, then kept up to date by the folding."""
+
+    def __init__(self) -> None:
+        self.opened: dict[str, tuple[str, int]] = {}
+        self.presented: dict[str, int] = {}
+        self._read: set[str] = set()
+
+    def read(self, conn: Connection, case_ids: set[str]) -> None:
+        unread = case_ids.difference(self._read)
+        if unread:
+            self.opened.update(_opened(conn, unread))
+            self.presented.update(_latest_presentations(conn, unread))
+            self._read.update(unread)
+
+
 class _Batch:
     """What the projector knows while folding one batch of events."""
 
-    def __init__(self, conn: Connection, relevant: Sequence[Event]) -> None:
+    def __init__(self, conn: Connection, relevant: Sequence[Event], cases: _Cases) -> None:
         self.conn = conn
         # Facts as rows in FACT_COLUMNS order (one per imported event: kept lean).
         self.facts: dict[int, list[Any]] = {}
         self.rdays: dict[str, int] = {}
         self.responses: dict[int, dict[str, Any]] = {}
-        ids = {e.subject_id for e in relevant if e.subject_type == "case"}
-        self.opened = _opened(conn, ids)
-        self.presented = _latest_presentations(conn, ids)
+        cases.read(conn, {e.subject_id for e in relevant if e.subject_type == "case"})
+        self.opened, self.presented = cases.opened, cases.presented
         self.destinations = _destinations(
             conn, {e.subject_id for e in relevant if e.subject_type == "flight"}
         )
@@ -96,18 +112,26 @@ _VOID_SEQ, _VOID_RDAY = FACT_COLUMNS.index("void_seq"), FACT_COLUMNS.index("void
 
 
 class CooperationProjector:
-    """Keeps ``coop_facts`` and ``coop_responses`` up to date from the log."""
+    """Keeps ``coop_facts`` and ``coop_responses`` up to date from the log; one instance serves
+    one transaction, or a pipelined import's chunks (it keeps what it read of each case)."""
 
     tables: tuple[Table, ...] = (coop_facts, coop_responses)
+
+    def __init__(self) -> None:
+        self._cases = _Cases()
 
     def apply(self, conn: Connection, events: Sequence[Event]) -> None:
         relevant = [e for e in events if _relevant(e)]
         if not relevant:
             return
-        batch = _Batch(conn, relevant)
-        for event in relevant:
-            _fold(batch, event)
-        _flush(conn, batch)
+        try:
+            batch = _Batch(conn, relevant, self._cases)
+            for event in relevant:
+                _fold(batch, event)
+            _flush(conn, batch)
+        except BaseException:
+            self._cases = _Cases()  # what was folded may not have been written
+            raise
 
 
 def _relevant(event: Event) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from readmit.domain.events import Event, NewEvent
 from readmit.store.ledger import Ledger
 from readmit.store.projections import Projections
+from readmit.store.staging import STAGED, Staged
 
 
 class UnitOfWork:
@@ -19,19 +20,32 @@ class UnitOfWork:
     ledger: Ledger
     projections: Projections
 
-    def __init__(self, engine: Engine, write: bool = True) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        write: bool = True,
+        staged: Staged | None = None,
+        projections: Projections | None = None,
+    ) -> None:
+        """``staged``: read, and record the writes there instead of making them (they are
+        committed elsewhere; ``store/staging``). ``projections``: projectors that keep what
+        they read beyond this transaction, for a caller that knows it stays true."""
         self.engine = engine
-        self.write = write
+        self.write = write and staged is None
+        self.staged = staged
+        self._projections = projections
 
     def __enter__(self) -> UnitOfWork:
         options: dict[str, object] = {"readmit_write": self.write}
         if not self.write and self.engine.dialect.name == "postgresql":
             # A reader sees one snapshot: the chain and its head are read consistently.
             options["isolation_level"] = "REPEATABLE READ"
+        if self.staged is not None:
+            options[STAGED] = self.staged
         self.conn = self.engine.connect().execution_options(**options)
         self._tx = self.conn.begin()
         self.ledger = Ledger(self.conn)
-        self.projections = Projections()
+        self.projections = self._projections or Projections()
         if self.write:
             # Lock the head first: writers are serialised, and every guard reads current state.
             self.ledger.lock_head()

@@ -1,0 +1,238 @@
+"""A process of its own that commits an import's chunks, while the importer prepares the next.
+
+The importer computes a chunk on a read connection, with its writes staged (``store/staging``),
+and hands them over as a ``Chunk``. This process replays them in one transaction, after
+checking, under the write lock, that the ledger head and the import's position are still the
+ones the chunk was computed on. If another writer got in meanwhile, nothing is written and the
+importer is told so (``committed`` returns False), to redo the chunk the direct way. A chunk is
+therefore committed whole, with its position, or not at all, as a direct write is.
+
+The two processes talk over this process's standard input and output, one pickled message
+each way per chunk. The process dies with the importer (on Linux, even on SIGKILL), so a
+re-run never finds a writer of an earlier run still at work; a chunk it had not committed is
+rolled back by the database.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import tempfile
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import IO, Any
+
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import DBAPIError
+
+from readmit.domain.errors import StoreFailed
+from readmit.store.db import Checkpoints, make_engine
+from readmit.store.ledger import Ledger
+from readmit.store.schema import imports
+from readmit.store.staging import Statement
+
+RESUME = "run the same import again: it resumes after the last chunk that was committed"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One chunk's writes, and the state of the store they were computed on."""
+
+    head: tuple[int, str]  # the ledger head (seq, hash) the chunk's events were sealed after
+    digest: str  # the import (its file's digest) and its position before the chunk
+    start: int
+    statements: list[Statement]
+
+
+@dataclass(frozen=True)
+class _Reply:
+    committed: bool
+    error: BaseException | None = None
+    statement: str | None = None
+
+
+class ChunkWriter:
+    """The importer's side: start the process, hand it chunks, hear what became of each."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._dbapi_error: type[Exception] = engine.dialect.loaded_dbapi.Error
+        # Its standard error, for a message if it dies; closed by close() or abandon().
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115
+        self._process = subprocess.Popen(
+            # Not ``-m``: the messages' classes must pickle under this module's own name.
+            [sys.executable, "-c", f"from {__name__} import main; main()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+        )
+        # Over the pipe, not the command line: the URL may hold a password.
+        self._send((engine.url.render_as_string(hide_password=False), os.getpid()))
+
+    def submit(self, chunk: Chunk) -> None:
+        """Hand over a chunk; ``committed`` says what became of it."""
+        self._send(chunk)
+
+    def committed(self) -> bool:
+        """Wait for the chunk handed over last: True once committed, False if the store had
+        moved on (nothing written); raise the database's error if it failed (nothing written)."""
+        reply = self._receive()
+        if reply.error is not None:
+            raise self._raised(reply)
+        return reply.committed
+
+    def close(self) -> None:
+        """Stop the process once it has copied its last commits back (SQLite's log)."""
+        self._send(None)
+        reply = self._receive()
+        self._end()
+        if reply.error is not None:
+            raise self._raised(reply)
+
+    def abandon(self) -> None:
+        """Stop the process now: a chunk it has not committed is rolled back."""
+        self._process.kill()
+        self._end()
+
+    def _end(self) -> None:
+        self._process.wait()
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                with suppress(OSError):  # what was left unsent to a process that has died
+                    pipe.close()
+        self._log.close()
+
+    def _send(self, message: object) -> None:
+        pipe = self._process.stdin
+        assert pipe is not None
+        try:
+            pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            pipe.flush()
+        except BrokenPipeError:
+            raise self._stopped() from None
+
+    def _receive(self) -> _Reply:
+        pipe = self._process.stdout
+        assert pipe is not None
+        try:
+            reply: _Reply = pickle.load(pipe)
+        except EOFError:
+            raise self._stopped() from None
+        return reply
+
+    def _stopped(self) -> StoreFailed:
+        code = self._process.wait()
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        last = f": {lines[-1]}" if lines else ""
+        return StoreFailed(
+            f"the process writing this import stopped unexpectedly (exit code {code}){last}; "
+            f"{RESUME}"
+        )
+
+    def _raised(self, reply: _Reply) -> Exception:
+        error = reply.error
+        if isinstance(error, self._dbapi_error):
+            # As a direct write would raise it (an API or CLI edge maps it the same way).
+            return DBAPIError.instance(reply.statement, None, error, self._dbapi_error)
+        return StoreFailed(f"the process writing this import failed: {error}; {RESUME}")
+
+
+def main() -> None:
+    """The writer process: commit each chunk that arrives on standard input, in order."""
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to standard error, never among the replies
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importer's to handle
+    requests = sys.stdin.buffer
+    url, importer = pickle.load(requests)
+    _die_with(importer)
+    engine = make_engine(url)
+    checkpoints = Checkpoints(engine)
+    try:
+        while True:
+            try:
+                chunk: Chunk | None = pickle.load(requests)
+            except EOFError:  # the importer is gone: what it handed over is committed
+                return
+            reply = _finish(checkpoints) if chunk is None else _commit(engine, checkpoints, chunk)
+            _reply(replies, reply)
+            if chunk is None:
+                return
+    finally:
+        checkpoints.stop()
+        engine.dispose()
+
+
+def _commit(engine: Engine, checkpoints: Checkpoints, chunk: Chunk) -> _Reply:
+    statement: str | None = None
+    try:
+        checkpoints.wait()  # the last chunk's pages, copied back while this one arrived
+        with (
+            engine.connect().execution_options(readmit_write=True) as conn,
+            checkpoints.without_copy(conn),
+        ):
+            conn.begin()  # on SQLite, BEGIN IMMEDIATE: the write lock, as every writer takes
+            if not _still_current(conn, chunk):
+                return _Reply(committed=False)
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            for statement, parameters, many in chunk.statements:
+                if many:
+                    cursor.executemany(statement, parameters)
+                elif parameters is None:
+                    cursor.execute(statement)
+                else:
+                    cursor.execute(statement, parameters)
+            statement = None
+            conn.commit()
+        checkpoints.start()
+        return _Reply(committed=True)
+    except Exception as error:  # handed to the importer, which raises it
+        if isinstance(error, DBAPIError):
+            statement, error = error.statement, error.orig  # type: ignore[assignment]
+        return _Reply(committed=False, error=_portable(error), statement=statement)
+
+
+def _still_current(conn: Connection, chunk: Chunk) -> bool:
+    """Tell whether no other writer has moved the ledger or this import on since the chunk was
+    computed (read under the write lock, so it stays true until the commit)."""
+    head = Ledger(conn).lock_head()
+    position = conn.execute(
+        select(imports.c.position).where(imports.c.digest == chunk.digest)
+    ).scalar_one_or_none()
+    return head == chunk.head and position == chunk.start
+
+
+def _finish(checkpoints: Checkpoints) -> _Reply:
+    try:
+        checkpoints.wait()
+    except Exception as error:
+        return _Reply(committed=False, error=_portable(error))
+    return _Reply(committed=True)
+
+
+def _reply(replies: IO[bytes], reply: _Reply) -> None:
+    pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
+    replies.flush()
+
+
+def _portable(error: BaseException) -> BaseException:
+    """The error itself if it survives pickling, else its text (a driver's may not)."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
+
+
+def _die_with(importer: int) -> None:
+    """Have the kernel kill this process when the importer dies, however it dies (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return  # elsewhere an orphan finishes the chunk it holds, then reads the end of input
+    pr_set_pdeathsig = 1
+    libc: Any = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != importer:  # it died before the request took effect
+        os._exit(1)

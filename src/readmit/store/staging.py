@@ -1,0 +1,77 @@
+"""Writes held back instead of executed: what a pipelined import ships to its writer.
+
+A connection whose execution options carry a ``Staged`` (``STAGED``) runs its reads as usual
+and records each write (the driver statement and its parameters, exactly as SQLAlchemy would
+have handed them to the driver) instead of running it. Another connection, in another process,
+then replays them in one transaction (``store/chunk_writer.py``). The code that computes the
+writes (the ledger, the projections, the import's own bookkeeping) is the same code a direct
+write runs, so the two cannot drift apart.
+
+What a staged connection reads never includes its own staged writes: it suits work that, like
+an import's chunk, reads what it needs first and only then writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine.interfaces import ExecutionContext
+
+STAGED = "readmit_staged"
+# Statements that change the database begin with one of these (the import's writes are plain
+# INSERTs and UPDATEs; reads, including SELECT ... FOR UPDATE, begin with SELECT).
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
+
+# One write: the driver's statement, its parameters, and whether it is an executemany.
+Statement = tuple[str, Any, bool]
+
+
+@dataclass
+class Staged:
+    """The writes of one staged transaction, in the order they were made."""
+
+    statements: list[Statement] = field(default_factory=list)
+
+
+def allow_staging(engine: Engine) -> None:
+    """Have ``engine``'s connections stage their writes when asked to (idempotent)."""
+    for name, listener in (
+        ("do_execute", _execute),
+        ("do_executemany", _executemany),
+        ("do_execute_no_params", _execute_no_params),
+    ):
+        if not event.contains(engine, name, listener):
+            event.listen(engine, name, listener)
+
+
+def _staged(context: ExecutionContext, statement: str) -> Staged | None:
+    staged: Staged | None = context.execution_options.get(STAGED)
+    if staged is None or not statement.lstrip()[:6].upper().startswith(_WRITE_VERBS):
+        return None
+    return staged
+
+
+def _execute(cursor: Any, statement: str, parameters: Any, context: ExecutionContext) -> bool:
+    staged = _staged(context, statement)
+    if staged is None:
+        return False
+    staged.statements.append((statement, parameters, False))
+    return True
+
+
+def _executemany(cursor: Any, statement: str, parameters: Any, context: ExecutionContext) -> bool:
+    staged = _staged(context, statement)
+    if staged is None:
+        return False
+    staged.statements.append((statement, list(parameters), True))
+    return True
+
+
+def _execute_no_params(cursor: Any, statement: str, context: ExecutionContext) -> bool:
+    staged = _staged(context, statement)
+    if staged is None:
+        return False
+    staged.statements.append((statement, None, False))
+    return True

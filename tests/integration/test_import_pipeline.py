@@ -1,0 +1,190 @@
+"""A pipelined import (a second process commits each chunk while the next is decided) decides
+every row as a direct import does, and keeps each chunk whole when something goes wrong."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from test_import_service import ACTOR, TODAY, dump_state, twin, write
+
+from readmit.domain.errors import StoreFailed
+from readmit.services import import_chunks
+from readmit.services.audit import verify_ledger
+from readmit.services.cases import record_case_event
+from readmit.services.context import App
+from readmit.services.import_report import ImportReport
+from readmit.services.importing import import_file
+from readmit.store import chunk_writer
+
+CASES = """case_id,nationality,final_order_date,criminal,custody,given_name
+B1,KH,2020-01-01,true,detained,Dara
+B2,KH,2020-01-01,false,released,
+B3,KH,2020-01-01,false,detained,
+B4,KH,2020-01-01,false,detained,
+B5,KH,2020-01-01,false,detained,
+B2,KH,2020-01-02,false,released,
+"""
+FLIGHTS = """flight_id,departure_on,kind,destination,capacity
+G1,2020-09-01,charter,KH,1
+"""
+# In chunks of two rows, each of these depends on what an earlier chunk decided: a seat taken,
+# a seat given back by a closed case, a state reached.
+EVENTS = """case_id,event,occurred_on,document_expires_on,flight_id,reason
+B1,presented,2020-02-01,,,
+B1,nationality_confirmed,2020-02-02,,,
+B1,document_issued,2020-02-03,2021-01-01,,
+B1,manifested,2020-02-04,,G1,
+B2,presented,2020-02-05,,,
+B2,nationality_confirmed,2020-02-06,,,
+B2,document_issued,2020-02-07,2021-01-01,,
+B2,manifested,2020-02-08,,G1,
+B1,closed,2020-02-09,,,relief granted
+B2,manifested,2020-02-10,,G1,
+B3,presented,2020-02-11,,,
+B3,stay_lifted,2020-02-12,,,
+B3,closed,2020-02-13,,,
+B4,presented,2020-02-14,,,
+B4,nationality_disputed,2020-02-15,,,
+B5,presented,2020-02-16,,,
+"""
+
+
+def import_all(app: App, folder: Path, pipeline: bool, **options: Any) -> list[ImportReport]:
+    return [
+        import_file(
+            app,
+            kind,
+            write(folder, f"{kind}.csv", content),
+            ACTOR,
+            chunk_rows=2,
+            today=TODAY,
+            pipeline=pipeline,
+            **(options if kind == "events" else {}),
+        )
+        for kind, content in (("cases", CASES), ("flights", FLIGHTS), ("events", EVENTS))
+    ]
+
+
+def outcome(reports: list[ImportReport]) -> list[tuple[Any, ...]]:
+    return [
+        (r.read, r.applied, r.already, [(j.line, j.code, j.reason, j.allowed) for j in r.rejected])
+        for r in reports
+    ]
+
+
+def direct_twin(app: App, tmp_path: Path, request: pytest.FixtureRequest) -> App:
+    folder = tmp_path / "direct"
+    folder.mkdir()
+    return twin(app, folder, request)
+
+
+def test_a_pipelined_import_decides_every_row_as_a_direct_import_does(
+    db_app: App, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    pipelined = import_all(db_app, tmp_path, pipeline=True)
+    direct_app = direct_twin(db_app, tmp_path, request)
+    direct = import_all(direct_app, tmp_path / "direct", pipeline=False)
+
+    assert outcome(pipelined) == outcome(direct)
+    cases, _, events = pipelined
+    assert [(r.line, r.code) for r in cases.rejected] == [(7, "duplicate")]
+    assert [(r.line, r.code) for r in events.rejected] == [
+        (9, "flight_full"),  # B1 holds the only seat, taken two chunks before
+        (13, "illegal_transition"),
+        (14, "invalid_input"),
+    ]
+    assert events.applied == 13  # among them B2's second manifest, once B1 gave the seat back
+    assert dump_state(db_app.engine) == dump_state(direct_app.engine)
+    assert verify_ledger(db_app).ok
+    direct_app.engine.dispose()
+
+
+def test_a_write_by_someone_else_between_chunks_has_the_next_chunk_redone_directly(
+    db_app: App, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chunk decided before the other write is not committed on a stale ledger: the
+    writer finds the head moved, and that chunk is decided again with everything read anew."""
+    redone: list[int] = []
+    apply_chunk = import_chunks._apply_chunk
+
+    def counting(run: import_chunks.Import, start: int, *args: Any) -> import_chunks.Outcome:
+        redone.append(start)
+        return apply_chunk(run, start, *args)
+
+    monkeypatch.setattr(import_chunks, "_apply_chunk", counting)
+
+    def interleave(app: App) -> Any:
+        def write_between(done: int, total: int) -> None:
+            if done == 10:  # B5's presentation, recorded by someone else, before B5's own
+                record_case_event(app, "B5", "presented", date(2020, 2, 1), {}, ACTOR)
+
+        return write_between
+
+    pipelined = import_all(db_app, tmp_path, pipeline=True, progress=interleave(db_app))
+    assert redone == [10]
+    direct_app = direct_twin(db_app, tmp_path, request)
+    direct = import_all(
+        direct_app, tmp_path / "direct", pipeline=False, progress=interleave(direct_app)
+    )
+
+    assert outcome(pipelined) == outcome(direct)
+    assert pipelined[2].rejected[-1].code == "illegal_transition"  # B5 was presented already
+    assert dump_state(db_app.engine) == dump_state(direct_app.engine)
+    assert verify_ledger(db_app).ok
+    direct_app.engine.dispose()
+
+
+def test_a_chunk_the_database_refuses_is_not_written_and_a_rerun_completes_the_import(
+    sqlite_app: App, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The writer process's error is raised by the import, as a direct write's would be."""
+    with sqlite_app.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON events "
+            "WHEN NEW.subject_id = 'B4' AND NEW.type = 'presented' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )
+    with pytest.raises(DBAPIError, match="refused by the test"):
+        import_all(sqlite_app, tmp_path, pipeline=True)
+    with sqlite_app.engine.begin() as conn:
+        position = conn.execute(text("SELECT position FROM imports WHERE kind = 'events'"))
+        assert position.scalar_one() == 12  # the chunks before B4's, each whole
+        b4 = conn.execute(text("SELECT type FROM events WHERE subject_id = 'B4'")).scalars()
+        assert list(b4) == ["case_opened"]
+        conn.exec_driver_sql("DROP TRIGGER refuse")
+
+    rerun = import_all(sqlite_app, tmp_path, pipeline=True)[2]
+    assert (rerun.resumed_at, rerun.applied + rerun.already, len(rerun.rejected)) == (12, 13, 3)
+    reference = direct_twin(sqlite_app, tmp_path, request)
+    import_all(reference, tmp_path / "direct", pipeline=False)
+    assert dump_state(sqlite_app.engine) == dump_state(reference.engine)
+    reference.engine.dispose()
+
+
+def test_a_writer_process_that_dies_stops_the_import_with_a_message_and_a_rerun_resumes(
+    sqlite_app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    submit = chunk_writer.ChunkWriter.submit
+    handed: list[int] = []
+
+    def dying(writer: chunk_writer.ChunkWriter, chunk: chunk_writer.Chunk) -> None:
+        handed.append(chunk.start)
+        if chunk.start == 6:
+            writer._process.kill()
+            writer._process.wait()
+        submit(writer, chunk)
+
+    monkeypatch.setattr(chunk_writer.ChunkWriter, "submit", dying)
+    with pytest.raises(StoreFailed, match=r"stopped unexpectedly \(exit code -9\).*run the same"):
+        import_all(sqlite_app, tmp_path, pipeline=True)
+    monkeypatch.setattr(chunk_writer.ChunkWriter, "submit", submit)
+
+    rerun = import_all(sqlite_app, tmp_path, pipeline=True)[2]
+    assert rerun.resumed_at == 6
+    assert (rerun.applied + rerun.already, len(rerun.rejected)) == (13, 3)
+    assert verify_ledger(sqlite_app).ok
