@@ -173,8 +173,8 @@ def _decide_staged(
         before = head if head is not None else uow.ledger.head()
         uow.ledger.assume_head(before)
         outcome = _decide(uow, run, start, rows)
-        after = uow.ledger.lock_head()  # the head its events end at (assumed: nothing is read)
-    chunk = Chunk(before, run.digest, start, staged.statements)
+        after = uow.ledger.lock_head()  # where its events end (the writer seals them)
+    chunk = Chunk(before[0], run.digest, start, staged.events, staged.statements)
     return _Decided(chunk, start + len(rows), outcome, after)
 
 

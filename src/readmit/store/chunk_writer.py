@@ -5,7 +5,9 @@ and hands them over as a ``Chunk``. This process replays them in one transaction
 checking, under the write lock, that the ledger head and the import's position are still the
 ones the chunk was computed on. If another writer got in meanwhile, nothing is written and the
 importer is told so (``committed`` returns False), to redo the chunk the direct way. A chunk is
-therefore committed whole, with its position, or not at all, as a direct write is.
+therefore committed whole, with its position, or not at all, as a direct write is. The chunk's
+events are sealed onto the chain here: hashing is a sizeable part of an import's work, and the
+importer has more of it to do than this process.
 
 The two processes talk over this process's standard input and output, one pickled message
 each way per chunk. The process dies with the importer (on Linux, even on SIGKILL), so a
@@ -42,10 +44,11 @@ RESUME = "run the same import again: it resumes after the last chunk that was co
 class Chunk:
     """One chunk's writes, and the state of the store they were computed on."""
 
-    head: tuple[int, str]  # the ledger head (seq, hash) the chunk's events were sealed after
+    head: int  # the ledger head (its seq) the chunk was decided on, its events numbered after
     digest: str  # the import (its file's digest) and its position before the chunk
     start: int
-    statements: list[Statement]
+    events: list[tuple[Any, ...]]  # rows of the events table, to seal here (Ledger.append_rows)
+    statements: list[Statement]  # every other write, in order
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,7 @@ def _commit(engine: Engine, checkpoints: Checkpoints, chunk: Chunk) -> _Reply:
             conn.begin()  # on SQLite, BEGIN IMMEDIATE: the write lock, as every writer takes
             if not _still_current(conn, chunk):
                 return _Reply(committed=False)
+            Ledger(conn).append_rows(chunk.events)
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             for statement, parameters, many in chunk.statements:
                 if many:
@@ -198,7 +202,7 @@ def _commit(engine: Engine, checkpoints: Checkpoints, chunk: Chunk) -> _Reply:
 def _still_current(conn: Connection, chunk: Chunk) -> bool:
     """Tell whether no other writer has moved the ledger or this import on since the chunk was
     computed (read under the write lock, so it stays true until the commit)."""
-    head = Ledger(conn).lock_head()
+    head, _ = Ledger(conn).lock_head()
     position = conn.execute(
         select(imports.c.position).where(imports.c.digest == chunk.digest)
     ).scalar_one_or_none()

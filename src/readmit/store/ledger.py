@@ -15,12 +15,14 @@ from readmit.domain.events import (
     Event,
     NewEvent,
     canonical_json,
+    chain_hash,
     seal,
     utc_now,
     utc_text,
 )
 from readmit.store.bulk import insert_rows, select_in
 from readmit.store.schema import events, ledger_head
+from readmit.store.staging import staged_writes
 
 
 def event_from_row(row: Row[Any]) -> Event:
@@ -70,10 +72,16 @@ class Ledger:
         self._head = head
 
     def append(self, new_events: Sequence[NewEvent]) -> list[Event]:
-        """Seal and insert events after the current head; return them as recorded."""
+        """Seal and insert events after the current head; return them as recorded.
+
+        On a connection that stages its writes (``staging``), the events are left unsealed
+        (their hashes empty) and staged as rows, for ``append_rows`` where they are committed.
+        """
         if not new_events:
             return []
         seq, prev = self.lock_head()
+        staged = staged_writes(self.conn)
+        chained = staged is None
         now = utc_now()
         recorded_now = utc_text(now)
         ids = _ids(now, len(new_events))
@@ -83,16 +91,38 @@ class Ledger:
             seq += 1
             recorded = utc_text(new.recorded_at) if new.recorded_at else recorded_now
             payload_json = canonical_json(new.payload)
-            event = seal(new, seq, event_id, recorded, prev, payload_json)
+            event = seal(new, seq, event_id, recorded, prev, payload_json, chained)
             sealed.append(event)
             rows.append(_row(event, payload_json, new.dedupe_key))
             prev = event.hash
-        insert_rows(self.conn, events, EVENT_COLUMNS, rows)
-        self.conn.execute(
-            update(ledger_head).where(ledger_head.c.id == 1).values(seq=seq, hash=prev)
-        )
+        if staged is not None:
+            staged.events.extend(rows)
+        else:
+            self._write(rows, seq, prev)
         self._head = (seq, prev)
         return sealed
+
+    def append_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Seal rows that a staged ``append`` left unsealed, after the current head (which must
+        be the one they were numbered after), and insert them."""
+        if not rows:
+            return
+        seq, prev = self.lock_head()
+        if rows[0][0] != seq + 1:
+            raise ValueError(f"events numbered from {rows[0][0]} cannot follow event {seq}")
+        chained = []
+        for row in rows:
+            digest = chain_hash(row[:PREV_HASH], prev)
+            chained.append((*row[:PREV_HASH], prev, digest, *row[PREV_HASH + 2 :]))
+            prev = digest
+        self._write(chained, rows[-1][0], prev)
+        self._head = (rows[-1][0], prev)
+
+    def _write(self, rows: Sequence[tuple[Any, ...]], seq: int, last_hash: str) -> None:
+        insert_rows(self.conn, events, EVENT_COLUMNS, rows)
+        self.conn.execute(
+            update(ledger_head).where(ledger_head.c.id == 1).values(seq=seq, hash=last_hash)
+        )
 
     def head(self) -> tuple[int, str]:
         """Return the recorded head (seq, hash) without locking."""
@@ -152,6 +182,7 @@ EVENT_COLUMNS = (
     "hash",
     "dedupe_key",
 )
+PREV_HASH = EVENT_COLUMNS.index("prev_hash")  # the hashed fields come before it, in order
 
 
 def _ids(now: datetime, count: int) -> list[str]:

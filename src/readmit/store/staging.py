@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine.interfaces import ExecutionContext
 
 STAGED = "readmit_staged"
@@ -30,9 +30,18 @@ Statement = tuple[str, Any, bool]
 
 @dataclass
 class Staged:
-    """The writes of one staged transaction, in the order they were made."""
+    """The writes of one staged transaction, in the order they were made, and the events it
+    appended: rows of the events table left unsealed (``Ledger.append``), for whoever commits
+    them to seal after the head they land on (``Ledger.append_rows``)."""
 
     statements: list[Statement] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def staged_writes(conn: Connection) -> Staged | None:
+    """Return what ``conn`` stages its writes into, or None when it makes them."""
+    staged: Staged | None = conn.get_execution_options().get(STAGED)
+    return staged
 
 
 def allow_staging(engine: Engine) -> None:
