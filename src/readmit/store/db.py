@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
 from readmit.domain.errors import SchemaMissing
+from readmit.store.staging import STAGED
 
 CHECKPOINT_PAGES = 100
 
@@ -46,8 +47,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        options = conn.get_execution_options()
+        if options.get(STAGED) is not None:
+            # A pipelined import's reads hold no snapshot (each statement reads what is
+            # committed then; see services/import_chunks): while a reader holds one, SQLite
+            # cannot start its log over, and held chunk after chunk the log grew all import
+            # long (to a gigabyte at a million events).
+            return
         # A writer takes the lock at BEGIN, so two writers never deadlock on an upgrade.
-        write = conn.get_execution_options().get("readmit_write", False)
+        write = options.get("readmit_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
