@@ -130,6 +130,10 @@ def state(db: Path) -> dict[str, Any]:
             "cases": conn.execute("SELECT * FROM cases ORDER BY case_id").fetchall(),
             "flights": conn.execute("SELECT * FROM flights ORDER BY flight_id").fetchall(),
             "persons": conn.execute("SELECT case_id, data FROM persons ORDER BY 1").fetchall(),
+            "coop_facts": conn.execute(
+                "SELECT seq, subject_id, country, kind, party, day, order_day, virtual, lag, "
+                "ref_day, void_seq FROM coop_facts ORDER BY seq"
+            ).fetchall(),
             "half_applied": conn.execute(
                 "SELECT COUNT(*) FROM cases c WHERE c.last_seq != "
                 "(SELECT MAX(seq) FROM events e WHERE e.subject_id = c.case_id)"

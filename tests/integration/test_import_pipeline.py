@@ -19,6 +19,7 @@ from readmit.services.cases import record_case_event
 from readmit.services.context import App
 from readmit.services.import_report import ImportReport
 from readmit.services.importing import import_file
+from readmit.services.maintenance import rebuild
 from readmit.store import chunk_writer
 
 CASES = """case_id,nationality,final_order_date,criminal,custody,given_name
@@ -188,3 +189,35 @@ def test_a_writer_process_that_dies_stops_the_import_with_a_message_and_a_rerun_
     assert rerun.resumed_at == 6
     assert (rerun.applied + rerun.already, len(rerun.rejected)) == (13, 3)
     assert verify_ledger(sqlite_app).ok
+
+
+def test_a_presentation_dated_before_one_already_recorded_gives_every_run_the_same_lags(
+    db_app: App, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Lags count from the latest presentation by date, however the import ran: directly, in
+    a pipeline that keeps what it folded across chunks, or rebuilt from the log."""
+    events = """case_id,event,occurred_on
+B1,presented,2020-03-01
+B1,interview_scheduled,2020-07-01
+B1,interview_held,2020-07-10
+"""
+
+    def lags(app: App, pipeline: bool, folder: Path) -> list[Any]:
+        import_file(app, "cases", write(folder, "cases.csv", CASES), ACTOR, today=TODAY)
+        # Presented in June through the API; the partner disputed, so B1 may be presented again.
+        record_case_event(app, "B1", "presented", date(2020, 6, 1), {}, ACTOR)
+        record_case_event(app, "B1", "nationality_disputed", date(2020, 6, 5), {}, ACTOR)
+        path = write(folder, "events.csv", events)
+        import_file(app, "events", path, ACTOR, chunk_rows=1, today=TODAY, pipeline=pipeline)
+        with app.engine.connect() as conn:
+            query = "SELECT lag FROM coop_facts WHERE subject_id = 'B1' AND lag IS NOT NULL"
+            found = list(conn.execute(text(query + " ORDER BY seq")).scalars())
+        rebuild(app)
+        with app.engine.connect() as conn:
+            assert list(conn.execute(text(query + " ORDER BY seq")).scalars()) == found
+        return found
+
+    direct_app = direct_twin(db_app, tmp_path, request)
+    pipelined, direct = lags(db_app, True, tmp_path), lags(direct_app, False, tmp_path / "direct")
+    assert pipelined == direct == [39]  # held 2020-07-10: from June's presentation, not March's
+    direct_app.engine.dispose()

@@ -367,7 +367,23 @@ def dump_state(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         persons = sorted(
             (r.case_id, str(r.data)) for r in conn.execute(text("SELECT * FROM persons"))
         )
-    return {"events": ledger, "cases": cases, "flights": flights, "persons": persons}
+        # Facts and responses without the day each was recorded (runs differ in that).
+        facts = sorted(
+            tuple(value for name, value in r._mapping.items() if name not in {"rday", "void_rday"})
+            for r in conn.execute(text("SELECT * FROM coop_facts"))
+        )
+        responses = sorted(
+            tuple(value for name, value in r._mapping.items() if name not in {"rday", "void_rday"})
+            for r in conn.execute(text("SELECT * FROM coop_responses"))
+        )
+    return {
+        "events": ledger,
+        "cases": cases,
+        "flights": flights,
+        "persons": persons,
+        "coop_facts": facts,
+        "coop_responses": responses,
+    }
 
 
 def _stable(payload: str) -> str:

@@ -97,7 +97,9 @@ class _Batch:
             None,
         ]
         if kind == Kind.PRESENTED and party == Party.STATE:
-            self.presented[event.subject_id] = day
+            # The latest presentation is the latest by date, as ``_latest_presentations`` reads
+            # it: a presentation recorded later may be dated earlier (a back-filled file).
+            self.presented[event.subject_id] = max(day, self.presented.get(event.subject_id, day))
 
     def recorded_day(self, recorded_at: str) -> int:
         """Return ``recorded_day``, once per recording time (a batch shares one or a few)."""
