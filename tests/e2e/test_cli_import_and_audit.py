@@ -187,3 +187,33 @@ def test_a_command_on_a_database_without_the_schema_says_to_upgrade(
     (tmp_path / "cases.csv").write_text(CASES)
     result = CliRunner().invoke(app, ["import", "cases", str(tmp_path / "cases.csv")])
     assert result.exit_code == 3 and "readmit db upgrade" in result.stderr
+
+
+@pytest.mark.parametrize("chunk_rows", ["2", "100"], ids=["pipelined", "direct"])
+def test_a_write_the_database_refuses_exits_1_with_a_message_and_the_rerun_resumes(
+    cli: CliRunner, tmp_path: Path, chunk_rows: str
+) -> None:
+    paths = files(tmp_path)
+    invoke(cli, "import", "cases", str(paths["cases"]))
+    invoke(cli, "import", "flights", str(paths["flights"]))
+    db = tmp_path / "cli.db"
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.type = 'document_issued' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )
+    refused = invoke(cli, "import", "events", str(paths["events"]), "--chunk-rows", chunk_rows)
+    assert refused.exit_code == 1
+    assert "error (store_failed): the database failed: refused by the test" in refused.stderr
+    assert "run the command again" in refused.stderr and "Traceback" not in refused.output
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("DROP TRIGGER refuse")
+        conn.commit()
+    again = invoke(
+        cli, "import", "events", str(paths["events"]), "--chunk-rows", chunk_rows, "--json"
+    )
+    assert again.exit_code == 0, again.output
+    summary = json.loads(again.stdout)
+    assert (summary["applied"] + summary["already_imported"], summary["rejected"]) == (8, 4)
+    # The chunks before the refused one were kept; the refused one left nothing behind.
+    assert summary["resumed_at_row"] == (8 if chunk_rows == "2" else 0)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from test_import_service import ACTOR, TODAY, dump_state, twin, write
 
@@ -21,6 +21,9 @@ from readmit.services.import_report import ImportReport
 from readmit.services.importing import import_file
 from readmit.services.maintenance import rebuild
 from readmit.store import chunk_writer
+from readmit.store.schema import imports
+from readmit.store.staging import Staged, StagingRefused, allow_staging
+from readmit.store.uow import UnitOfWork
 
 CASES = """case_id,nationality,final_order_date,criminal,custody,given_name
 B1,KH,2020-01-01,true,detained,Dara
@@ -221,3 +224,45 @@ B1,interview_held,2020-07-10
     pipelined, direct = lags(db_app, True, tmp_path), lags(direct_app, False, tmp_path / "direct")
     assert pipelined == direct == [39]  # held 2020-07-10: from June's presentation, not March's
     direct_app.engine.dispose()
+
+
+def test_a_staged_connection_records_its_writes_runs_its_reads_and_refuses_anything_else(
+    db_app: App,
+) -> None:
+    allow_staging(db_app.engine)
+    staged = Staged()
+    with UnitOfWork(db_app.engine, staged=staged) as uow:
+        uow.conn.execute(
+            insert(imports).values(
+                digest="d",
+                kind="events",
+                file_name="f",
+                total=1,
+                position=0,
+                started_at="2026-01-01",
+            )
+        )
+        assert uow.conn.execute(select(func.count()).select_from(imports)).scalar_one() == 0
+        with pytest.raises(StagingRefused, match="CREATE TABLE"):
+            uow.conn.exec_driver_sql("CREATE TABLE escaped (a INTEGER)")
+    assert [sql.split()[:3] for sql, _, _ in staged.statements] == [["INSERT", "INTO", "imports"]]
+    with db_app.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(imports)).scalar_one() == 0
+
+
+def test_a_pipelined_import_on_sqlite_lets_the_log_start_over_after_every_chunk(
+    sqlite_app: App, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The importer's reads hold no snapshot while the writer commits: the log is copied back
+    and starts over, as in a direct import, instead of growing all import long."""
+    rows = "".join(f"C{n:05d},KH,2020-01-01,false,detained,Name {n}\n" for n in range(6000))
+    path = write(tmp_path, "many.csv", CASES.splitlines(keepends=True)[0] + rows)
+    reference = direct_twin(sqlite_app, tmp_path, request)
+    sizes = {}
+    for app, pipeline in ((sqlite_app, True), (reference, False)):
+        import_file(app, "cases", path, ACTOR, chunk_rows=400, today=TODAY, pipeline=pipeline)
+        database = Path(str(app.engine.url.database))
+        sizes[pipeline] = database.with_name(database.name + "-wal").stat().st_size
+    # Held open, the log would have grown to all 15 chunks' pages.
+    assert sizes[True] <= 2 * sizes[False]
+    reference.engine.dispose()

@@ -12,11 +12,13 @@ import json
 import sys
 from collections.abc import Iterator, MutableMapping
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 import typer.main
 from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.exc import DBAPIError
 from typer._click.core import Command
 from typer._click.core import Context as ClickContext
 from typer.core import TyperGroup
@@ -27,6 +29,7 @@ from readmit.domain.errors import (
     NotFound,
     ReadmitError,
     SchemaMissing,
+    StoreFailed,
 )
 from readmit.services.context import Actor, App, bootstrap
 
@@ -134,8 +137,25 @@ class ReadmitGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except ReadmitError as error:
-            err.print(f"[bold red]error[/] ({error.code}): {error.message}", highlight=False)
-            raise typer.Exit(exit_code(error)) from None
+            _fail(error)
+        except DBAPIError as error:
+            _fail(store_failed(error))
+
+
+def _fail(error: ReadmitError) -> NoReturn:
+    err.print(f"[bold red]error[/] ({error.code}): {escape(error.message)}", highlight=False)
+    raise typer.Exit(exit_code(error)) from None
+
+
+def store_failed(error: DBAPIError) -> StoreFailed:
+    """Say what the database refused (a full disk, a lock held too long, a server gone) and
+    that nothing was half-written: every write is one transaction, rolled back on failure."""
+    lines = str(error.orig).strip().splitlines() or [type(error.orig).__name__]
+    return StoreFailed(
+        f"the database failed: {lines[0]}; the work in progress was rolled back (nothing is "
+        "half-written): fix the cause and run the command again (an import resumes after its "
+        "last committed chunk)"
+    )
 
 
 app = typer.Typer(

@@ -118,7 +118,8 @@ def _apply_chunk(run: Import, start: int, rows: list[Row], checkpoints: Checkpoi
 
 @dataclass
 class _Decided:
-    chunk: Chunk
+    chunk: Chunk | None  # its writes, until they are handed to the writer
+    start: int
     end: int
     outcome: Outcome
     head: tuple[int, str]  # the ledger head once the chunk is committed
@@ -154,7 +155,7 @@ def _pipeline(run: Import, start: int, writer: ChunkWriter) -> None:
             if not writer.committed():
                 # Another writer got in: redo that chunk with everything read afresh, drop
                 # the one decided on top of it, and start the pipeline again after it.
-                redo = pending.chunk.start
+                redo = pending.start
                 with no_cycle_collection():
                     outcome = _apply_chunk(run, redo, run.rows(redo), Checkpoints(run.app.engine))
                 run.chunk_done(pending.end, outcome)
@@ -164,7 +165,9 @@ def _pipeline(run: Import, start: int, writer: ChunkWriter) -> None:
             run.chunk_done(pending.end, pending.outcome)
         if decided is None:
             return
+        assert decided.chunk is not None
         writer.submit(decided.chunk)
+        decided.chunk = None  # not held while the next chunk is decided
         pending = decided
 
 
@@ -180,7 +183,7 @@ def _decide_staged(
         outcome = _decide(uow, run, start, rows)
         after = uow.ledger.lock_head()  # where its events end (the writer seals them)
     chunk = Chunk(before[0], run.digest, start, staged.events, staged.statements)
-    return _Decided(chunk, start + len(rows), outcome, after)
+    return _Decided(chunk, start, start + len(rows), outcome, after)
 
 
 def _decide(uow: UnitOfWork, run: Import, start: int, rows: list[Row]) -> Outcome:

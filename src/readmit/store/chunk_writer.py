@@ -71,9 +71,15 @@ class ChunkWriter:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log,
+            # It imports readmit from where this process did, however that path was set.
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
         )
-        # Over the pipe, not the command line: the URL may hold a password.
-        self._send((engine.url.render_as_string(hide_password=False), os.getpid()))
+        try:
+            # Over the pipe, not the command line: the URL may hold a password.
+            self._send((engine.url.render_as_string(hide_password=False), os.getpid()))
+        except BaseException:
+            self.abandon()
+            raise
 
     def submit(self, chunk: Chunk) -> None:
         """Hand over a chunk; ``committed`` says what became of it."""
@@ -122,7 +128,7 @@ class ChunkWriter:
         assert pipe is not None
         try:
             reply: _Reply = pickle.load(pipe)
-        except EOFError:
+        except (EOFError, pickle.UnpicklingError):  # it died, or died while replying
             raise self._stopped() from None
         return reply
 

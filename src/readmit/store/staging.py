@@ -20,9 +20,15 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine.interfaces import ExecutionContext
 
 STAGED = "readmit_staged"
-# Statements that change the database begin with one of these (the import's writes are plain
-# INSERTs and UPDATEs; reads, including SELECT ... FOR UPDATE, begin with SELECT).
+# The import's writes are plain INSERTs and UPDATEs, and its reads plain SELECTs. Anything else
+# on a staged connection is refused: run there, a write would be lost or would take the lock.
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
+_READ_VERBS = ("SELECT",)
+
+
+class StagingRefused(RuntimeError):
+    """A staged connection was asked to run a statement it can neither stage nor run."""
+
 
 # One write: the driver's statement, its parameters, and whether it is an executemany.
 Statement = tuple[str, Any, bool]
@@ -56,10 +62,16 @@ def allow_staging(engine: Engine) -> None:
 
 
 def _staged(context: ExecutionContext, statement: str) -> Staged | None:
+    """What to stage ``statement`` into; None to run it (a read, or not a staged connection)."""
     staged: Staged | None = context.execution_options.get(STAGED)
-    if staged is None or not statement.lstrip()[:6].upper().startswith(_WRITE_VERBS):
+    if staged is None:
         return None
-    return staged
+    verb = statement.lstrip()[:6].upper()
+    if verb.startswith(_WRITE_VERBS):
+        return staged
+    if verb.startswith(_READ_VERBS):
+        return None
+    raise StagingRefused(f"a staged connection only stages writes and runs reads: {statement!r}")
 
 
 def _execute(cursor: Any, statement: str, parameters: Any, context: ExecutionContext) -> bool:

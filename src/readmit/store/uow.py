@@ -42,6 +42,8 @@ class UnitOfWork:
             options["isolation_level"] = "REPEATABLE READ"
         if self.staged is not None:
             options[STAGED] = self.staged
+            if self.engine.dialect.name == "postgresql":
+                options["postgresql_readonly"] = True  # a write that escaped staging fails
         self.conn = self.engine.connect().execution_options(**options)
         self._tx = self.conn.begin()
         self.ledger = Ledger(self.conn)
