@@ -3,6 +3,7 @@ every row as a direct import does, and keeps each chunk whole when something goe
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -266,3 +267,40 @@ def test_a_pipelined_import_on_sqlite_lets_the_log_start_over_after_every_chunk(
     # Held open, the log would have grown to all 15 chunks' pages.
     assert sizes[True] <= 2 * sizes[False]
     reference.engine.dispose()
+
+
+@pytest.mark.parametrize("value", ["2020-01-01", date(2020, 1, 1)], ids=["text", "date"])
+def test_a_chunk_reaches_the_writer_intact_whatever_its_values(value: object) -> None:
+    """Marshal carries text and numbers; a value it cannot carry sends the chunk as pickle."""
+    chunk = chunk_writer.Chunk(
+        7,
+        "digest",
+        200,
+        [
+            (
+                8,
+                "id",
+                "presented",
+                "case",
+                "B1",
+                "2020-01-01",
+                "t",
+                "a",
+                "r",
+                "{}",
+                None,
+                "",
+                "",
+                "k",
+            )
+        ],
+        [("UPDATE imports SET position = ?", [(value, 1), (value, 2)], True)],
+    )
+    pipe = io.BytesIO()
+    chunk_writer._write_message(pipe, chunk)
+    chunk_writer._write_message(pipe, None)
+    pipe.seek(0)
+    assert chunk_writer._read_message(pipe) == chunk
+    assert chunk_writer._read_message(pipe) is None
+    with pytest.raises(EOFError):
+        chunk_writer._read_message(pipe)

@@ -9,8 +9,8 @@ therefore committed whole, with its position, or not at all, as a direct write i
 events are sealed onto the chain here: hashing is a sizeable part of an import's work, and the
 importer has more of it to do than this process.
 
-The two processes talk over this process's standard input and output, one pickled message
-each way per chunk. The process dies with the importer (on Linux, even on SIGKILL), so a
+The two processes talk over this process's standard input and output, one message each way
+per chunk. The process dies with the importer (on Linux, even on SIGKILL), so a
 re-run never finds a writer of an earlier run still at work; a chunk it had not committed is
 rolled back by the database.
 """
@@ -18,9 +18,11 @@ rolled back by the database.
 from __future__ import annotations
 
 import ctypes
+import marshal
 import os
 import pickle
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -118,8 +120,7 @@ class ChunkWriter:
         pipe = self._process.stdin
         assert pipe is not None
         try:
-            pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            pipe.flush()
+            _write_message(pipe, message)
         except BrokenPipeError:
             raise self._stopped() from None
 
@@ -127,9 +128,10 @@ class ChunkWriter:
         pipe = self._process.stdout
         assert pipe is not None
         try:
-            reply: _Reply = pickle.load(pipe)
+            reply = _read_message(pipe)
         except (EOFError, pickle.UnpicklingError):  # it died, or died while replying
             raise self._stopped() from None
+        assert isinstance(reply, _Reply)
         return reply
 
     def _stopped(self) -> StoreFailed:
@@ -156,16 +158,19 @@ def main() -> None:
     os.dup2(2, 1)  # anything printed goes to standard error, never among the replies
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importer's to handle
     requests = sys.stdin.buffer
-    url, importer = pickle.load(requests)
+    opening = _read_message(requests)
+    assert isinstance(opening, tuple)
+    url, importer = opening
     _die_with(importer)
     engine = make_engine(url)
     checkpoints = Checkpoints(engine)
     try:
         while True:
             try:
-                chunk: Chunk | None = pickle.load(requests)
+                chunk = _read_message(requests)
             except EOFError:  # the importer is gone: what it handed over is committed
                 return
+            assert chunk is None or isinstance(chunk, Chunk)
             reply = _finish(checkpoints) if chunk is None else _commit(engine, checkpoints, chunk)
             _reply(replies, reply)
             if chunk is None:
@@ -224,8 +229,42 @@ def _finish(checkpoints: Checkpoints) -> _Reply:
 
 
 def _reply(replies: IO[bytes], reply: _Reply) -> None:
-    pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
-    replies.flush()
+    _write_message(replies, reply)
+
+
+# A message: a kind (marshal or pickle) and the payload's length, then the payload.
+_FRAME = struct.Struct("<cQ")
+_MARSHAL, _PICKLE = b"m", b"p"
+
+
+def _write_message(pipe: IO[bytes], message: object) -> None:
+    """Write one message. A chunk goes as marshal, four times faster to write than pickle (its
+    rows are tuples of text and numbers) and the importer's to pay; pickle carries the rest,
+    and a chunk holding what marshal cannot (a date, as PostgreSQL's driver is given)."""
+    kind, payload = _PICKLE, b""
+    if isinstance(message, Chunk):
+        fields = (message.head, message.digest, message.start, message.events, message.statements)
+        with suppress(ValueError):
+            kind, payload = _MARSHAL, marshal.dumps(fields)
+    if kind == _PICKLE:
+        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.write(_FRAME.pack(kind, len(payload)))
+    pipe.write(payload)
+    pipe.flush()
+
+
+def _read_message(pipe: IO[bytes]) -> object:
+    """Read one message; EOFError if the other side is gone (or went mid-message)."""
+    header = pipe.read(_FRAME.size)
+    if len(header) < _FRAME.size:
+        raise EOFError
+    kind, size = _FRAME.unpack(header)
+    payload = pipe.read(size)
+    if len(payload) < size:
+        raise EOFError
+    if kind == _MARSHAL:
+        return Chunk(*marshal.loads(payload))
+    return pickle.loads(payload)
 
 
 def _portable(error: BaseException) -> BaseException:
