@@ -60,10 +60,10 @@ class Import:
     progress: Progress | None
     statistics_at: int = 0  # rows applied when PostgreSQL's statistics are refreshed next
 
-    def rows(self, start: int) -> list[Row]:
-        """The chunk of rows from ``start``, as dicts (built from whole columns: a sixth
-        faster than ``to_dicts``, which converts row by row)."""
-        part = self.frame.slice(start, self.chunk_rows)
+    def rows(self, start: int, count: int | None = None) -> list[Row]:
+        """The chunk of rows from ``start`` (``count`` of them, a chunk's worth by default),
+        as dicts (built from whole columns: a sixth faster than ``to_dicts``, row by row)."""
+        part = self.frame.slice(start, count or self.chunk_rows)
         names = part.columns
         columns = [part.get_column(name).to_list() for name in names]
         return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
@@ -148,16 +148,17 @@ def _pipeline(run: Import, start: int, writer: ChunkWriter) -> None:
             if projections is None:
                 run.handler.forget()
                 projections = Projections()
+            rows = _pipelined_chunk(run, position, first=pending is None)
             with no_cycle_collection():
-                decided = _decide_staged(run, position, projections, head)
+                decided = _decide_staged(run, position, rows, projections, head)
             position, head = decided.end, decided.head
         if pending is not None:
             if not writer.committed():
                 # Another writer got in: redo that chunk with everything read afresh, drop
                 # the one decided on top of it, and start the pipeline again after it.
-                redo = pending.start
+                redo, rows = pending.start, run.rows(pending.start, pending.end - pending.start)
                 with no_cycle_collection():
-                    outcome = _apply_chunk(run, redo, run.rows(redo), Checkpoints(run.app.engine))
+                    outcome = _apply_chunk(run, redo, rows, Checkpoints(run.app.engine))
                 run.chunk_done(pending.end, outcome)
                 position, decided, projections, head = pending.end, None, None, None
                 pending = None
@@ -171,11 +172,27 @@ def _pipeline(run: Import, start: int, writer: ChunkWriter) -> None:
         pending = decided
 
 
+def _pipelined_chunk(run: Import, position: int, first: bool) -> list[Row]:
+    """The rows of the next chunk to decide: a quarter of a chunk first (the writer starts
+    sooner) and last (less is left to commit once the last row is decided), whole chunks
+    between. (Chunks of fewer than four rows are all whole.)"""
+    left, quarter = run.frame.height - position, run.chunk_rows // 4
+    count = min(left, run.chunk_rows)
+    if quarter and (first or left <= quarter):
+        count = min(left, quarter)
+    elif quarter and left < run.chunk_rows + quarter:
+        count = left - quarter  # leave a quarter for the last chunk
+    return run.rows(position, count)
+
+
 def _decide_staged(
-    run: Import, start: int, projections: Projections, head: tuple[int, str] | None
+    run: Import,
+    start: int,
+    rows: list[Row],
+    projections: Projections,
+    head: tuple[int, str] | None,
 ) -> _Decided:
     """Decide one chunk on a read connection, its writes staged for the writer process."""
-    rows = run.rows(start)
     staged = Staged()
     with UnitOfWork(run.app.engine, staged=staged, projections=projections) as uow:
         before = head if head is not None else uow.ledger.head()
