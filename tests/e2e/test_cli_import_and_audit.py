@@ -203,9 +203,11 @@ def test_a_write_the_database_refuses_exits_1_with_a_message_and_the_rerun_resum
             "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
         )
     refused = invoke(cli, "import", "events", str(paths["events"]), "--chunk-rows", chunk_rows)
-    assert refused.exit_code == 1
-    assert "error (store_failed): the database failed: refused by the test" in refused.stderr
-    assert "run the command again" in refused.stderr and "Traceback" not in refused.output
+    assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit)  # no traceback
+    assert "error (store_failed): the database failed (IntegrityError): refused by the test" in (
+        refused.stderr
+    )
+    assert "run the command again" in refused.stderr
     with closing(sqlite3.connect(db)) as conn:
         conn.execute("DROP TRIGGER refuse")
         conn.commit()

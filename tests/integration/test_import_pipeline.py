@@ -4,6 +4,7 @@ every row as a direct import does, and keeps each chunk whole when something goe
 from __future__ import annotations
 
 import io
+import marshal
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,9 @@ G1,2020-09-01,charter,KH,1
 """
 # In chunks of two rows, each of these depends on what an earlier chunk decided: a seat taken,
 # a seat given back by a closed case, a state reached.
-EVENTS = """case_id,event,occurred_on,document_expires_on,flight_id,reason
-B1,presented,2020-02-01,,,
-B1,nationality_confirmed,2020-02-02,,,
+EVENTS = """case_id,event,occurred_on,document_expires_on,flight_id,reason,source
+B1,presented,2020-02-01,,,,Ministère de l'Intérieur
+B1,nationality_confirmed,2020-02-02,,,,"cable ""KH-17"" \\ no. 4"
 B1,document_issued,2020-02-03,2021-01-01,,
 B1,manifested,2020-02-04,,G1,
 B2,presented,2020-02-05,,,
@@ -247,6 +248,10 @@ def test_a_staged_connection_records_its_writes_runs_its_reads_and_refuses_anyth
         with pytest.raises(StagingRefused, match="CREATE TABLE"):
             uow.conn.exec_driver_sql("CREATE TABLE escaped (a INTEGER)")
     assert [sql.split()[:3] for sql, _, _ in staged.statements] == [["INSERT", "INTO", "imports"]]
+    # Named parameters (PostgreSQL's) are keyed by plain text, so a chunk goes as marshal.
+    parameters = staged.statements[0][1]
+    assert all(type(name) is str for name in getattr(parameters, "keys", list)())
+    marshal.dumps(staged.statements)
     with db_app.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(imports)).scalar_one() == 0
 
@@ -298,9 +303,69 @@ def test_a_chunk_reaches_the_writer_intact_whatever_its_values(value: object) ->
     )
     pipe = io.BytesIO()
     chunk_writer._write_message(pipe, chunk)
+    assert pipe.getvalue()[:1] == (b"m" if isinstance(value, str) else b"p")
     chunk_writer._write_message(pipe, None)
     pipe.seek(0)
     assert chunk_writer._read_message(pipe) == chunk
     assert chunk_writer._read_message(pipe) is None
     with pytest.raises(EOFError):
         chunk_writer._read_message(pipe)
+
+
+def test_a_case_leaving_a_flight_the_file_never_named_gives_its_seat_back(
+    db_app: App, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """B3 was manifested through the API; the file closes B3 (a seat given back on a flight it
+    has not named yet) and, chunks later, manifests B4 on that flight's only seat."""
+    flights = FLIGHTS + "G2,2020-09-02,charter,KH,1\n"
+    events = """case_id,event,occurred_on,document_expires_on,flight_id,reason
+B5,presented,2020-02-11,,,
+B5,nationality_confirmed,2020-02-12,,,
+B3,closed,2020-02-13,,,relief granted
+B4,presented,2020-02-14,,,
+B4,nationality_confirmed,2020-02-15,,,
+B4,document_issued,2020-02-16,2021-01-01,,
+B4,manifested,2020-02-17,,G2,
+"""
+
+    def run(app: App, folder: Path, pipeline: bool) -> ImportReport:
+        for kind, content in (("cases", CASES), ("flights", flights)):
+            import_file(app, kind, write(folder, f"{kind}.csv", content), ACTOR, today=TODAY)
+        for event, on, payload in (
+            ("presented", date(2020, 2, 1), {}),
+            ("nationality_confirmed", date(2020, 2, 2), {}),
+            ("document_issued", date(2020, 2, 3), {"document_expires_on": "2021-01-01"}),
+            ("manifested", date(2020, 2, 4), {"flight_id": "G2"}),
+        ):
+            record_case_event(app, "B3", event, on, payload, ACTOR)
+        path = write(folder, "events.csv", events)
+        return import_file(app, "events", path, ACTOR, chunk_rows=2, today=TODAY, pipeline=pipeline)
+
+    direct_app = direct_twin(db_app, tmp_path, request)
+    pipelined, direct = run(db_app, tmp_path, True), run(direct_app, tmp_path / "direct", False)
+    assert (pipelined.applied, pipelined.rejected) == (direct.applied, direct.rejected) == (7, [])
+    assert dump_state(db_app.engine) == dump_state(direct_app.engine)
+    direct_app.engine.dispose()
+
+
+def test_a_pipelined_import_keeping_too_much_starts_again_from_the_store_and_decides_the_same(
+    sqlite_app: App, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``KEPT_CASES`` cases kept, the chunk in flight is committed and what was kept is
+    dropped (memory stays bounded); what is decided after is read again from the store."""
+    started: list[int] = []
+
+    class Counted(import_chunks.Projections):
+        def __init__(self) -> None:
+            started.append(1)
+            super().__init__()
+
+    monkeypatch.setattr(import_chunks, "KEPT_CASES", 2)
+    monkeypatch.setattr(import_chunks, "Projections", Counted)
+    pipelined = import_all(sqlite_app, tmp_path, pipeline=True)
+    assert len(started) > 4  # once per import, and again each time it had kept too much
+    direct_app = direct_twin(sqlite_app, tmp_path, request)
+    direct = import_all(direct_app, tmp_path / "direct", pipeline=False)
+    assert outcome(pipelined) == outcome(direct)
+    assert dump_state(sqlite_app.engine) == dump_state(direct_app.engine)
+    direct_app.engine.dispose()

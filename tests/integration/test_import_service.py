@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from readmit.batch.tables import read_table
 from readmit.domain.errors import UnreadableFile
@@ -359,7 +360,10 @@ def dump_state(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """The ledger and projections, without what differs between any two runs (ids, times)."""
     with engine.connect() as conn:
         ledger = [
-            (r.seq, r.type, r.subject_id, str(r.occurred_on), _stable(r.payload), r.dedupe_key)
+            (
+                *(r.seq, r.type, r.subject_id, str(r.occurred_on), _stable(r.payload)),
+                *(r.dedupe_key, r.actor, r.role, r.source),
+            )
             for r in conn.execute(text("SELECT * FROM events ORDER BY seq"))
         ]
         cases = sorted(tuple(r) for r in conn.execute(text("SELECT * FROM cases")))
@@ -440,7 +444,7 @@ def test_a_copy_of_the_log_that_fails_is_raised_to_the_import_not_printed_by_its
     checkpoints = Checkpoints(engine)
     try:
         checkpoints.start()
-        with pytest.raises(Exception, match="unable to open"):
+        with pytest.raises(DBAPIError, match="unable to open"):  # the CLI reports it
             checkpoints.wait()
         checkpoints.start()
         checkpoints.stop()  # an import already ending waits for it, and keeps its own error

@@ -150,11 +150,12 @@ def _fail(error: ReadmitError) -> NoReturn:
 def store_failed(error: DBAPIError) -> StoreFailed:
     """Say what the database refused (a full disk, a lock held too long, a server gone) and
     that nothing was half-written: every write is one transaction, rolled back on failure."""
-    lines = str(error.orig).strip().splitlines() or [type(error.orig).__name__]
+    kind = type(error.orig).__name__
+    lines = str(error.orig).strip().splitlines() or [kind]
     return StoreFailed(
-        f"the database failed: {lines[0]}; the work in progress was rolled back (nothing is "
-        "half-written): fix the cause and run the command again (an import resumes after its "
-        "last committed chunk)"
+        f"the database failed ({kind}): {lines[0]}; the work in progress was rolled back "
+        "(nothing is half-written): fix the cause and run the command again (an import resumes "
+        "after its last committed chunk)"
     )
 
 

@@ -45,6 +45,9 @@ from readmit.store.uow import UnitOfWork
 
 Progress = Callable[[int, int], None]
 Row = dict[str, Any]
+# Cases a pipelined import keeps what it read and decided of (about 750 bytes each) before it
+# lets the chunk in flight commit and starts again from the store.
+KEPT_CASES = 250_000
 
 
 @dataclass
@@ -143,6 +146,11 @@ def _pipeline(run: Import, start: int, writer: ChunkWriter) -> None:
     pending: _Decided | None = None  # handed to the writer, not known to be committed yet
     position = start
     while True:
+        if pending is not None and projections is not None and projections.kept() > KEPT_CASES:
+            # Let the chunk in flight commit, then start again from what is committed: what
+            # is kept stays bounded (a million cases would keep about a gigabyte).
+            _settle(run, writer, pending)
+            pending, projections, head = None, None, None
         decided = None
         if position < run.frame.height:
             if projections is None:
@@ -152,24 +160,31 @@ def _pipeline(run: Import, start: int, writer: ChunkWriter) -> None:
             with no_cycle_collection():
                 decided = _decide_staged(run, position, rows, projections, head)
             position, head = decided.end, decided.head
-        if pending is not None:
-            if not writer.committed():
-                # Another writer got in: redo that chunk with everything read afresh, drop
-                # the one decided on top of it, and start the pipeline again after it.
-                redo, rows = pending.start, run.rows(pending.start, pending.end - pending.start)
-                with no_cycle_collection():
-                    outcome = _apply_chunk(run, redo, rows, Checkpoints(run.app.engine))
-                run.chunk_done(pending.end, outcome)
-                position, decided, projections, head = pending.end, None, None, None
-                pending = None
-                continue
-            run.chunk_done(pending.end, pending.outcome)
+        if pending is not None and not _settle(run, writer, pending):
+            # Redone: drop the chunk decided on top of it, and start again after it.
+            position, decided, projections, head = pending.end, None, None, None
+        pending = None
         if decided is None:
-            return
+            if position >= run.frame.height:
+                return
+            continue
         assert decided.chunk is not None
         writer.submit(decided.chunk)
         decided.chunk = None  # not held while the next chunk is decided
         pending = decided
+
+
+def _settle(run: Import, writer: ChunkWriter, pending: _Decided) -> bool:
+    """Wait for the chunk in flight; True if it was committed as decided. If another writer
+    got in first, redo it here with everything read afresh, and return False."""
+    if writer.committed():
+        run.chunk_done(pending.end, pending.outcome)
+        return True
+    rows = run.rows(pending.start, pending.end - pending.start)
+    with no_cycle_collection():
+        outcome = _apply_chunk(run, pending.start, rows, Checkpoints(run.app.engine))
+    run.chunk_done(pending.end, outcome)
+    return False
 
 
 def _pipelined_chunk(run: Import, position: int, first: bool) -> list[Row]:

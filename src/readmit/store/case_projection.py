@@ -88,6 +88,10 @@ class CaseProjector:
             entry.dirty = entry.fresh = False
             self._entries[entry.case.case_id] = entry
 
+    def kept(self) -> int:
+        """How many cases it keeps (read or written in its transaction, or pipeline)."""
+        return len(self._entries)
+
     def _entries_for(self, conn: Connection, case_ids: set[str]) -> dict[str, _Entry]:
         missing = case_ids.difference(self._entries)
         if missing:

@@ -28,11 +28,13 @@ import sys
 import tempfile
 from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
 
+import readmit
 from readmit.domain.errors import StoreFailed
 from readmit.store.db import Checkpoints, make_engine
 from readmit.store.ledger import Ledger
@@ -68,13 +70,13 @@ class ChunkWriter:
         # Its standard error, for a message if it dies; closed by close() or abandon().
         self._log = tempfile.TemporaryFile()  # noqa: SIM115
         self._process = subprocess.Popen(
-            # Not ``-m``: the messages' classes must pickle under this module's own name.
-            [sys.executable, "-c", f"from {__name__} import main; main()"],
+            # Not ``-m``: the messages' classes must pickle under this module's own name. ``-P``:
+            # nothing is imported from the working directory (a stray struct.py, say).
+            [sys.executable, "-P", "-c", f"from {__name__} import main; main()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log,
-            # It imports readmit from where this process did, however that path was set.
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+            env=_environment(),
         )
         try:
             # Over the pipe, not the command line: the URL may hold a password.
@@ -150,6 +152,14 @@ class ChunkWriter:
             # As a direct write would raise it (an API or CLI edge maps it the same way).
             return DBAPIError.instance(reply.statement, None, error, self._dbapi_error)
         return StoreFailed(f"the process writing this import failed: {error}; {RESUME}")
+
+
+def _environment() -> dict[str, str]:
+    """This process's environment, with readmit found where this process found it (however
+    that was set: an installation, a source tree on the path)."""
+    package = Path(readmit.__file__).resolve().parent.parent
+    paths = [str(package), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from readmit.domain.errors import SchemaMissing
 from readmit.store.staging import STAGED
@@ -123,12 +124,15 @@ class Checkpoints:
             self._copying = None
 
     def _copy(self) -> None:
+        dbapi_error = self.engine.dialect.loaded_dbapi.Error
         try:
             raw = self.engine.raw_connection()
             try:
                 raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             finally:
                 raw.close()
+        except dbapi_error as error:  # as SQLAlchemy raises the driver's (the CLI reports it)
+            self._failed = DBAPIError.instance(None, None, error, dbapi_error)
         except Exception as error:  # for ``wait`` to raise: a thread's own would only print it
             self._failed = error
 

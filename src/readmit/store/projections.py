@@ -48,6 +48,10 @@ class Projections:
         for projector in self.all:
             projector.apply(conn, events)
 
+    def kept(self) -> int:
+        """How many cases the projectors keep what they read or folded of."""
+        return self.cases.kept()
+
 
 def project(conn: Connection, events: Sequence[Event]) -> None:
     """Apply newly recorded events to every projection."""

@@ -78,7 +78,7 @@ def _execute(cursor: Any, statement: str, parameters: Any, context: ExecutionCon
     staged = _staged(context, statement)
     if staged is None:
         return False
-    staged.statements.append((statement, parameters, False))
+    staged.statements.append((statement, _plain(parameters), False))
     return True
 
 
@@ -86,8 +86,16 @@ def _executemany(cursor: Any, statement: str, parameters: Any, context: Executio
     staged = _staged(context, statement)
     if staged is None:
         return False
-    staged.statements.append((statement, list(parameters), True))
+    staged.statements.append((statement, [_plain(p) for p in parameters], True))
     return True
+
+
+def _plain(parameters: Any) -> Any:
+    """Named parameters keyed by plain ``str`` (SQLAlchemy keys them by a subclass of it, which
+    the fast way of handing chunks over cannot carry); positional ones as they are."""
+    if isinstance(parameters, dict):
+        return {str(name): value for name, value in parameters.items()}
+    return parameters
 
 
 def _execute_no_params(cursor: Any, statement: str, context: ExecutionContext) -> bool:
