@@ -182,7 +182,7 @@ def main() -> None:
                 return
             assert chunk is None or isinstance(chunk, Chunk)
             reply = _finish(checkpoints) if chunk is None else _commit(engine, checkpoints, chunk)
-            _reply(replies, reply)
+            _write_message(replies, reply)
             if chunk is None:
                 return
     finally:
@@ -236,10 +236,6 @@ def _finish(checkpoints: Checkpoints) -> _Reply:
     except Exception as error:
         return _Reply(committed=False, error=_portable(error))
     return _Reply(committed=True)
-
-
-def _reply(replies: IO[bytes], reply: _Reply) -> None:
-    _write_message(replies, reply)
 
 
 # A message: a kind (marshal or pickle) and the payload's length, then the payload.
