@@ -244,7 +244,7 @@ async def saturation(base: str, token: str, clients: int, seconds: float) -> dic
 def in_process_baseline(url: str, key_dir: Path, seconds: float) -> float:
     """Decisions/s of the screening service called directly, on the same store."""
     from readmit.services.context import Actor, bootstrap
-    from readmit.services.screening import letter_for, screen_application
+    from readmit.services.screening.batch import letter_for, screen_application
     from readmit.settings import Settings
 
     app = bootstrap(Settings(database_url=url, key_dir=key_dir, access_log=False))

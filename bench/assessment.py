@@ -28,9 +28,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from readmit.domain.cooperation import Kind, day_number
-from readmit.services.assessment import Window, assess_all
+from readmit.services.assessment.assess import Window, assess_all
 from readmit.services.context import App, bootstrap
-from readmit.services.maintenance import upgrade
+from readmit.services.ops.maintenance import upgrade
 from readmit.settings import Settings
 from readmit.store.metrics_schema import coop_facts
 

@@ -29,8 +29,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from readmit.services.context import Actor, bootstrap
-from readmit.services.importing import import_file
-from readmit.services.maintenance import upgrade
+from readmit.services.imports.run import import_file
+from readmit.services.ops.maintenance import upgrade
 from readmit.settings import Settings
 
 TARGET_SECONDS = 60.0

@@ -40,7 +40,7 @@ from sqlalchemy import insert, select, update
 from readmit.api import create_app
 from readmit.domain.cooperation import EPOCH, Kind
 from readmit.services.context import App, bootstrap
-from readmit.services.maintenance import upgrade
+from readmit.services.ops.maintenance import upgrade
 from readmit.settings import Settings
 from readmit.store.metrics_schema import coop_facts
 from readmit.store.migrate import MIGRATIONS

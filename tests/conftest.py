@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from readmit.services.context import App, bootstrap
-from readmit.services.maintenance import upgrade
+from readmit.services.ops.maintenance import upgrade
 from readmit.settings import Settings
 
 PG_ENV = "READMIT_TEST_DATABASE_URL"

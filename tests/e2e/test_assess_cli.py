@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from coop_builder import Ledger
 from readmit.cli import app
-from readmit.services.claims import load_pack_claims
+from readmit.services.assessment.claims import load_pack_claims
 from readmit.services.context import App
 
 REQUIRED_KEYS = {

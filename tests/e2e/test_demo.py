@@ -16,9 +16,10 @@ from demo_support import SEED, demo_app, demo_database, first_output
 from typer.testing import CliRunner
 
 from readmit.cli import app
-from readmit.services import assessment, figures
-from readmit.services.audit import verify_ledger
+from readmit.services.assessment import assess as assessment
+from readmit.services.assessment import figures
 from readmit.services.context import App
+from readmit.services.ops.audit import verify_ledger
 
 pytestmark = pytest.mark.slow
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from readmit.services.audit import verify_ledger
 from readmit.services.context import Actor, App, bootstrap
-from readmit.services.importing import import_file
-from readmit.services.maintenance import upgrade
+from readmit.services.imports.run import import_file
+from readmit.services.ops.audit import verify_ledger
+from readmit.services.ops.maintenance import upgrade
 from readmit.settings import Settings
 
 CASES = 800

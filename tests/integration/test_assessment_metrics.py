@@ -8,9 +8,9 @@ import pytest
 
 from coop_builder import Ledger
 from readmit.domain.cooperation import METRIC_NAMES
-from readmit.services.assessment import Window, assess, assess_all, to_json
+from readmit.services.assessment.assess import Window, assess, assess_all, to_json
 from readmit.services.context import App
-from readmit.services.maintenance import rebuild
+from readmit.services.ops.maintenance import rebuild
 
 D = date
 WINDOW = Window(D(2021, 1, 1), D(2021, 6, 30))

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from coop_builder import at
 from readmit.domain.cases import CASE_OPENED, allowed_events, apply_recorded, open_case
 from readmit.domain.events import NewEvent
-from readmit.services.assessment import Window, assess, assess_with_trend
+from readmit.services.assessment.assess import Window, assess, assess_with_trend
 from readmit.services.context import App, bootstrap
-from readmit.services.maintenance import upgrade
+from readmit.services.ops.maintenance import upgrade
 from readmit.settings import Settings
 
 START = date(2021, 1, 1)

@@ -8,8 +8,8 @@ import pytest
 
 from readmit.domain.errors import InvalidInput
 from readmit.domain.events import NewEvent
-from readmit.services.backfill import REFERENCE, record_backfill
 from readmit.services.context import App
+from readmit.services.imports.backfill import REFERENCE, record_backfill
 
 
 def _event(n: int, payload: dict[str, object] | None = None) -> NewEvent:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from coop_builder import Ledger
-from readmit.services.assessment import Window, assess, assess_all
+from readmit.services.assessment.assess import Window, assess, assess_all
 from readmit.services.context import App
 
 D = date

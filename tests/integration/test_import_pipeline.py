@@ -15,13 +15,13 @@ from sqlalchemy.exc import DBAPIError
 from test_import_service import ACTOR, TODAY, dump_state, twin, write
 
 from readmit.domain.errors import StoreFailed
-from readmit.services import import_chunks
-from readmit.services.audit import verify_ledger
-from readmit.services.cases import record_case_event
+from readmit.services.cases.commands import record_case_event
 from readmit.services.context import App
-from readmit.services.import_report import ImportReport
-from readmit.services.importing import import_file
-from readmit.services.maintenance import rebuild
+from readmit.services.imports import chunks as import_chunks
+from readmit.services.imports.report import ImportReport
+from readmit.services.imports.run import import_file
+from readmit.services.ops.audit import verify_ledger
+from readmit.services.ops.maintenance import rebuild
 from readmit.store import chunk_writer
 from readmit.store.schema import imports
 from readmit.store.staging import Staged, StagingRefused, allow_staging

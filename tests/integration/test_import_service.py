@@ -15,12 +15,18 @@ from sqlalchemy.exc import DBAPIError
 
 from readmit.batch.tables import read_table
 from readmit.domain.errors import UnreadableFile
-from readmit.services.audit import verify_ledger
-from readmit.services.cases import show_case
+from readmit.services.cases.commands import show_case
 from readmit.services.context import Actor, App, bootstrap
-from readmit.services.import_rows import KEY, EventRows
-from readmit.services.importing import LEGACY_KEY, ImportReport, import_file, prepare, rejected_path
-from readmit.services.maintenance import rebuild, upgrade
+from readmit.services.imports.rows import KEY, EventRows
+from readmit.services.imports.run import (
+    LEGACY_KEY,
+    ImportReport,
+    import_file,
+    prepare,
+    rejected_path,
+)
+from readmit.services.ops.audit import verify_ledger
+from readmit.services.ops.maintenance import rebuild, upgrade
 from readmit.settings import Settings
 from readmit.store.db import CHECKPOINT_PAGES, Checkpoints, make_engine
 from readmit.store.migrate import upgrade as migrate

@@ -14,8 +14,7 @@ from sqlalchemy import Engine, inspect, select, text
 
 from readmit.domain.errors import Conflict, InvalidInput
 from readmit.domain.events import GENESIS_HASH, NewEvent, canonical_json, seal
-from readmit.services.audit import verify_ledger, write_checkpoint
-from readmit.services.cases import (
+from readmit.services.cases.commands import (
     NewCase,
     erase_personal_data,
     open_case,
@@ -23,9 +22,10 @@ from readmit.services.cases import (
     show_case,
     void_event,
 )
+from readmit.services.cases.flights import NewFlight, record_charter_step, schedule_flight
 from readmit.services.context import Actor, App, bootstrap
-from readmit.services.flights import NewFlight, record_charter_step, schedule_flight
-from readmit.services.maintenance import rebuild
+from readmit.services.ops.audit import verify_ledger, write_checkpoint
+from readmit.services.ops.maintenance import rebuild
 from readmit.settings import Settings
 from readmit.store.ledger import event_from_row
 from readmit.store.projections import projection_tables

@@ -9,10 +9,10 @@ import pytest
 from coop_builder import Ledger
 from readmit.domain.errors import InvalidInput, NotFound, PermissionDenied
 from readmit.domain.events import Event
-from readmit.services import partner
-from readmit.services.assessment import Window, assess
-from readmit.services.cases import void_event
+from readmit.services.assessment.assess import Window, assess
+from readmit.services.cases.commands import void_event
 from readmit.services.context import Actor, App
+from readmit.services.partner import respond as partner
 
 D = date
 WINDOW = Window(D(2021, 1, 1), D(2021, 6, 30))

@@ -11,10 +11,10 @@ import pytest
 from readmit.domain.errors import IllegalTransition, InvalidInput, NotFound, SeparationOfDuties
 from readmit.domain.events import NewEvent
 from readmit.packs import PACKS_DIR
-from readmit.services import sanctions as registry
-from readmit.services.audit import verify_ledger
 from readmit.services.context import Actor, App
-from readmit.services.maintenance import rebuild, upgrade
+from readmit.services.ops.audit import verify_ledger
+from readmit.services.ops.maintenance import rebuild, upgrade
+from readmit.services.sanctions import registry
 
 DHS = Actor("dhs", "determining_authority")
 STATE = Actor("state", "visa_authority")

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from readmit.domain.errors import InvalidInput, NotFound
-from readmit.services import sanctions as registry
-from readmit.services import screening
 from readmit.services.context import Actor, App
+from readmit.services.sanctions import registry
+from readmit.services.screening import batch as screening
 from readmit.store.sanctions_schema import decision_holds, decisions
 
 OFFICER = Actor("officer", "consular_officer")

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 from test_screening_service import OFFICER, _order_on_moi
 
-from readmit.services import screening
 from readmit.services.context import App, bootstrap
+from readmit.services.screening import batch as screening
 from readmit.store.sanctions_schema import decision_holds, decisions
 
 MOI_OFFICIAL = {

@@ -3,10 +3,10 @@ from datetime import date
 import pytest
 
 from readmit.domain.errors import Conflict, IllegalTransition
-from readmit.services.audit import verify_ledger
-from readmit.services.cases import NewCase, open_case, record_case_event
+from readmit.services.cases.commands import NewCase, open_case, record_case_event
 from readmit.services.context import Actor, App
-from readmit.services.maintenance import rebuild
+from readmit.services.ops.audit import verify_ledger
+from readmit.services.ops.maintenance import rebuild
 
 OFFICER = Actor("officer", "case_officer")
 

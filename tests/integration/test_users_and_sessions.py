@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from readmit.domain.errors import AuthenticationFailed, Conflict, InvalidInput, RateLimited
 from readmit.domain.events import utc_now, utc_text
-from readmit.services import users
+from readmit.services.access import users
 from readmit.services.context import Actor, App, bootstrap
 from readmit.store.auth_schema import api_tokens
 from readmit.store.schema import events

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from readmit.domain.claims import claim_matches
 from readmit.domain.cooperation import METRIC_NAMES, median_of, quarters
 from readmit.domain.cooperation_standard import Criterion, judge, rate
-from readmit.services.cooperation_pack import load_cooperation_pack
+from readmit.services.assessment.cooperation_pack import load_cooperation_pack
 
 
 def metrics(**values: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from test_screening_agreement import DAYS, POLICY, TEXT, TODAY, applications, co
 
 from readmit.batch.screening import build_engine
 from readmit.domain.screening import decide
-from readmit.services.screening_single import program_for
+from readmit.services.screening.single import program_for
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

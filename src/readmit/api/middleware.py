@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from readmit.api.errors import error_response, status_of
 from readmit.domain.errors import ReadmitError
-from readmit.services import idempotency
+from readmit.services.access import idempotency
 from readmit.services.context import App
 
 access_log = structlog.get_logger("readmit.access")

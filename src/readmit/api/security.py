@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute
 
 from readmit.domain.errors import AuthenticationFailed, PermissionDenied
 from readmit.domain.permissions import Permission, Role, permissions_of
-from readmit.services import users as user_service
+from readmit.services.access import users as user_service
 from readmit.services.context import Actor, App
 
 POLICY_ATTR = "__readmit_policy__"

@@ -12,7 +12,7 @@ from rich.table import Table
 from readmit.cli.base import app, cli_actor, err, get_app, out
 from readmit.domain.countries import country_name
 from readmit.domain.errors import InvalidInput
-from readmit.services import assessment as service
+from readmit.services.assessment import assess as service
 
 
 def _date(value: str | None, option: str) -> date | None:

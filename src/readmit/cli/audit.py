@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from readmit.cli.base import app, err, get_app, out, print_json
-from readmit.services import audit as audit_service
+from readmit.services.ops import audit as audit_service
 
 audit_app = typer.Typer(help="Verify the ledger's hash chain and sign checkpoints of its head.")
 app.add_typer(audit_app, name="audit")

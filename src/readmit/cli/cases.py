@@ -8,8 +8,8 @@ from typing import Any
 import typer
 
 from readmit.cli.base import app, cli_actor, err, get_app, out, print_json
-from readmit.services import cases as case_service
-from readmit.services.cases import CaseView
+from readmit.services.cases import commands as case_service
+from readmit.services.cases.commands import CaseView
 
 case_app = typer.Typer(help="Show a removal case; void a wrong event; erase its personal data.")
 app.add_typer(case_app, name="case")

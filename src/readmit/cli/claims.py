@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from readmit.cli.base import app, get_app, out, print_json
-from readmit.services import claims as service
+from readmit.services.assessment import claims as service
 
 claims_app = typer.Typer(help="Claims: figures asserted outside the ledger, each with its source.")
 app.add_typer(claims_app, name="claims")

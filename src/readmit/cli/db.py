@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from readmit.cli.base import app, err, get_app
-from readmit.services import maintenance
+from readmit.services.ops import maintenance
 
 db_app = typer.Typer(help="Create or upgrade the schema; rebuild projections from the log.")
 app.add_typer(db_app, name="db")

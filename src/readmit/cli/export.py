@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from readmit.cli.base import app, cli_actor, err, get_app
-from readmit.services import exports
+from readmit.services.exports import public as exports
 
 export_app = typer.Typer(help="Export the public datasets, or cases with personal data.")
 app.add_typer(export_app, name="export")

@@ -8,8 +8,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from readmit.cli.base import app, cli_actor, err, get_app, print_json
-from readmit.services import importing
-from readmit.services.importing import ImportReport
+from readmit.services.imports import run as importing
+from readmit.services.imports.run import ImportReport
 
 import_app = typer.Typer(
     help="Import cases, flights or case events from CSV or Parquet (see docs/import-formats.md)."

@@ -8,8 +8,8 @@ import typer
 
 from readmit.cli.base import app, cli_actor, err, get_app, print_json
 from readmit.domain.errors import InvalidInput
-from readmit.services import partner as service
 from readmit.services.context import Actor, App
+from readmit.services.partner import respond as service
 
 partner_app = typer.Typer(
     help="The partner's side of the record: acknowledge or contest events, assert its own."

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from readmit.cli.base import app, err, get_app
-from readmit.services import reports
+from readmit.services.reports import brief as reports
 
 
 @app.command("report")

@@ -7,8 +7,8 @@ from typing import Any
 import typer
 
 from readmit.cli.base import app, get_app, out, parse_date, print_json, say
-from readmit.services import sanctions as registry
-from readmit.services import screening
+from readmit.services.sanctions import registry
+from readmit.services.screening import batch as screening
 
 sanctions_app = typer.Typer(help="The registry of visa sanctions, in force and past.")
 app.add_typer(sanctions_app, name="sanctions")

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from readmit.cli.base import app, cli_actor, err, get_app, out, parse_date, print_json, say
-from readmit.services import screening
+from readmit.services.screening import batch as screening
 
 decisions_app = typer.Typer(help="The screening decision log.")
 app.add_typer(decisions_app, name="decisions")

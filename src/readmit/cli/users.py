@@ -8,7 +8,7 @@ import typer
 
 from readmit.cli.base import app, cli_actor, err, get_app, out, print_json
 from readmit.domain.errors import InvalidInput
-from readmit.services import users as user_service
+from readmit.services.access import users as user_service
 
 user_app = typer.Typer(help="Manage users, their API tokens and passwords (never prompts).")
 app.add_typer(user_app, name="user")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from readmit.domain.permissions import COUNTRY_BOUND, Role
-from readmit.services import users
+from readmit.services.access import users
 from readmit.services.context import Actor, App
 
 DEMO_COUNTRY = "KH"

@@ -25,9 +25,9 @@ from readmit.demo.stories import Story
 from readmit.domain.cases import FlightInfo, transition
 from readmit.domain.cases import open_case as open_domain_case
 from readmit.domain.events import NewEvent
-from readmit.services.cases import NewCase, opening_events, personal_digest
+from readmit.services.cases.commands import NewCase, opening_events, personal_digest
+from readmit.services.cases.flights import NewFlight, flight_scheduled_event
 from readmit.services.context import Actor
-from readmit.services.flights import NewFlight, flight_scheduled_event
 
 ACTORS = {
     "case_officer": Actor("demo:us-removal-officer", "case_officer"),

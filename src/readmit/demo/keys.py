@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from readmit.services.backfill import REFERENCE
+from readmit.services.imports.backfill import REFERENCE
 
 SCENARIO_VERSION = "2"
 

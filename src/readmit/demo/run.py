@@ -14,8 +14,10 @@ from readmit.demo.applications import application_rows, write_applications
 from readmit.demo.profiles import END
 from readmit.domain.errors import Conflict
 from readmit.domain.events import NewEvent, utc_now
-from readmit.services import backfill, maintenance, screening
 from readmit.services.context import Actor, App
+from readmit.services.imports import backfill
+from readmit.services.ops import maintenance
+from readmit.services.screening import batch as screening
 
 BUILT = "demo_built"
 SCREENED = "demo_screened"

@@ -10,8 +10,11 @@ from readmit.demo.applications import SHOWCASE
 from readmit.demo.profiles import END, WINDOW
 from readmit.demo.run import CONSULAR
 from readmit.domain.countries import country_name
-from readmit.services import assessment, figures, sanctions, screening
+from readmit.services.assessment import assess as assessment
+from readmit.services.assessment import figures
 from readmit.services.context import App
+from readmit.services.sanctions import registry as sanctions
+from readmit.services.screening import batch as screening
 
 
 @dataclass

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from readmit.domain.errors import InvalidInput, NotFound, ReadmitError
-from readmit.services import screening
 from readmit.services.context import Actor, App
+from readmit.services.screening import batch as screening
 
 ROOT = Path(tempfile.gettempdir()) / "readmit-web-batches"
 SUFFIXES = (".csv", ".parquet")

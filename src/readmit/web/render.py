@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from readmit.domain.countries import country_name
 from readmit.domain.errors import ReadmitError
-from readmit.services import caseload
+from readmit.services.cases import caseload
 from readmit.services.context import App
 from readmit.web import charts, security, words
 from readmit.web.security import WebUser

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 
 from readmit.domain.errors import PermissionDenied
 from readmit.domain.permissions import Role, permissions_of
-from readmit.services import users
+from readmit.services.access import users
 from readmit.services.context import Actor, App
 
 # Pages anyone may open, signed in or not, that need no permission at all (sign-in itself).

@@ -9,8 +9,8 @@ from typing import Any
 
 from readmit.api import create_app
 from readmit.domain.permissions import COUNTRY_BOUND, Role
-from readmit.services import users
-from readmit.services.cases import NewCase, open_case
+from readmit.services.access import users
+from readmit.services.cases.commands import NewCase, open_case
 from readmit.services.context import Actor, App
 
 with warnings.catch_warnings():

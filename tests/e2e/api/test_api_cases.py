@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api_support import Api
 
-from readmit.services.access_log import list_access
+from readmit.services.access.access_log import list_access
 
 CASE = "/api/v1/cases"
 

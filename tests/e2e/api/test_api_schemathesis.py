@@ -19,7 +19,7 @@ from readmit.api import create_app
 from readmit.api.security import operations
 from readmit.domain.permissions import Role
 from readmit.services.context import App, bootstrap
-from readmit.services.maintenance import upgrade
+from readmit.services.ops.maintenance import upgrade
 from readmit.settings import Settings
 
 pytestmark = [

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from readmit.cli import app
-from readmit.services import users
+from readmit.services.access import users
 from readmit.services.context import App
 
 runner = CliRunner()

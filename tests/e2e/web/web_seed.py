@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from readmit.services import users
-from readmit.services.cases import NewCase, open_case, record_case_event
+from readmit.services.access import users
+from readmit.services.cases.commands import NewCase, open_case, record_case_event
+from readmit.services.cases.flights import NewFlight, schedule_flight
 from readmit.services.context import Actor, App
-from readmit.services.flights import NewFlight, schedule_flight
 
 PASSWORD = "a long test passphrase"
 ADMIN = Actor("seed", "admin")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from readmit.domain.sanctions import Measure, Who
 from readmit.services.context import bootstrap
-from readmit.services.sanctions_pack import current_pack
+from readmit.services.sanctions.pack import current_pack
 from readmit.web.scope_words import effect_words, scope_in_words
 
 POLICY = current_pack(bootstrap()).policy

@@ -13,8 +13,8 @@ from readmit.api.schemas import AssessmentIn, AssessmentOut, TrendOut
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.errors import InvalidInput
 from readmit.domain.permissions import Permission as P
-from readmit.services import assessment as service
-from readmit.services.case_access import check_country_scope
+from readmit.services.assessment import assess as service
+from readmit.services.cases.access import check_country_scope
 
 router = APIRouter(prefix="/assessments", tags=["assessments"], route_class=PolicyRoute)
 ERRORS = error_responses(401, 403, 404, 422)

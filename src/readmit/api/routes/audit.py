@@ -11,8 +11,8 @@ from readmit.api.errors import error_responses
 from readmit.api.schemas import AccessEntryOut, VerifyOut
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
-from readmit.services import access_log
-from readmit.services import audit as audit_service
+from readmit.services.access import access_log
+from readmit.services.ops import audit as audit_service
 
 router = APIRouter(prefix="/audit", tags=["audit"], route_class=PolicyRoute)
 

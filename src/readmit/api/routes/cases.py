@@ -21,9 +21,9 @@ from readmit.api.schemas import (
 from readmit.api.security import PolicyRoute, client_of, policy
 from readmit.domain.cases import CASE_EVENTS
 from readmit.domain.permissions import Permission as P
-from readmit.services import case_access
-from readmit.services import cases as case_service
-from readmit.services.case_access import CaseRecord
+from readmit.services.cases import access as case_access
+from readmit.services.cases import commands as case_service
+from readmit.services.cases.access import CaseRecord
 
 router = APIRouter(prefix="/cases", tags=["cases"], route_class=PolicyRoute)
 CaseId = Annotated[str, Path(min_length=1, max_length=128)]

@@ -11,8 +11,8 @@ from readmit.api.errors import error_responses
 from readmit.api.schemas import FlightDetail, FlightIn, FlightPage, FlightStepIn
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
-from readmit.services import case_access
-from readmit.services import flights as flight_service
+from readmit.services.cases import access as case_access
+from readmit.services.cases import flights as flight_service
 
 router = APIRouter(prefix="/flights", tags=["flights"], route_class=PolicyRoute)
 FlightId = Annotated[str, Path(min_length=1, max_length=128)]

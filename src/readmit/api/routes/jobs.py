@@ -13,7 +13,7 @@ from readmit.api.errors import error_responses
 from readmit.api.schemas import JobOut
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
-from readmit.services import screening_jobs as jobs
+from readmit.services.screening import jobs
 
 router = APIRouter(prefix="/screen/batch", tags=["screening"], route_class=PolicyRoute)
 JobId = Annotated[str, Path(min_length=1, max_length=32)]

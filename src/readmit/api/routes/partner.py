@@ -18,7 +18,8 @@ from readmit.api.schemas import (
 )
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
-from readmit.services import partner, partner_access
+from readmit.services.partner import access as partner_access
+from readmit.services.partner import respond as partner
 
 router = APIRouter(tags=["partner"], route_class=PolicyRoute)
 CaseId = Annotated[str, Path(min_length=1, max_length=128)]

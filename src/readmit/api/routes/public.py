@@ -11,8 +11,8 @@ from readmit.api.errors import error_responses
 from readmit.api.schemas import ClaimsOut, CountryCode, OverviewOut
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
-from readmit.services import claims as claim_service
-from readmit.services import public_figures
+from readmit.services.assessment import claims as claim_service
+from readmit.services.assessment import public_figures
 
 router = APIRouter(tags=["public"], route_class=PolicyRoute)
 

@@ -25,8 +25,8 @@ from readmit.api.schemas import (
 )
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
-from readmit.services import sanctions as registry
-from readmit.services import screening
+from readmit.services.sanctions import registry
+from readmit.services.screening import batch as screening
 
 router = APIRouter(tags=["sanctions"], route_class=PolicyRoute)
 SanctionId = Annotated[str, Path(min_length=1, max_length=64)]

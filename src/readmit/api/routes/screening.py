@@ -12,8 +12,9 @@ from readmit.api.errors import error_responses
 from readmit.api.schemas import CountryCode, LetterOut, NeededOut, ReplayOut, ScreenIn, ScreeningOut
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
-from readmit.services import screening, screening_single
-from readmit.services.screening_jobs import batch_input
+from readmit.services.screening import batch as screening
+from readmit.services.screening import single as screening_single
+from readmit.services.screening.jobs import batch_input
 
 router = APIRouter(tags=["screening"], route_class=PolicyRoute)
 DecisionId = Annotated[str, Path(min_length=1, max_length=80)]

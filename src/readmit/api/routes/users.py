@@ -22,7 +22,7 @@ from readmit.api.schemas import (
 from readmit.api.security import PolicyRoute, client_of, policy
 from readmit.domain.permissions import Permission as P
 from readmit.domain.permissions import permissions_of
-from readmit.services import users as user_service
+from readmit.services.access import users as user_service
 from readmit.services.context import Actor
 
 router = APIRouter(tags=["users"], route_class=PolicyRoute)

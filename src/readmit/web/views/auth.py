@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from readmit.services import users
+from readmit.services.access import users
 from readmit.web.security import ANON_COOKIE, ANYONE, SESSION_COOKIE
 from readmit.web.site import View
 from readmit.web.views import site

@@ -13,7 +13,8 @@ from starlette.datastructures import FormData
 
 from readmit.domain.errors import InvalidInput
 from readmit.domain.permissions import Permission
-from readmit.services import desks, sanctions
+from readmit.services.partner import inbox as desks
+from readmit.services.sanctions import registry as sanctions
 from readmit.web.forms import form_date, form_int
 from readmit.web.site import View
 from readmit.web.views import site

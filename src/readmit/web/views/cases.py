@@ -14,8 +14,10 @@ from starlette.datastructures import FormData
 from readmit.domain.cases import State
 from readmit.domain.errors import InvalidInput, PermissionDenied
 from readmit.domain.permissions import Permission
-from readmit.services import case_access, caseload, partner
-from readmit.services import flights as flight_service
+from readmit.services.cases import access as case_access
+from readmit.services.cases import caseload
+from readmit.services.cases import flights as flight_service
+from readmit.services.partner import respond as partner
 from readmit.web.forms import EVENT_FIELDS, event_payload, form_date, form_int
 from readmit.web.site import View
 from readmit.web.views import site

@@ -22,8 +22,11 @@ from readmit.domain.cooperation_standard import AT_RISK, UNCOOPERATIVE, rate
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.errors import NotFound
 from readmit.domain.permissions import Permission
-from readmit.services import assessment, claims, desks, sanctions
-from readmit.services.cooperation_pack import load_cooperation_pack
+from readmit.services.assessment import assess as assessment
+from readmit.services.assessment import claims
+from readmit.services.assessment.cooperation_pack import load_cooperation_pack
+from readmit.services.partner import inbox as desks
+from readmit.services.sanctions import registry as sanctions
 from readmit.web import charts
 from readmit.web.forms import form_date
 from readmit.web.site import View

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from readmit.domain.permissions import Permission
-from readmit.services.cooperation_pack import load_cooperation_pack
-from readmit.services.sanctions_pack import current_pack
+from readmit.services.assessment.cooperation_pack import load_cooperation_pack
+from readmit.services.sanctions.pack import current_pack
 from readmit.web.site import View
 from readmit.web.views import site
 

@@ -13,7 +13,9 @@ from starlette.datastructures import FormData
 
 from readmit.domain.errors import PermissionDenied
 from readmit.domain.permissions import Permission
-from readmit.services import caseload, desks, partner
+from readmit.services.cases import caseload
+from readmit.services.partner import inbox as desks
+from readmit.services.partner import respond as partner
 from readmit.web.forms import form_date, form_int
 from readmit.web.site import View
 from readmit.web.views import site

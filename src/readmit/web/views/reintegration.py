@@ -6,7 +6,7 @@ from typing import Any
 
 from readmit.domain.cases import SERVICES, State
 from readmit.domain.permissions import Permission
-from readmit.services import caseload
+from readmit.services.cases import caseload
 from readmit.web.forms import form_int
 from readmit.web.site import View
 from readmit.web.views import site

@@ -13,10 +13,10 @@ from typing import Any
 
 from readmit.domain.permissions import SANCTION_STEPS, Permission
 from readmit.domain.sanctions_lifecycle import Sanction, Step
-from readmit.services import sanctions
 from readmit.services.context import App
-from readmit.services.sanctions import MeasureView, SanctionSummary
-from readmit.services.sanctions_pack import current_pack
+from readmit.services.sanctions import registry as sanctions
+from readmit.services.sanctions.pack import current_pack
+from readmit.services.sanctions.registry import MeasureView, SanctionSummary
 from readmit.web.scope_words import effect_words, scope_in_words
 from readmit.web.site import View
 from readmit.web.views import site

@@ -15,8 +15,9 @@ from readmit.domain.errors import InvalidInput
 from readmit.domain.permissions import Permission
 from readmit.domain.sanctions_policy import RELATIONSHIPS
 from readmit.domain.screening import INPUT_COLUMNS
-from readmit.services import sanctions, screening
-from readmit.services.sanctions_pack import current_pack
+from readmit.services.sanctions import registry as sanctions
+from readmit.services.sanctions.pack import current_pack
+from readmit.services.screening import batch as screening
 from readmit.web import batches
 from readmit.web.render import environment
 from readmit.web.scope_words import effect_words, scope_in_words

@@ -8,8 +8,8 @@ from typing import Any
 
 from fpdf import FPDF
 
-from readmit.services import report_charts
-from readmit.services.report_model import Brief
+from readmit.services.reports import charts as report_charts
+from readmit.services.reports.model import Brief
 
 # The PDF core fonts speak Latin-1; typographic characters are mapped to their plain forms.
 _PLAIN = str.maketrans(

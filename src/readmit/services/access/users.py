@@ -28,9 +28,9 @@ from readmit.domain.errors import (
 )
 from readmit.domain.events import NewEvent, utc_now, utc_text
 from readmit.domain.permissions import Role, check_binding, role_of
-from readmit.services.access_log import check_login_rate, log_access, writing
+from readmit.services.access.access_log import check_login_rate, log_access, writing
+from readmit.services.access.tokens import recent_tokens
 from readmit.services.context import Actor, App
-from readmit.services.recent_tokens import recent_tokens
 from readmit.store.auth_schema import api_tokens, users, web_sessions
 
 TOKEN_PREFIX = "rdm_"

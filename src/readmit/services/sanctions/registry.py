@@ -51,7 +51,7 @@ from readmit.domain.sanctions_lifecycle import (
 from readmit.packs.checks import measure_from_spec
 from readmit.packs.models import MeasureSpec
 from readmit.services.context import Actor, App
-from readmit.services.sanctions_pack import current_pack
+from readmit.services.sanctions.pack import current_pack
 from readmit.store.sanction_projection import load_sanction_rows
 from readmit.store.sanctions_schema import sanction_measures
 from readmit.store.uow import UnitOfWork

@@ -33,8 +33,12 @@ from readmit.domain.cooperation_standard import StandardVersion, rate, rating_ra
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.errors import InvalidInput, NotFound
 from readmit.domain.events import NewEvent, canonical_json
+from readmit.services.assessment.cooperation_pack import (
+    DEFAULT_REGIME,
+    CooperationPack,
+    load_cooperation_pack,
+)
 from readmit.services.context import Actor, App
-from readmit.services.cooperation_pack import DEFAULT_REGIME, CooperationPack, load_cooperation_pack
 from readmit.store.metrics import (
     Reading,
     event_at,

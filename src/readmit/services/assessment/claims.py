@@ -10,9 +10,9 @@ from sqlalchemy import delete, insert, select, update
 from readmit.domain.claims import Claim, PartnerMeasure, Source
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.events import canonical_json
-from readmit.services.assessment import claim_row
+from readmit.services.assessment.assess import claim_row
+from readmit.services.assessment.cooperation_pack import DEFAULT_REGIME, load_cooperation_pack
 from readmit.services.context import App
-from readmit.services.cooperation_pack import DEFAULT_REGIME, load_cooperation_pack
 from readmit.store.metrics_schema import coop_claims
 
 

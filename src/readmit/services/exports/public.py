@@ -24,13 +24,14 @@ from readmit.domain.permissions import (
     may_see_case,
     role_of,
 )
-from readmit.services import assessment, claims
-from readmit.services.access_log import log_access
+from readmit.services.access.access_log import log_access
+from readmit.services.assessment import assess as assessment
+from readmit.services.assessment import claims
+from readmit.services.assessment.cooperation_pack import load_cooperation_pack
 from readmit.services.context import Actor, App
-from readmit.services.cooperation_pack import load_cooperation_pack
-from readmit.services.export_files import Column, Dataset, write_dataset, write_index, write_one
-from readmit.services.export_registry import registry, sanction_steps
-from readmit.services.sanctions_pack import current_pack
+from readmit.services.exports.files import Column, Dataset, write_dataset, write_index, write_one
+from readmit.services.exports.registry import registry, sanction_steps
+from readmit.services.sanctions.pack import current_pack
 from readmit.store.schema import cases, events, persons
 
 S, INT, N, B, D = "string", "integer", "number", "boolean", "date"

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from readmit.domain.errors import Conflict, InvalidInput
 from readmit.domain.events import utc_now, utc_text
-from readmit.services.access_log import writing
+from readmit.services.access.access_log import writing
 from readmit.services.context import App
 from readmit.store.auth_schema import idempotency_keys
 

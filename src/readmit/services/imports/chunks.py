@@ -34,8 +34,8 @@ from readmit.batch.tables import LINE
 from readmit.domain.errors import Conflict, ReadmitError
 from readmit.domain.events import NewEvent, utc_now, utc_text
 from readmit.services.context import App
-from readmit.services.import_report import ImportReport, Rejection
-from readmit.services.import_rows import KEY, LEGACY_KEY, RowHandler
+from readmit.services.imports.report import ImportReport, Rejection
+from readmit.services.imports.rows import KEY, LEGACY_KEY, RowHandler
 from readmit.store.chunk_writer import Chunk, ChunkWriter
 from readmit.store.db import Checkpoints, refresh_statistics
 from readmit.store.projections import Projections

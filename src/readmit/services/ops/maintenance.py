@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from readmit.services import claims
+from readmit.services.assessment import claims
 from readmit.services.context import App
-from readmit.services.sanctions_pack import PackLoadReport, load_history
+from readmit.services.sanctions.pack import PackLoadReport, load_history
 from readmit.store import migrate
 from readmit.store.projections import clear_projections, project
 

@@ -29,9 +29,9 @@ from readmit.domain.permissions import (
     may_see_case,
     recordable_events,
 )
-from readmit.services import cases as case_service
-from readmit.services import flights as flight_service
-from readmit.services.access_log import log_access
+from readmit.services.access.access_log import log_access
+from readmit.services.cases import commands as case_service
+from readmit.services.cases import flights as flight_service
 from readmit.services.context import Actor, App
 from readmit.store.case_projection import VOIDED, case_from_row
 from readmit.store.schema import cases, flights, persons

@@ -22,7 +22,7 @@ from readmit.domain.cooperation import ASSERTABLE_EVENTS, KIND_OF_EVENT
 from readmit.domain.countries import country_code
 from readmit.domain.errors import InvalidInput, NotFound, PermissionDenied
 from readmit.domain.events import Event, NewEvent
-from readmit.services.cases import get_case
+from readmit.services.cases.commands import get_case
 from readmit.services.context import Actor, App
 from readmit.store.case_projection import case_from_row
 from readmit.store.metrics_projection import (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from readmit.services import sanctions
 from readmit.services.context import App
-from readmit.services.export_files import Column, Dataset
+from readmit.services.exports.files import Column, Dataset
+from readmit.services.sanctions import registry as sanctions
 
 S, B, D = "string", "boolean", "date"
 

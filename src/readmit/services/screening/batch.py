@@ -36,7 +36,7 @@ from readmit.domain.screening_compile import compile_program
 from readmit.domain.screening_letter import render_letter
 from readmit.domain.screening_rules import add_years
 from readmit.services.context import Actor, App
-from readmit.services.sanctions_pack import current_pack
+from readmit.services.sanctions.pack import current_pack
 from readmit.store.decision_log import add_holds, get_decision, holds_for, log_decision
 from readmit.store.sanction_projection import load_measures
 from readmit.store.uow import UnitOfWork
@@ -124,7 +124,7 @@ def screen_application(
 ) -> ScreeningResult:
     """Screen one application against the measures in force on its decision date; log it."""
     # The single-decision path (kept rules, group-committed log) lives in its own module.
-    from readmit.services.screening_single import screen_one
+    from readmit.services.screening.single import screen_one
 
     return screen_one(app, inputs, actor, as_of, log, today)
 

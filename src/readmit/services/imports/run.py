@@ -25,9 +25,9 @@ from readmit.batch.tables import LINE, file_digest, read_table, write_rows
 from readmit.domain.errors import InvalidInput
 from readmit.domain.events import utc_now, utc_text
 from readmit.services.context import Actor, App
-from readmit.services.import_chunks import Import, Progress, apply_directly, apply_pipelined
-from readmit.services.import_report import ImportReport, Rejection, rejected_path
-from readmit.services.import_rows import (
+from readmit.services.imports.chunks import Import, Progress, apply_directly, apply_pipelined
+from readmit.services.imports.report import ImportReport, Rejection, rejected_path
+from readmit.services.imports.rows import (
     KEY,
     LEGACY_KEY,
     PARSED,

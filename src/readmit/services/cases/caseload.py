@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from readmit.domain.cases import State
 from readmit.domain.countries import country_code
 from readmit.domain.errors import InvalidInput
-from readmit.services.case_access import scope_filter
+from readmit.services.cases.access import scope_filter
 from readmit.services.context import Actor, App
 from readmit.store.schema import cases, events
 

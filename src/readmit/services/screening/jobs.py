@@ -23,9 +23,9 @@ from sqlalchemy import insert, select, update
 from readmit.domain.errors import Conflict, InvalidInput, NotFound, ReadmitError
 from readmit.domain.events import utc_now, utc_text
 from readmit.domain.permissions import Role
-from readmit.services import screening
-from readmit.services.access_log import writing
+from readmit.services.access.access_log import writing
 from readmit.services.context import Actor, App
+from readmit.services.screening import batch as screening
 from readmit.store.auth_schema import screening_jobs
 
 KINDS = {".csv": "csv", ".parquet": "parquet"}

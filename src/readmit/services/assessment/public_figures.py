@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from readmit.services import figures
+from readmit.services.assessment import figures
 from readmit.services.context import App
 
 

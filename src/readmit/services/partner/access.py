@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 from readmit.domain.events import Event
-from readmit.services import partner
-from readmit.services.case_access import check_case_visible, check_event_visible
+from readmit.services.cases.access import check_case_visible, check_event_visible
 from readmit.services.context import Actor, App
+from readmit.services.partner import respond as partner
 
 
 def respond(

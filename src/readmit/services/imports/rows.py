@@ -24,9 +24,9 @@ from readmit.domain.countries import country_code
 from readmit.domain.errors import Duplicate, InvalidInput, NotFound
 from readmit.domain.events import NewEvent, new_event
 from readmit.domain.flights import Flight
-from readmit.services.cases import PERSONAL_FIELDS, NewCase, opening_events
+from readmit.services.cases.commands import PERSONAL_FIELDS, NewCase, opening_events
+from readmit.services.cases.flights import NewFlight, flight_scheduled_event
 from readmit.services.context import Actor
-from readmit.services.flights import NewFlight, flight_scheduled_event
 from readmit.store.bulk import insert_rows, select_in
 from readmit.store.schema import persons
 from readmit.store.uow import UnitOfWork

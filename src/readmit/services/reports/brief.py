@@ -15,10 +15,14 @@ from sqlalchemy import func, select
 
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.errors import InvalidInput
-from readmit.services import assessment, claims, report_html, report_pdf, sanctions
+from readmit.services.assessment import assess as assessment
+from readmit.services.assessment import claims
+from readmit.services.assessment.cooperation_pack import load_cooperation_pack
 from readmit.services.context import App
-from readmit.services.cooperation_pack import load_cooperation_pack
-from readmit.services.report_model import Brief
+from readmit.services.reports import html as report_html
+from readmit.services.reports import pdf as report_pdf
+from readmit.services.reports.model import Brief
+from readmit.services.sanctions import registry as sanctions
 from readmit.store.schema import cases, events
 
 SERIES_METRICS = (

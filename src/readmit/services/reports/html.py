@@ -5,11 +5,11 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from readmit.services import report_charts
-from readmit.services.report_model import Brief
+from readmit.services.reports import charts as report_charts
+from readmit.services.reports.model import Brief
 
 _ENV = Environment(
-    loader=PackageLoader("readmit.services", "templates"),
+    loader=PackageLoader("readmit.services.reports", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
     trim_blocks=True,
     lstrip_blocks=True,

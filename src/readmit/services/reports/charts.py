@@ -10,7 +10,7 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
-from readmit.services.report_model import Brief
+from readmit.services.reports.model import Brief
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
 WIDTH, HEIGHT = 460, 200

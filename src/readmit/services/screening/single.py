@@ -25,8 +25,8 @@ from readmit.domain.screening import Decision, decide, normalise
 from readmit.domain.screening_rules import Program
 from readmit.packs import LoadedPack
 from readmit.services.context import Actor, App
-from readmit.services.sanctions_pack import current_pack
-from readmit.services.screening import ScreeningResult, _engine, _hold_row, mask
+from readmit.services.sanctions.pack import current_pack
+from readmit.services.screening.batch import ScreeningResult, _engine, _hold_row, mask
 from readmit.store.decision_writer import DecisionWriter, LogLine
 
 ATTEMPTS = 3
