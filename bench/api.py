@@ -244,17 +244,21 @@ async def saturation(base: str, token: str, clients: int, seconds: float) -> dic
 def in_process_baseline(url: str, key_dir: Path, seconds: float) -> float:
     """Decisions/s of the screening service called directly, on the same store."""
     from readmit.services.context import Actor, bootstrap
-    from readmit.services.screening.batch import letter_for, screen_application
+    from readmit.services.screening.engine import ScreeningRequest
+    from readmit.services.screening.letters import letter_for
+    from readmit.services.screening.single import screen_one
     from readmit.settings import Settings
 
     app = bootstrap(Settings(database_url=url, key_dir=key_dir, access_log=False))
     actor, count = Actor("bench", "consular_officer"), 0
     for applicant in APPLICANTS:  # warm up: the pack loads and the rules compile once
-        screen_application(app, applicant, actor)
+        screen_one(app, actor, ScreeningRequest(inputs=applicant))
     stop = time.perf_counter() + seconds
     began = time.perf_counter()
     while time.perf_counter() < stop:
-        result = screen_application(app, APPLICANTS[count % len(APPLICANTS)], actor)
+        result = screen_one(
+            app, actor, ScreeningRequest(inputs=APPLICANTS[count % len(APPLICANTS)])
+        )
         if result.has_letter:
             letter_for(app, result)
         count += 1

@@ -14,7 +14,11 @@ from sqlalchemy import select
 from readmit.domain.errors import InvalidInput, NotFound
 from readmit.services.context import Actor, App
 from readmit.services.sanctions import registry
-from readmit.services.screening import batch as screening
+from readmit.services.screening.batch import screen_file
+from readmit.services.screening.engine import ScreeningRequest
+from readmit.services.screening.letters import letter
+from readmit.services.screening.replay import replay, resumed
+from readmit.services.screening.single import screen_one
 from readmit.store.sanctions_schema import decision_holds, decisions
 
 OFFICER = Actor("officer", "consular_officer")
@@ -64,7 +68,7 @@ def test_a_single_decision_is_logged_with_personal_fields_masked(db_app: App) ->
         "principal_employer": "GH-LEG",
         "date_of_birth": "2005-01-01",
     }
-    result = screening.screen_application(db_app, inputs, OFFICER)
+    result = screen_one(db_app, OFFICER, ScreeningRequest(inputs=inputs))
     assert result.decision.decision == "restricted"
     with db_app.uow(write=False) as uow:
         row = uow.conn.execute(
@@ -74,7 +78,7 @@ def test_a_single_decision_is_logged_with_personal_fields_masked(db_app: App) ->
     assert "date_of_birth" not in logged and logged["age_on_decision_date"] == 14
     assert "2005-01-01" not in row.inputs
     assert row.pack_version == result.pack_version and row.kind == "single"
-    replayed = screening.replay(db_app, result.decision_id)
+    replayed = replay(db_app, result.decision_id)
     assert replayed.unchanged and replayed.now.decision == "restricted"
 
 
@@ -87,13 +91,13 @@ def test_the_letter_of_a_logged_decision(db_app: App) -> None:
         "employer": "KH-MFA",
         "rank": "minister",
     }
-    result = screening.screen_application(db_app, inputs, OFFICER)
-    text = screening.letter(db_app, result.decision_id)
+    result = screen_one(db_app, OFFICER, ScreeningRequest(inputs=inputs))
+    text = letter(db_app, result.decision_id)
     assert (
         "temporarily been discontinued under Section 243(d)" in text and result.decision_id in text
     )
     with pytest.raises(NotFound):
-        screening.letter(db_app, "d-none")
+        letter(db_app, "d-none")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
@@ -104,8 +108,8 @@ def test_a_file_is_screened_and_logged_once(db_app: App, tmp_path: Path, suffix:
         source = tmp_path / "in.parquet"
     target = tmp_path / f"out{suffix}"
     seen: list[int] = []
-    summary = screening.screen_file(
-        db_app, source, target, OFFICER, progress=lambda rows, done: seen.append(rows)
+    summary = screen_file(
+        db_app, OFFICER, source=source, target=target, progress=lambda rows, done: seen.append(rows)
     )
     assert summary.rows == 5 and seen[-1] == 5
     assert summary.by_decision == {
@@ -135,7 +139,7 @@ def test_a_file_is_screened_and_logged_once(db_app: App, tmp_path: Path, suffix:
 
 def test_a_malformed_line_is_invalid_and_the_rest_goes_on(db_app: App, tmp_path: Path) -> None:
     source = write_csv(tmp_path / "in.csv", ROWS[:2], extra="only,three,fields\n")
-    summary = screening.screen_file(db_app, source, tmp_path / "out.csv", OFFICER)
+    summary = screen_file(db_app, OFFICER, source=source, target=tmp_path / "out.csv")
     assert summary.rows == 2 and summary.malformed == 1 and summary.invalid == 1
     out = pl.read_csv(tmp_path / "out.csv", infer_schema=False)
     assert out["decision"].to_list() == ["discontinued", "discontinued", "invalid"]
@@ -146,19 +150,19 @@ def test_a_file_without_the_essential_columns_is_refused(db_app: App, tmp_path: 
     source = tmp_path / "in.csv"
     source.write_text("application_id,visa\nA1,B2\n")
     with pytest.raises(InvalidInput, match="has no column nationality"):
-        screening.screen_file(db_app, source, tmp_path / "out.csv", OFFICER)
+        screen_file(db_app, OFFICER, source=source, target=tmp_path / "out.csv")
 
 
 def test_a_batch_row_replays_from_the_input_file(db_app: App, tmp_path: Path) -> None:
     source = write_csv(tmp_path / "in.csv", ROWS)
-    summary = screening.screen_file(db_app, source, tmp_path / "out.csv", OFFICER)
-    result = screening.replay(db_app, f"{summary.batch_id}:4", source)
+    summary = screen_file(db_app, OFFICER, source=source, target=tmp_path / "out.csv")
+    result = replay(db_app, f"{summary.batch_id}:4", source)
     assert result.unchanged and result.now.decision == "restricted"
     with pytest.raises(InvalidInput, match="needs the input file"):
-        screening.replay(db_app, f"{summary.batch_id}:4")
+        replay(db_app, f"{summary.batch_id}:4")
     other = write_csv(tmp_path / "other.csv", ROWS[:1])
     with pytest.raises(InvalidInput, match="digest differs"):
-        screening.replay(db_app, f"{summary.batch_id}:1", other)
+        replay(db_app, f"{summary.batch_id}:1", other)
 
 
 def test_replay_says_when_a_later_step_changed_the_outcome(db_app: App) -> None:
@@ -169,10 +173,10 @@ def test_replay_says_when_a_later_step_changed_the_outcome(db_app: App) -> None:
         "post_country": "KH",
         "employer": "KH-MOI",
     }
-    result = screening.screen_application(db_app, inputs, OFFICER)
+    result = screen_one(db_app, OFFICER, ScreeningRequest(inputs=inputs))
     assert result.decision.decision == "not_affected"
     sanction = _order_on_moi(db_app)
-    replayed = screening.replay(db_app, result.decision_id)
+    replayed = replay(db_app, result.decision_id)
     assert not replayed.unchanged
     assert (replayed.then.decision, replayed.now.decision) == ("not_affected", "discontinued")
     assert sanction.id == "KH-2030"
@@ -220,25 +224,22 @@ def test_after_a_lift_the_discontinued_applications_come_back_as_a_queue(
         ],
     )
     sanction = _order_on_moi(db_app)
-    screening.screen_application(
-        db_app,
-        {
-            "application_id": "S1",
-            "nationality": "KH",
-            "visa_class": "B1",
-            "decision_date": "2031-03-01",
-            "post_country": "KH",
-            "employer": "KH-MOI",
-        },
-        OFFICER,
-    )
-    summary = screening.screen_file(db_app, source, tmp_path / "out.csv", OFFICER)
+    single = {
+        "application_id": "S1",
+        "nationality": "KH",
+        "visa_class": "B1",
+        "decision_date": "2031-03-01",
+        "post_country": "KH",
+        "employer": "KH-MOI",
+    }
+    screen_one(db_app, OFFICER, ScreeningRequest(inputs=single))
+    summary = screen_file(db_app, OFFICER, source=source, target=tmp_path / "out.csv")
     assert summary.by_decision["discontinued"] == 3
-    assert screening.resumed(db_app, sanction.id, as_of=date(2031, 6, 1)) == []
+    assert resumed(db_app, sanction.id, as_of=date(2031, 6, 1)) == []
     registry.record_compliance_notification(db_app, DHS, sanction.id, date(2031, 5, 1))
     registry.record_lift(db_app, STATE, sanction.id, date(2031, 5, 2), effective=date(2031, 5, 15))
-    assert screening.resumed(db_app, sanction.id, as_of=date(2031, 5, 14)) == []
-    queue = screening.resumed(db_app, sanction.id, as_of=date(2031, 6, 1))
+    assert resumed(db_app, sanction.id, as_of=date(2031, 5, 14)) == []
+    queue = resumed(db_app, sanction.id, as_of=date(2031, 6, 1))
     assert sorted(q.application_id for q in queue) == ["M1", "M2", "S1"]
     assert {q.resumed_on for q in queue} == {date(2031, 5, 15)}
     assert "M3" not in {q.application_id for q in queue}, "still held by KH-2017-1"

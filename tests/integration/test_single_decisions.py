@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from test_screening_service import OFFICER, _order_on_moi
 
 from readmit.services.context import App, bootstrap
-from readmit.services.screening import batch as screening
+from readmit.services.screening.engine import ScreeningRequest
+from readmit.services.screening.replay import replay
+from readmit.services.screening.single import screen_one
 from readmit.store.sanctions_schema import decision_holds, decisions
 
 MOI_OFFICIAL = {
@@ -33,7 +35,9 @@ def test_concurrent_decisions_are_each_logged_once_before_they_are_answered(db_a
     ]
     with ThreadPoolExecutor(max_workers=12) as pool:
         results = list(
-            pool.map(lambda a: screening.screen_application(db_app, a, OFFICER), applications)
+            pool.map(
+                lambda a: screen_one(db_app, OFFICER, ScreeningRequest(inputs=a)), applications
+            )
         )
     ids = {r.decision_id for r in results}
     with db_app.uow(write=False) as uow:
@@ -42,20 +46,20 @@ def test_concurrent_decisions_are_each_logged_once_before_they_are_answered(db_a
         seqs = set(uow.conn.execute(select(decisions.c.ledger_seq)).scalars())
     assert len(ids) == 60 and logged == ids, "every answer was logged, once"
     assert seqs == {head}
-    replayed = screening.replay(db_app, results[7].decision_id)
+    replayed = replay(db_app, results[7].decision_id)
     assert replayed.unchanged and replayed.then.decision == results[7].decision.decision
 
 
 def test_a_decision_after_another_process_changed_the_ledger_follows_the_change(
     db_app: App,
 ) -> None:
-    before = screening.screen_application(db_app, MOI_OFFICIAL, OFFICER)
+    before = screen_one(db_app, OFFICER, ScreeningRequest(inputs=MOI_OFFICIAL))
     assert before.decision.decision == "not_affected"
     other = _another_process(db_app)
     _order_on_moi(other)  # a measure on KH-MOI staff, recorded by another process
     other.engine.dispose()
 
-    after = screening.screen_application(db_app, MOI_OFFICIAL, OFFICER)
+    after = screen_one(db_app, OFFICER, ScreeningRequest(inputs=MOI_OFFICIAL))
     assert after.decision.decision == "discontinued", "decided on the ledger as it is now"
     with db_app.uow(write=False) as uow:
         head = uow.ledger.head()[0]
@@ -64,4 +68,4 @@ def test_a_decision_after_another_process_changed_the_ledger_follows_the_change(
         ).one()
         held = uow.conn.execute(select(func.count()).select_from(decision_holds)).scalar_one()
     assert row.ledger_seq == head and held == 1
-    assert screening.replay(db_app, after.decision_id).unchanged
+    assert replay(db_app, after.decision_id).unchanged

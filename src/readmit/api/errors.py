@@ -1,12 +1,15 @@
 """The one place where errors become HTTP responses: ``{code, message, details}`` and a status.
 
 No stack trace ever reaches a client: an unexpected error is logged server-side and answered
-with a 500 body that names only an incident id to quote.
+with a 500 body that names only an incident id to quote. ``error_codes`` lists every code the
+API can answer, from the same mapping; docs/api.md's error table is generated from it.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
@@ -18,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from readmit.domain import errors
 from readmit.domain.errors import (
     AuthenticationFailed,
     Conflict,
@@ -32,12 +36,15 @@ from readmit.domain.errors import (
     SchemaMissing,
     SeparationOfDuties,
     StaleVersion,
+    StoreFailed,
 )
 
 log = structlog.get_logger("readmit.api")
 
 # Most specific first. A rule the domain refuses in the current state is a 409 (the request is
-# well formed, the state of the case or sanction conflicts with it).
+# well formed, the state of the case or sanction conflicts with it). What the server itself
+# lacks (a schema, a pack, a sound ledger, a write the database took) is a 503, never a 4xx:
+# the client's request was not at fault.
 STATUS: list[tuple[type[ReadmitError], int]] = [
     (StaleVersion, 412),
     (AuthenticationFailed, 401),
@@ -51,6 +58,7 @@ STATUS: list[tuple[type[ReadmitError], int]] = [
     (SchemaMissing, 503),
     (PackError, 503),
     (LedgerCorrupt, 503),
+    (StoreFailed, 503),
     (ReadmitError, 400),
 ]
 HTTP_CODES = {
@@ -70,6 +78,93 @@ HTTP_CODES = {
     422: "validation_error",
     428: "precondition_required",
     429: "rate_limited",
+}
+
+# The store's message names the database (for the operator, who reads the CLI or the log); a
+# client is told what is wrong and what to do, never where the data lives.
+SCHEMA_MISSING_MESSAGE = (
+    "the server's database has no readmit schema; an administrator must run "
+    "`readmit db upgrade`, or point READMIT_DATABASE_URL at a migrated database"
+)
+
+
+@dataclass(frozen=True)
+class EdgeAnswer:
+    """An error the HTTP edge answers itself, not raised by the domain."""
+
+    status: int
+    code: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def respond(self, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
+        """Return this answer with ``message`` as the JSON error response."""
+        return error_response(self.status, self.code, message, details, dict(self.headers))
+
+
+VALIDATION_ERROR = EdgeAnswer(422, "validation_error")
+METHOD_NOT_ALLOWED = EdgeAnswer(405, "method_not_allowed")  # Starlette's, through _http_error
+PAYLOAD_TOO_LARGE = EdgeAnswer(413, "payload_too_large")  # middleware.BodyLimit's
+INVALID_IDEMPOTENCY_KEY = EdgeAnswer(422, "invalid_idempotency_key")  # middleware's
+# A busy or unreachable database clears by itself: the client may retry at once.
+DATABASE_UNAVAILABLE = EdgeAnswer(503, "database_unavailable", {"Retry-After": "1"})
+INTERNAL_ERROR = EdgeAnswer(500, "internal_error")
+EDGE_ANSWERS = (
+    VALIDATION_ERROR,
+    METHOD_NOT_ALLOWED,
+    PAYLOAD_TOO_LARGE,
+    INVALID_IDEMPOTENCY_KEY,
+    DATABASE_UNAVAILABLE,
+    INTERNAL_ERROR,
+)
+
+# What each code means and what to do about it: the last column of docs/api.md's error table.
+# A code the API can answer without a line here fails the test that keeps that table current.
+MEANINGS: dict[str, str] = {
+    "error": "a refusal no more specific code names; the message says what to do",
+    "authentication_failed": "no, unknown, revoked or expired credentials "
+    "(`WWW-Authenticate: Bearer`); send a valid token or log in again",
+    "permission_denied": "your role may not do this (or a session call lacks its "
+    "`X-CSRF-Token`); ask someone whose role may",
+    "separation_of_duties": "this sanction step is the other authority's (INA 243(d)); "
+    "that authority records it",
+    "not_found": "no such resource or path, or one outside your scope; check the identifier",
+    "method_not_allowed": "the path does not take this method; see the OpenAPI description",
+    "conflict": "the request clashes with what is recorded (or a job or a retry with the same "
+    "`Idempotency-Key` still runs); reload and decide again",
+    "duplicate": "the same thing is recorded already; nothing new was written",
+    "rule_violation": "the domain refuses the step in the current state; the message says why",
+    "illegal_transition": "the case's state does not allow this event; `details.allowed` "
+    "lists the events it does",
+    "document_expired": "the travel document has expired by that day; record a valid one first",
+    "flight_full": "the flight has no seat left; choose another flight",
+    "nationality_disputed": "the partner disputes the person's nationality; settle it first",
+    "wrong_destination": "the flight goes to another country than the case's; choose one that "
+    "goes there",
+    "stale_version": "`If-Match` is not the current version (`details` has it); reload and "
+    "decide again",
+    "payload_too_large": "the body is over the limit (1 MiB for JSON, 256 MiB for batch "
+    "uploads: `READMIT_API_MAX_BODY_BYTES`, `READMIT_API_MAX_UPLOAD_BYTES`); send less",
+    "validation_error": "the request does not fit the schema; `details.errors[]` has `field`, "
+    "`message` and `type` for each field",
+    "invalid_input": "a value is wrong (a date, an event name, the same `Idempotency-Key` with "
+    "another body); the message names it",
+    "unknown_country": "the pack knows no such country; send an ISO 3166 alpha-2 code it has",
+    "unreadable_file": "the upload is not a CSV or Parquet file readmit can read, or lacks a "
+    "required column; fix the file and send it again",
+    "invalid_idempotency_key": "an `Idempotency-Key` is 1-255 printable characters",
+    "rate_limited": "too many failed logins for the user name or from the address; wait the "
+    "`Retry-After` seconds",
+    "internal_error": "a fault no rule foresaw; quote `details.incident` to the administrator",
+    "database_unavailable": "the database is busy or unreachable; retry after `Retry-After` "
+    "seconds",
+    "schema_missing": "the server's database has no readmit schema: an administrator runs "
+    "`readmit db upgrade` or points `READMIT_DATABASE_URL` at a migrated database (no "
+    "`Retry-After`: retrying does not help until then)",
+    "pack_error": "the server's policy pack failed to load; an administrator fixes the pack",
+    "ledger_corrupt": "the ledger's hash chain does not verify; an administrator runs "
+    "`readmit audit verify`",
+    "store_failed": "the database refused or lost a write; tell the administrator if a retry "
+    "fails too",
 }
 
 
@@ -98,6 +193,19 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def readmit_error_response(error: ReadmitError) -> JSONResponse:
+    """Answer a domain error: its status, its headers, and what a client may be told of it."""
+    message, details = _public(error)
+    return error_response(status_of(error), error.code, message, details, _headers_for(error))
+
+
+def _public(error: ReadmitError) -> tuple[str, dict[str, Any]]:
+    if isinstance(error, SchemaMissing):
+        log.error("schema_missing", detail=error.message)  # the operator's message, with the URL
+        return SCHEMA_MISSING_MESSAGE, {}
+    return error.message, _jsonable(error.details)
+
+
 def _headers_for(error: ReadmitError) -> dict[str, str]:
     if isinstance(error, AuthenticationFailed):
         return {"WWW-Authenticate": 'Bearer realm="readmit"'}
@@ -118,13 +226,7 @@ def _jsonable(value: Any) -> Any:
 
 async def _readmit_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ReadmitError)
-    return error_response(
-        status_of(error),
-        error.code,
-        error.message,
-        _jsonable(error.details),
-        _headers_for(error),
-    )
+    return readmit_error_response(error)
 
 
 def _field(location: tuple[Any, ...]) -> str:
@@ -138,16 +240,14 @@ async def _validation_error(_: Request, error: Exception) -> JSONResponse:
         for e in error.errors()
     ]
     summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
-    return error_response(
-        422, "validation_error", f"invalid request: {summary}", {"errors": fields}
-    )
+    return VALIDATION_ERROR.respond(f"invalid request: {summary}", {"errors": fields})
 
 
 async def _http_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
     if error.status_code == 400:
         # FastAPI's "error parsing the body" (not JSON, not UTF-8): a validation error like any.
-        return error_response(422, "validation_error", f"unreadable request body: {error.detail}")
+        return VALIDATION_ERROR.respond(f"unreadable request body: {error.detail}")
     code = HTTP_CODES.get(error.status_code, "http_error")
     message = error.detail if isinstance(error.detail, str) else code.replace("_", " ")
     headers = dict(error.headers) if error.headers else None
@@ -157,21 +257,16 @@ async def _http_error(_: Request, error: Exception) -> JSONResponse:
 async def _database_error(request: Request, error: Exception) -> JSONResponse:
     incident = secrets.token_hex(6)
     log.error("database_unavailable", incident=incident, error=type(error).__name__)
-    return error_response(
-        503,
-        "database_unavailable",
+    return DATABASE_UNAVAILABLE.respond(
         f"the database is busy or unreachable; retry shortly (incident {incident})",
         {"incident": incident},
-        {"Retry-After": "1"},
     )
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     incident = secrets.token_hex(6)
     log.exception("unexpected_error", incident=incident, route=_route(request))
-    return error_response(
-        500,
-        "internal_error",
+    return INTERNAL_ERROR.respond(
         f"an unexpected error happened; quote incident {incident} to the administrator",
         {"incident": incident},
     )
@@ -198,3 +293,40 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {"model": ErrorBody, "description": HTTP_CODES.get(status, "error")}
         for status in statuses
     }
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One code the API can answer with: a row of docs/api.md's error table."""
+
+    status: int
+    code: str
+    retry_after: bool
+    meaning: str
+
+
+def error_codes() -> list[ErrorCode]:
+    """Return every code the API can answer, by status then code, with what it means."""
+    found: dict[str, tuple[int, Mapping[str, str]]] = {
+        error.code: (status_of(error), _headers_for(error)) for error in _one_of_each()
+    }
+    found |= {answer.code: (answer.status, answer.headers) for answer in EDGE_ANSWERS}
+    rows = [
+        ErrorCode(status, code, "Retry-After" in headers, _meaning(code))
+        for code, (status, headers) in found.items()
+    ]
+    return sorted(rows, key=lambda row: (row.status, row.code))
+
+
+def _one_of_each() -> Iterator[ReadmitError]:
+    # Every class of the one hierarchy, asked through the same functions a response is built
+    # with, so the table cannot say what the handler does not do.
+    for value in vars(errors).values():
+        if isinstance(value, type) and issubclass(value, ReadmitError):
+            yield value("")
+
+
+def _meaning(code: str) -> str:
+    if code not in MEANINGS:
+        raise LookupError(f"error code {code!r} has no meaning: add it to api/errors.py MEANINGS")
+    return MEANINGS[code]

@@ -13,6 +13,7 @@ from readmit.cli.base import app, cli_actor, err, get_app, out
 from readmit.domain.countries import country_name
 from readmit.domain.errors import InvalidInput
 from readmit.services.assessment import assess as service
+from readmit.services.assessment import recorded
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -71,7 +72,7 @@ def assess(
         return
     result = service.assess(application, country, window)
     if record:
-        service.record_assessment(
+        recorded.record_assessment(
             application, result, cli_actor(application, "analyst"), date.today()
         )
         err.print(f"recorded assessment {result['assessment_id']}")

@@ -8,7 +8,7 @@ import typer
 
 from readmit.cli.base import app, get_app, out, parse_date, print_json, say
 from readmit.services.sanctions import registry
-from readmit.services.screening import batch as screening
+from readmit.services.screening import replay
 
 sanctions_app = typer.Typer(help="The registry of visa sanctions, in force and past.")
 app.add_typer(sanctions_app, name="sanctions")
@@ -145,7 +145,7 @@ def resumed(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List the discontinued applications (from the decision log) that can now be processed."""
-    queue = screening.resumed(get_app(), sanction_id, parse_date(as_of, "--as-of"))
+    queue = replay.resumed(get_app(), sanction_id, parse_date(as_of, "--as-of"))
     if as_json:
         print_json([item.__dict__ for item in queue])
         return

@@ -9,7 +9,11 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from readmit.cli.base import app, cli_actor, err, get_app, out, parse_date, print_json, say
-from readmit.services.screening import batch as screening
+from readmit.domain.screening import NeededInput
+from readmit.services.screening import letters, single
+from readmit.services.screening import replay as replays
+from readmit.services.screening.batch import screen_file
+from readmit.services.screening.engine import ScreeningRequest, ScreeningResult
 
 decisions_app = typer.Typer(help="The screening decision log.")
 app.add_typer(decisions_app, name="decisions")
@@ -50,16 +54,8 @@ def check(
     """Screen one application against the sanctions in force on the decision date."""
     application = get_app()
     if needed:
-        fields = screening.needed_inputs(
-            application, nationality, post_country, parse_date(decision_date, "--decision-date")
-        )
-        if as_json:
-            print_json([{"field": f.field, "why": f.why} for f in fields])
-        else:
-            for f in fields:
-                say(f"{f.field}: {f.why}")
-            if not fields:
-                say("no further field can change the outcome: nothing is in force there")
+        day = parse_date(decision_date, "--decision-date")
+        _print_needed(single.needed_inputs(application, nationality, post_country, day), as_json)
         return
     inputs: dict[str, Any] = {
         "application_id": application_id,
@@ -79,30 +75,28 @@ def check(
         "residence": residence,
         "other_nationalities": other_nationalities,
     }
-    result = screening.screen_application(application, inputs, cli_actor(application, ROLE))
-    letter = (
-        screening.letter_for(application, result) if with_letter and result.has_letter else None
-    )
+    actor = cli_actor(application, ROLE)
+    result = single.screen_one(application, actor, ScreeningRequest(inputs=inputs))
+    letter = letters.letter_for(application, result) if with_letter and result.has_letter else None
     _render(result, letter, as_json)
     if result.decision.decision == "invalid":
         raise typer.Exit(2)
 
 
-def _render(result: screening.ScreeningResult, letter: str | None, as_json: bool) -> None:
+def _print_needed(fields: list[NeededInput], as_json: bool) -> None:
+    if as_json:
+        print_json([{"field": f.field, "why": f.why} for f in fields])
+        return
+    for f in fields:
+        say(f"{f.field}: {f.why}")
+    if not fields:
+        say("no further field can change the outcome: nothing is in force there")
+
+
+def _render(result: ScreeningResult, letter: str | None, as_json: bool) -> None:
     d = result.decision
     if as_json:
-        print_json(
-            {
-                "decision_id": result.decision_id,
-                **d.outputs(),
-                "decision_date": d.decision_on.isoformat() if d.decision_on else None,
-                "pack": result.pack,
-                "pack_version": result.pack_version,
-                "appeal": False if d.holding else None,
-                "fee_refunded": False if d.holding else None,
-                "letter": letter,
-            }
-        )
+        print_json(result.to_dict(letter))
         return
     out.print(
         f"[bold]{d.decision}[/]  (decision {result.decision_id}, "
@@ -142,12 +136,12 @@ def screen(
         transient=True,
     ) as bar:
         task = bar.add_task("screen", total=1.0, rows=0)
-        summary = screening.screen_file(
+        summary = screen_file(
             application,
-            source,
-            output,
             cli_actor(application, ROLE),
-            parse_date(as_of, "--as-of"),
+            source=source,
+            target=output,
+            as_of=parse_date(as_of, "--as-of"),
             progress=lambda rows, done: bar.update(task, completed=done, rows=rows),
         )
     err.print(
@@ -169,21 +163,9 @@ def replay(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Re-evaluate a logged decision and say whether the outcome is unchanged."""
-    result = screening.replay(get_app(), decision_id, source)
+    result = replays.replay(get_app(), decision_id, source)
     if as_json:
-        print_json(
-            {
-                "decision_id": result.decision_id,
-                "kind": result.kind,
-                "unchanged": result.unchanged,
-                "then": result.then.outputs(),
-                "now": result.now.outputs(),
-                "logged": result.logged,
-                "pack_version_then": result.pack_version_then,
-                "pack_version_now": result.pack_version_now,
-                "notes": result.notes,
-            }
-        )
+        print_json(result.to_dict())
         return
     verdict = "unchanged" if result.unchanged else "CHANGED"
     say(f"{result.decision_id}: outcome {verdict}")

@@ -17,7 +17,7 @@ from readmit.domain.events import NewEvent, utc_now
 from readmit.services.context import Actor, App
 from readmit.services.imports import backfill
 from readmit.services.ops import maintenance
-from readmit.services.screening import batch as screening
+from readmit.services.screening.batch import screen_file
 
 BUILT = "demo_built"
 SCREENED = "demo_screened"
@@ -102,7 +102,7 @@ def _screen_once(app: App, seed: int, files: Path, progress: Progress) -> dict[s
         seen[0] = done_rows
 
     target = files.with_name(f"{files.name}-decisions.csv")
-    summary = screening.screen_file(app, source, target, CONSULAR, None, advance)
+    summary = screen_file(app, CONSULAR, source=source, target=target, progress=advance)
     payload: dict[str, Any] = {
         "seed": seed,
         "batch_id": summary.batch_id,

@@ -14,7 +14,8 @@ from readmit.services.assessment import assess as assessment
 from readmit.services.assessment import figures
 from readmit.services.context import App
 from readmit.services.sanctions import registry as sanctions
-from readmit.services.screening import batch as screening
+from readmit.services.screening.engine import ScreeningRequest
+from readmit.services.screening.single import screen_one
 
 
 @dataclass
@@ -101,7 +102,7 @@ def showcase(app: App) -> list[Screened]:
     """Screen the showcase applications (not logged: the batch is the demo's logged work)."""
     found = []
     for label, inputs in SHOWCASE:
-        result = screening.screen_application(app, inputs, CONSULAR, log=False)
+        result = screen_one(app, CONSULAR, ScreeningRequest(inputs=inputs, log=False))
         found.append(Screened(label, result.decision.decision, result.decision.reasons))
     return found
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from readmit.domain.errors import InvalidInput, NotFound, ReadmitError
 from readmit.services.context import Actor, App
-from readmit.services.screening import batch as screening
+from readmit.services.screening.batch import screen_file
 
 ROOT = Path(tempfile.gettempdir()) / "readmit-web-batches"
 SUFFIXES = (".csv", ".parquet")
@@ -99,7 +99,7 @@ def _run(app: App, actor: Actor, job: Job, source: Path) -> None:
     job.state = "running"
     _save(job)
     try:
-        result = screening.screen_file(app, source, output_of(job), actor, progress=progress)
+        result = screen_file(app, actor, source=source, target=output_of(job), progress=progress)
     except ReadmitError as error:
         job.state, job.error = "failed", error.message
     except Exception as error:  # the job page reports it; the server keeps running

@@ -9,7 +9,8 @@ permission, calls one service, and redirects (post/redirect/get) with a flash me
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,7 +21,17 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from readmit.domain.errors import InvalidInput, NotFound, PermissionDenied, ReadmitError
+from readmit.domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ReadmitError,
+    RuleViolation,
+    SchemaMissing,
+)
 from readmit.services.context import Actor, App
 from readmit.web import security
 from readmit.web.render import FLASH_COOKIE, render_page
@@ -183,17 +194,17 @@ def _view(app: App, request: Request, user: WebUser | None) -> View:
 def _json_endpoint(page: Page, app: App) -> Callable[[Request], Response]:
     def endpoint(request: Request) -> Response:
         user = security.current_user(app, request)
-        try:
+        with answering(request, _json_error) as answer:
             security.require(user, page.permission)
             context = page.build(_view(app, request, user))
-        except ReadmitError as error:
-            return JSONResponse(error.to_dict(), status_code=status_of(error))
-        except Exception as error:  # never a traceback to a user; the log keeps it
-            unexpected(request, error)
-            return JSONResponse(INTERNAL.to_dict(), status_code=500)
-        return JSONResponse(jsonable_encoder(context))
+            answer.give(JSONResponse(jsonable_encoder(context)))
+        return answer.response
 
     return endpoint
+
+
+def _json_error(error: ReadmitError) -> Response:
+    return JSONResponse(error.to_dict(), status_code=status_of(error))
 
 
 def _html_endpoint(site: Site, page: Page, app: App) -> Callable[[Request], Response]:
@@ -201,15 +212,11 @@ def _html_endpoint(site: Site, page: Page, app: App) -> Callable[[Request], Resp
         user = security.current_user(app, request)
         if user is None and not security.may(None, page.permission):
             return RedirectResponse(f"/login?next={quote(str(request.url.path))}", 303)
-        try:
+        with answering(request, lambda e: error_page(site, app, request, user, e)) as answer:
             security.require(user, page.permission)
             context = page.build(_view(app, request, user))
-            return render_page(site, app, request, user, page, context)
-        except ReadmitError as error:
-            return error_page(site, app, request, user, error)
-        except Exception as error:  # never a traceback to a user; the log keeps it
-            unexpected(request, error)
-            return error_page(site, app, request, user, INTERNAL)
+            answer.give(render_page(site, app, request, user, page, context))
+        return answer.response
 
     return endpoint
 
@@ -217,14 +224,10 @@ def _html_endpoint(site: Site, page: Page, app: App) -> Callable[[Request], Resp
 def _raw_endpoint(site: Site, raw: Raw, app: App) -> Callable[[Request], Response]:
     def endpoint(request: Request) -> Response:
         user = security.current_user(app, request)
-        try:
+        with answering(request, lambda e: error_page(site, app, request, user, e)) as answer:
             security.require(user, raw.permission)
-            return raw.serve(_view(app, request, user))
-        except ReadmitError as error:
-            return error_page(site, app, request, user, error)
-        except Exception as error:  # never a traceback to a user; the log keeps it
-            unexpected(request, error)
-            return error_page(site, app, request, user, INTERNAL)
+            answer.give(raw.serve(_view(app, request, user)))
+        return answer.response
 
     return endpoint
 
@@ -233,28 +236,81 @@ def _action_endpoint(site: Site, action: Action, app: App) -> Callable[[Request]
     async def endpoint(request: Request) -> Response:
         form = await request.form()
         user = security.current_user(app, request)
-        try:
+        back = request.headers.get("referer")
+        with answering(
+            request, lambda e: error_page(site, app, request, user, e, back=back)
+        ) as answer:
             security.check_csrf(request, user, form)
             security.require(user, action.permission)
             view = _view(app, request, user)
-            target = action.handle(view, form)
-        except ReadmitError as error:
-            return error_page(site, app, request, user, error, back=request.headers.get("referer"))
-        except Exception as error:  # never a traceback to a user; the log keeps it
-            unexpected(request, error)
-            return error_page(site, app, request, user, INTERNAL)
-        if isinstance(target, Response):
-            return target
-        response = RedirectResponse(target, status_code=303)
-        if view.flash:
-            response.set_cookie(FLASH_COOKIE, quote(view.flash), path="/", samesite="lax")
-        return response
+            answer.give(_after_action(view, action.handle(view, form)))
+        return answer.response
 
     return endpoint
 
 
+def _after_action(view: View, target: str | Response) -> Response:
+    """Post/redirect/get: send the browser to ``target``, carrying the view's flash message."""
+    if isinstance(target, Response):
+        return target
+    response = RedirectResponse(target, status_code=303)
+    if view.flash:
+        response.set_cookie(FLASH_COOKIE, quote(view.flash), path="/", samesite="lax")
+    return response
+
+
 INTERNAL = ReadmitError("an unexpected error occurred; it has been logged")
+# The store's message names the database, for the operator (the CLI, the log); a visitor is told
+# what is wrong and what to do, never where the data lives.
+SCHEMA_MISSING = SchemaMissing(
+    "the dashboard's database has no readmit schema; an administrator must run "
+    "`readmit db upgrade`, or point READMIT_DATABASE_URL at a migrated database"
+)
 log = logging.getLogger("readmit.web")
+
+
+@dataclass
+class Answer:
+    """The response of an ``answering`` block: the one it gave, or its error's."""
+
+    given: Response | None = None
+
+    def give(self, response: Response) -> None:
+        """Answer with ``response`` (the block ran to its end)."""
+        self.given = response
+
+    @property
+    def response(self) -> Response:
+        """The response to send; only a block that neither gave one nor raised has none."""
+        if self.given is None:
+            raise RuntimeError("an answering block ended without giving a response")
+        return self.given
+
+
+@contextmanager
+def answering(request: Request, render: Callable[[ReadmitError], Response]) -> Iterator[Answer]:
+    """Answer any error the block raises with ``render``: the dashboard's one error mapping.
+
+    As httpx maps transport errors in one place, every page, twin, raw route and action runs
+    in this block: a readmit error is rendered as what a user may be told of it, anything else
+    is logged and rendered as ``INTERNAL`` (never a traceback to a user).
+    """
+    answer = Answer()
+    try:
+        yield answer
+    except ReadmitError as error:
+        answer.give(render(shown(error)))
+    except Exception as error:
+        unexpected(request, error)
+        answer.give(render(INTERNAL))
+
+
+def shown(error: ReadmitError) -> ReadmitError:
+    """Return the error as a visitor may see it (a missing schema without the database's URL)."""
+    if isinstance(error, SchemaMissing):
+        log.error("%s", error.message)  # the operator's message, with the URL, stays in the log
+        return SCHEMA_MISSING
+    return error
 
 
 def unexpected(request: Request, error: Exception) -> None:
@@ -264,14 +320,6 @@ def unexpected(request: Request, error: Exception) -> None:
 
 def status_of(error: ReadmitError) -> int:
     """Return the HTTP status of a readmit error (the web's one mapping)."""
-    from readmit.domain.errors import (
-        AuthenticationFailed,
-        Conflict,
-        RateLimited,
-        RuleViolation,
-        SchemaMissing,
-    )
-
     for kind, status in (
         (AuthenticationFailed, 401),
         (RateLimited, 429),

@@ -14,6 +14,7 @@ from readmit.api.security import PolicyRoute, policy
 from readmit.domain.errors import InvalidInput
 from readmit.domain.permissions import Permission as P
 from readmit.services.assessment import assess as service
+from readmit.services.assessment import recorded as recorded_service
 from readmit.services.cases.access import check_country_scope
 
 router = APIRouter(prefix="/assessments", tags=["assessments"], route_class=PolicyRoute)
@@ -79,7 +80,7 @@ def record(
     """Compute an assessment and record it in the ledger, so a determination can cite its id."""
     frame = service.Window(body.start, body.end, body.as_of, body.view, None, body.standard_version)
     result = service.assess(app, body.country, frame)
-    service.record_assessment(app, result, actor, body.recorded_on or date.today())
+    recorded_service.record_assessment(app, result, actor, body.recorded_on or date.today())
     return result
 
 
@@ -91,6 +92,6 @@ def recorded(
     actor: Caller,
 ) -> Any:
     """A recorded assessment by id, exactly as recorded."""
-    found = service.recorded_assessment(app, assessment_id)
+    found = recorded_service.recorded_assessment(app, assessment_id)
     check_country_scope(actor, found["country"])
     return found

@@ -26,7 +26,7 @@ from readmit.api.schemas import (
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
 from readmit.services.sanctions import registry
-from readmit.services.screening import batch as screening
+from readmit.services.screening import replay
 
 router = APIRouter(tags=["sanctions"], route_class=PolicyRoute)
 SanctionId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -248,4 +248,4 @@ def resumed(
     as_of: Annotated[date | None, Query()] = None,
 ) -> Any:
     """Applications this sanction discontinued that may now be processed (after a lift)."""
-    return [h.__dict__ for h in screening.resumed(app, sanction_id, as_of)]
+    return [h.__dict__ for h in replay.resumed(app, sanction_id, as_of)]

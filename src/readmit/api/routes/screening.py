@@ -12,28 +12,14 @@ from readmit.api.errors import error_responses
 from readmit.api.schemas import CountryCode, LetterOut, NeededOut, ReplayOut, ScreenIn, ScreeningOut
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
-from readmit.services.screening import batch as screening
-from readmit.services.screening import single as screening_single
+from readmit.services.screening import letters, single
+from readmit.services.screening import replay as replays
+from readmit.services.screening.engine import ScreeningRequest
 from readmit.services.screening.jobs import batch_input
 
 router = APIRouter(tags=["screening"], route_class=PolicyRoute)
 DecisionId = Annotated[str, Path(min_length=1, max_length=80)]
 ERRORS = error_responses(401, 403, 404, 422)
-
-
-def _out(result: screening.ScreeningResult, letter: str | None) -> dict[str, Any]:
-    d = result.decision
-    return {
-        "decision_id": result.decision_id,
-        **d.outputs(),
-        "measures": list(d.measures),
-        "decision_date": d.decision_on,
-        "pack": result.pack,
-        "pack_version": result.pack_version,
-        "appeal": False if d.holding else None,
-        "fee_refunded": False if d.holding else None,
-        "letter": letter,
-    }
 
 
 @router.post("/screen", response_model=ScreeningOut, responses=error_responses(401, 403, 422))
@@ -50,9 +36,9 @@ async def screen(
     if isinstance(inputs["approved_exception"], bool):
         inputs["approved_exception"] = "true" if inputs["approved_exception"] else ""
     # Async: the decision takes a fraction of a millisecond in the loop; only the log waits.
-    result = await screening_single.screen_one_async(app, inputs, actor)
-    rendered = screening.letter_for(app, result) if letter and result.has_letter else None
-    return _out(result, rendered)
+    result = await single.screen_one_async(app, actor, ScreeningRequest(inputs=inputs))
+    rendered = letters.letter_for(app, result) if letter and result.has_letter else None
+    return result.to_dict(rendered)
 
 
 @router.get("/screen/inputs-needed", response_model=list[NeededOut], responses=ERRORS)
@@ -64,7 +50,7 @@ def inputs_needed(
     decision_date: Annotated[date | None, Query()] = None,
 ) -> Any:
     """The fields that could change the outcome here, so a form asks only for those."""
-    found = screening.needed_inputs(app, nationality, post_country, decision_date)
+    found = single.needed_inputs(app, nationality, post_country, decision_date)
     return [{"field": f.field, "why": f.why} for f in found]
 
 
@@ -72,22 +58,11 @@ def inputs_needed(
 @policy(P.SCREEN)
 def decision_letter(decision_id: DecisionId, app: Ctx) -> Any:
     """The letter of a logged single decision (discontinued or restricted)."""
-    return {"decision_id": decision_id, "letter": screening.letter(app, decision_id)}
+    return {"decision_id": decision_id, "letter": letters.letter(app, decision_id)}
 
 
 @router.get("/decisions/{decision_id}/replay", response_model=ReplayOut, responses=ERRORS)
 @policy(P.DECISION_REPLAY)
 def replay(decision_id: DecisionId, app: Ctx) -> Any:
     """Re-evaluate a logged decision as the ledger stood then and now; say if it changed."""
-    result = screening.replay(app, decision_id, batch_input(app, decision_id))
-    return {
-        "decision_id": result.decision_id,
-        "kind": result.kind,
-        "unchanged": result.unchanged,
-        "then": result.then.outputs(),
-        "now": result.now.outputs(),
-        "logged": result.logged,
-        "pack_version_then": result.pack_version_then,
-        "pack_version_now": result.pack_version_now,
-        "notes": result.notes,
-    }
+    return replays.replay(app, decision_id, batch_input(app, decision_id)).to_dict()

@@ -31,14 +31,14 @@ from readmit.domain.cooperation import (
 )
 from readmit.domain.cooperation_standard import StandardVersion, rate, rating_rank
 from readmit.domain.countries import country_code, country_name
-from readmit.domain.errors import InvalidInput, NotFound
-from readmit.domain.events import NewEvent, canonical_json
+from readmit.domain.errors import InvalidInput
+from readmit.domain.events import canonical_json
 from readmit.services.assessment.cooperation_pack import (
     DEFAULT_REGIME,
     CooperationPack,
     load_cooperation_pack,
 )
-from readmit.services.context import Actor, App
+from readmit.services.context import App
 from readmit.store.metrics import (
     Reading,
     event_at,
@@ -49,8 +49,6 @@ from readmit.store.metrics import (
 )
 from readmit.store.metrics_schema import coop_claims
 from readmit.store.uow import UnitOfWork
-
-ASSESSMENT_RECORDED = "assessment_recorded"
 
 
 @dataclass(frozen=True)
@@ -349,39 +347,3 @@ def claim_row(row: Any) -> dict[str, Any]:
         "source": row["source"],
         "article": row["article"],
     }
-
-
-def record_assessment(app: App, assessment: dict[str, Any], actor: Actor, on: date) -> str:
-    """Record an assessment in the ledger so that a determination can cite it; return its id.
-
-    Recording the same assessment twice records it once (the id is its content digest).
-    """
-    identifier = assessment_id(assessment)
-    if identifier != assessment.get("assessment_id"):
-        raise InvalidInput("the assessment was altered after it was computed: its id differs")
-    with app.uow() as uow:
-        if uow.ledger.for_subject("assessment", identifier):
-            return identifier
-        event = NewEvent(
-            ASSESSMENT_RECORDED,
-            "assessment",
-            identifier,
-            on,
-            actor.name,
-            actor.role,
-            assessment,
-            f"readmit assessment at ledger position {assessment['ledger_position']['seq']}",
-            identifier,
-        )
-        uow.record([event])
-        uow.commit()
-    return identifier
-
-
-def recorded_assessment(app: App, identifier: str) -> dict[str, Any]:
-    """Return a recorded assessment by id (what a determination cites), or raise NotFound."""
-    with app.uow(write=False) as uow:
-        found = uow.ledger.for_subject("assessment", identifier)
-    if not found:
-        raise NotFound(f"no recorded assessment {identifier!r}; record it with --record first")
-    return dict(found[0].payload)

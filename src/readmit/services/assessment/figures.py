@@ -126,3 +126,9 @@ def country_overview(app: App) -> list[dict[str, Any]]:
         entry["cases"] += row.n
         entry[row.state] = entry.get(row.state, 0) + row.n
     return list(table.values())
+
+
+def ledger_position(app: App) -> int:
+    """Return the ledger's head position: every figure is a function of it (and the query)."""
+    with app.uow(write=False) as uow:
+        return uow.ledger.head()[0]

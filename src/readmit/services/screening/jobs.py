@@ -1,7 +1,7 @@
 """Batch screening as a job: an upload is stored, screened in the background, then downloaded.
 
 The job's state lives in the database (any server worker can report its progress) and its
-files under ``data_dir/jobs/<job_id>/``. The screening itself is ``screening.screen_file``,
+files under ``data_dir/jobs/<job_id>/``. The screening itself is ``batch.screen_file``,
 the same streaming batch path as ``readmit screen``. Jobs belong to who submitted them.
 """
 
@@ -25,7 +25,7 @@ from readmit.domain.events import utc_now, utc_text
 from readmit.domain.permissions import Role
 from readmit.services.access.access_log import writing
 from readmit.services.context import Actor, App
-from readmit.services.screening import batch as screening
+from readmit.services.screening.batch import screen_file
 from readmit.store.auth_schema import screening_jobs
 
 KINDS = {".csv": "csv", ".parquet": "parquet"}
@@ -125,8 +125,13 @@ def run_job(app: App, job_id: str) -> Job:
                 _set(app, job_id, rows_done=rows, fraction=min(fraction, 1.0))
 
         try:
-            summary = screening.screen_file(
-                app, _input(app, job), _output(app, job), owner, job.as_of, progress
+            summary = screen_file(
+                app,
+                owner,
+                source=_input(app, job),
+                target=_output(app, job),
+                as_of=job.as_of,
+                progress=progress,
             )
         except ReadmitError as error:
             _set(app, job_id, status="failed", error=f"{error.code}: {error.message}")

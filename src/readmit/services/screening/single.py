@@ -19,14 +19,21 @@ from datetime import date
 from typing import Any
 
 from readmit.batch.screening import Engine
+from readmit.domain.countries import country_code
 from readmit.domain.events import utc_now, utc_text
 from readmit.domain.sanctions import Measure
-from readmit.domain.screening import Decision, decide, normalise
+from readmit.domain.screening import Decision, NeededInput, decide, inputs_needed, normalise
 from readmit.domain.screening_rules import Program
 from readmit.packs import LoadedPack
 from readmit.services.context import Actor, App
 from readmit.services.sanctions.pack import current_pack
-from readmit.services.screening.batch import ScreeningResult, _engine, _hold_row, mask
+from readmit.services.screening.engine import (
+    ScreeningRequest,
+    ScreeningResult,
+    engine_at_head,
+    hold_row,
+    mask,
+)
 from readmit.store.decision_writer import DecisionWriter, LogLine
 
 ATTEMPTS = 3
@@ -62,7 +69,7 @@ def _kept_rules(app: App, pack: LoadedPack) -> _Rules | None:
 
 def _load_rules(app: App, pack: LoadedPack) -> _Rules:
     with app.uow(write=False) as uow:
-        measures, engine, seq = _engine(app, uow)
+        measures, engine, seq = engine_at_head(app, uow)
     rules = app.memo["screening_rules"] = _Rules(pack.version, seq, measures, engine)
     return rules
 
@@ -88,51 +95,44 @@ def program_for(engine: Engine, inputs: Mapping[str, Any]) -> Program:
 
 
 def _attempt(
-    rules: _Rules,
-    pack: LoadedPack,
-    request: tuple[Mapping[str, Any], Actor, date | None, date],
-    last: bool,
+    rules: _Rules, pack: LoadedPack, actor: Actor, request: ScreeningRequest, *, last: bool
 ) -> tuple[ScreeningResult, LogLine]:
-    inputs, actor, as_of, today = request
+    inputs, as_of = request.inputs, request.as_of
+    today = request.today or date.today()
     decision = decide(program_for(rules.engine, inputs), inputs, as_of, today)
     decision_id = _new_id()
-    line = _log_line(decision_id, decision, actor, pack, rules.seq, as_of, exact=not last)
+    line = _log_line(decision_id, decision, actor, pack, seq=rules.seq, as_of=as_of, exact=not last)
     matched = [m for m in rules.measures if m.id in decision.measures]
     return ScreeningResult(decision_id, decision, pack.name, pack.version, matched), line
 
 
-def screen_one(
-    app: App,
-    inputs: Mapping[str, Any],
-    actor: Actor,
-    as_of: date | None = None,
-    log: bool = True,
-    today: date | None = None,
-) -> ScreeningResult:
-    """Screen one application and return once its decision is logged (unless ``log`` is off)."""
-    request = (inputs, actor, as_of, today or date.today())
+def screen_one(app: App, actor: Actor, request: ScreeningRequest) -> ScreeningResult:
+    """Screen one application against the measures in force on its decision date.
+
+    Returns once its decision is logged (unless the request's ``log`` is off).
+    """
     for attempt in range(ATTEMPTS):
         pack = current_pack(app)
-        fresh = _kept_rules(app, pack) if log else None
+        fresh = _kept_rules(app, pack) if request.log else None
         rules = fresh or _load_rules(app, pack)
-        result, line = _attempt(rules, pack, request, attempt == ATTEMPTS - 1)
-        if not log or decision_writer(app).submit(line).result().logged:
+        result, line = _attempt(rules, pack, actor, request, last=attempt == ATTEMPTS - 1)
+        if not request.log or decision_writer(app).submit(line).result().logged:
             return result
     raise AssertionError("the last attempt is always logged")  # pragma: no cover
 
 
-async def screen_one_async(
-    app: App, inputs: Mapping[str, Any], actor: Actor, as_of: date | None = None
-) -> ScreeningResult:
-    """``screen_one`` for an event loop: it decides in the loop and awaits the log's commit."""
-    request = (inputs, actor, as_of, date.today())
+async def screen_one_async(app: App, actor: Actor, request: ScreeningRequest) -> ScreeningResult:
+    """``screen_one`` for an event loop: it decides in the loop and awaits the log's commit.
+
+    The decision is always logged, whatever the request's ``log``: an API decision can be cited.
+    """
     for attempt in range(ATTEMPTS):
         pack = current_pack(app)
         # Rules are rebuilt only when the ledger or the pack moved: then off the loop.
         rules = _kept_rules(app, pack)
         if rules is None:
             rules = await asyncio.to_thread(_load_rules, app, pack)
-        result, line = _attempt(rules, pack, request, attempt == ATTEMPTS - 1)
+        result, line = _attempt(rules, pack, actor, request, last=attempt == ATTEMPTS - 1)
         written = await asyncio.wrap_future(decision_writer(app).submit(line))
         if written.logged:
             return result
@@ -144,6 +144,7 @@ def _log_line(
     result: Decision,
     actor: Actor,
     pack: LoadedPack,
+    *,
     seq: int,
     as_of: date | None,
     exact: bool,
@@ -168,5 +169,16 @@ def _log_line(
     }
     day, holds = result.decision_on, []
     if result.holding and day is not None:
-        holds = [_hold_row(decision_id, None, None, result.inputs, day, result.holding)]
+        holds = [hold_row(decision_id, None, None, result.inputs, on=day, measures=result.holding)]
     return LogLine(row, holds, exact)
+
+
+def needed_inputs(
+    app: App, nationality: str, post_country: str, decision_date: date | None = None
+) -> list[NeededInput]:
+    """List the fields that could change the outcome for this nationality, post and date."""
+    nat, post = country_code(nationality), country_code(post_country)
+    with app.uow(write=False) as uow:
+        measures, _engine, _seq = engine_at_head(app, uow)
+    policy = current_pack(app).policy
+    return inputs_needed(measures, policy, nat, post, decision_date or date.today())

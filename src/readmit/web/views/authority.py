@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 
 from readmit.domain.errors import InvalidInput
 from readmit.domain.permissions import Permission
-from readmit.services.partner import inbox as desks
+from readmit.services.assessment import recorded
 from readmit.services.sanctions import registry as sanctions
 from readmit.web.forms import form_date, form_int
 from readmit.web.site import View
@@ -100,7 +100,7 @@ def desk(view: View, role_steps: set[str]) -> list[dict[str, Any]]:
 def determining_desk(view: View) -> dict[str, Any]:
     """The determining authority's desk: recorded assessments to cite, sanctions awaiting it."""
     return {
-        "assessments": desks.recorded_assessments(view.app),
+        "assessments": recorded.recorded_assessments(view.app),
         "sanctions": desk(view, {"notification", "compliance_notification"}),
         "source": "the ledger: assessments recorded by analysts, sanction lifecycle events",
     }

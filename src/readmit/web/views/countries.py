@@ -23,9 +23,8 @@ from readmit.domain.countries import country_code, country_name
 from readmit.domain.errors import NotFound
 from readmit.domain.permissions import Permission
 from readmit.services.assessment import assess as assessment
-from readmit.services.assessment import claims
+from readmit.services.assessment import claims, figures, recorded
 from readmit.services.assessment.cooperation_pack import load_cooperation_pack
-from readmit.services.partner import inbox as desks
 from readmit.services.sanctions import registry as sanctions
 from readmit.web import charts
 from readmit.web.forms import form_date
@@ -160,7 +159,7 @@ _PAGES_LOCK = threading.Lock()
 def at_position(view: View, name: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Return the page ``name`` for the view's dates: the one built at the same ledger
     position, or a new one, kept."""
-    key = (desks.ledger_position(view.app), str(view.app.engine.url), name, windows(view))
+    key = (figures.ledger_position(view.app), str(view.app.engine.url), name, windows(view))
     with _PAGES_LOCK:
         if key in _PAGES:
             _PAGES.move_to_end(key)
@@ -274,6 +273,6 @@ def record(view: View, form: FormData) -> str:
     as_of = date.fromisoformat(as_of_text) if as_of_text else None
     start = form_date(form, "from", end - timedelta(days=364))
     result = assessment.assess(view.app, code, assessment.Window(start, end, as_of, "both"))
-    identifier = assessment.record_assessment(view.app, result, view.actor(), date.today())
+    identifier = recorded.record_assessment(view.app, result, view.actor(), date.today())
     view.flash = f"Assessment {identifier[:12]}… recorded; a determination can now cite it."
     return f"/analyst/countries/{code}"

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from readmit.domain.errors import PermissionDenied
 from readmit.domain.permissions import Permission
 from readmit.services.cases import caseload
-from readmit.services.partner import inbox as desks
+from readmit.services.partner import inbox
 from readmit.services.partner import respond as partner
 from readmit.web.forms import form_date, form_int
 from readmit.web.site import View
@@ -38,7 +38,7 @@ def portal(view: View) -> dict[str, Any]:
     return {
         "country": actor.country,
         "pending": pending,
-        "inbox": desks.partner_inbox(view.app, actor.country or "", limit=50),
+        "inbox": inbox.partner_inbox(view.app, actor.country or "", limit=50),
         "source": f"the ledger, as of {pending.as_of.isoformat()}",
     }
 

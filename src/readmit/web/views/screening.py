@@ -17,7 +17,8 @@ from readmit.domain.sanctions_policy import RELATIONSHIPS
 from readmit.domain.screening import INPUT_COLUMNS
 from readmit.services.sanctions import registry as sanctions
 from readmit.services.sanctions.pack import current_pack
-from readmit.services.screening import batch as screening
+from readmit.services.screening import letters, replay, single
+from readmit.services.screening.engine import ScreeningRequest
 from readmit.web import batches
 from readmit.web.render import environment
 from readmit.web.scope_words import effect_words, scope_in_words
@@ -75,7 +76,7 @@ def desk(view: View) -> dict[str, Any]:
     if ready:
         nationality = country_code(basics["nationality"])
         day = view.date_arg("decision_date", date.today())
-        found = screening.needed_inputs(view.app, nationality, basics["post_country"], day)
+        found = single.needed_inputs(view.app, nationality, basics["post_country"], day)
         needed = [
             {
                 "name": n.field,
@@ -94,7 +95,7 @@ def desk(view: View) -> dict[str, Any]:
 def screen(view: View, form: FormData) -> str:
     """Screen one application against the measures in force on its decision date; log it."""
     inputs = {name: str(form.get(name) or "").strip() for name in INPUT_COLUMNS}
-    result = screening.screen_application(view.app, inputs, view.actor())
+    result = single.screen_one(view.app, view.actor(), ScreeningRequest(inputs=inputs))
     return f"/screening/decisions/{result.decision_id}"
 
 
@@ -121,7 +122,7 @@ def matched_measures(view: View, ids: tuple[str, ...], day: date | None) -> list
 @site.page("/screening/decisions/{decision_id}", "decision.html", P.SCREEN, "Decision")
 def decision(view: View) -> dict[str, Any]:
     """A logged decision with its reasons, the measures matched, and whether a letter is due."""
-    replayed = screening.replay(view.app, view.params["decision_id"])
+    replayed = replay.replay(view.app, view.params["decision_id"])
     d = replayed.then
     regime = current_pack(view.app).policy.regime
     return {
@@ -152,7 +153,7 @@ def decision(view: View) -> dict[str, Any]:
 def letter(view: View) -> dict[str, Any]:
     """The printable letter of a discontinued or restricted decision."""
     decision_id = view.params["decision_id"]
-    return {"decision_id": decision_id, "letter": screening.letter(view.app, decision_id)}
+    return {"decision_id": decision_id, "letter": letters.letter(view.app, decision_id)}
 
 
 @site.page("/screening/batch", "batch.html", P.SCREEN, "Batch screening")

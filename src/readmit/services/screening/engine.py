@@ -1,0 +1,156 @@
+"""The screening rules at a ledger position, and what a decision logs.
+
+The measures in force and the engine compiled from them are kept for the latest ledger
+position and pack version; every path (one decision, a file, a replay) reads them here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from readmit.batch.screening import Engine, build_engine
+from readmit.domain.sanctions import Measure
+from readmit.domain.sanctions_lifecycle import SUBJECT, fold
+from readmit.domain.screening import Decision, parse_day
+from readmit.domain.screening_rules import add_years
+from readmit.services.context import App
+from readmit.services.sanctions.pack import current_pack
+from readmit.store.sanction_projection import load_measures
+from readmit.store.schema import events
+from readmit.store.uow import UnitOfWork
+
+LETTER_DECISIONS = frozenset({"discontinued", "restricted"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScreeningRequest:
+    """One application to screen, as an edge builds it from a form, a flag or a body.
+
+    ``inputs`` maps input column names to values (a missing key is an empty field); ``as_of``
+    decides it as of that day; ``log`` off makes a decision nobody can cite (the demo's
+    summary); ``today`` stands in for the clock in tests.
+    """
+
+    inputs: Mapping[str, Any]
+    as_of: date | None = None
+    log: bool = True
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    decision_id: str
+    decision: Decision
+    pack: str
+    pack_version: str
+    measures: list[Measure]
+
+    @property
+    def has_letter(self) -> bool:
+        return self.decision.decision in LETTER_DECISIONS
+
+    def to_dict(self, letter: str | None = None) -> dict[str, Any]:
+        """The decision as the API answers it and the command line prints it."""
+        d = self.decision
+        return {
+            "decision_id": self.decision_id,
+            **d.outputs(),
+            "measures": list(d.measures),
+            "decision_date": d.decision_on,
+            "pack": self.pack,
+            "pack_version": self.pack_version,
+            "appeal": False if d.holding else None,
+            "fee_refunded": False if d.holding else None,
+            "letter": letter,
+        }
+
+
+_ENGINES: dict[tuple[str, str, int], tuple[list[Measure], Engine]] = {}
+
+
+def engine_at_head(app: App, uow: UnitOfWork) -> tuple[list[Measure], Engine, int]:
+    """The measures in the store, the engine compiled from them, and the ledger position."""
+    pack = current_pack(app)
+    seq = uow.ledger.head()[0]
+    key = (str(app.engine.url), pack.version, seq)
+    if key not in _ENGINES:
+        measures = load_measures(uow.conn)
+        _ENGINES.clear()
+        _ENGINES[key] = (measures, build_engine(measures, pack.policy))
+    measures, engine = _ENGINES[key]
+    return measures, engine, seq
+
+
+def measures_at(uow: UnitOfWork, seq: int) -> list[Measure]:
+    """The measures as the ledger recorded them up to event ``seq``."""
+    ids = uow.conn.execute(
+        select(events.c.subject_id)
+        .where(events.c.subject_type == SUBJECT, events.c.seq <= seq)
+        .distinct()
+    ).scalars()
+    measures: list[Measure] = []
+    for sanction_id in sorted(ids):
+        folded = fold(uow.ledger.for_subject(SUBJECT, sanction_id), upto=seq)
+        if folded is not None:
+            measures.extend(folded.measures.values())
+    return sorted(measures, key=lambda m: m.id)
+
+
+def hold_row(
+    decision_id: str,
+    batch_id: str | None,
+    row: int | None,
+    inputs: Mapping[str, str],
+    *,
+    on: date,
+    measures: tuple[str, ...] | str,
+) -> dict[str, Any]:
+    """The decision log's row for an application a measure holds (released by a lift)."""
+    return {
+        "decision_id": decision_id,
+        "batch_id": batch_id,
+        "row_number": row,
+        "application_id": inputs.get("application_id", ""),
+        "nationality": inputs.get("nationality", ""),
+        "post_country": inputs.get("post_country", ""),
+        "visa_class": inputs.get("visa_class", ""),
+        "decision_on": on,
+        "measures": measures if isinstance(measures, str) else ";".join(measures),
+    }
+
+
+def mask(result: Decision) -> dict[str, Any]:
+    """The inputs to log: the date of birth becomes the age on the decision date."""
+    inputs: dict[str, Any] = dict(result.inputs)
+    born = inputs.pop("date_of_birth", "")
+    if born:
+        day, parsed = result.decision_on, parse_day(born)
+        inputs["age_on_decision_date"] = _age(parsed, day) if parsed and day else "unreadable"
+    return inputs
+
+
+def _age(born: date, day: date) -> int:
+    years = day.year - born.year
+    while years > 0 and add_years(born, years) > day:
+        years -= 1
+    return years
+
+
+def unmask(inputs: Mapping[str, Any], day: date) -> dict[str, Any]:
+    """Rebuild screening inputs from a logged entry (a birth date consistent with the age)."""
+    restored = {k: v for k, v in inputs.items() if k != "age_on_decision_date"}
+    age = inputs.get("age_on_decision_date")
+    if isinstance(age, int):
+        restored["date_of_birth"] = add_years(day, -age).isoformat()
+    return restored
+
+
+def decision_day(entry: Mapping[str, Any]) -> date:
+    """The day a logged single decision was decided on."""
+    text = entry["inputs"].get("decision_date") or entry["created_at"][:10]
+    return entry["as_of"] or date.fromisoformat(text)
