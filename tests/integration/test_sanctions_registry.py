@@ -14,7 +14,7 @@ from readmit.packs import PACKS_DIR
 from readmit.services.context import Actor, App
 from readmit.services.ops.audit import verify_ledger
 from readmit.services.ops.maintenance import rebuild, upgrade
-from readmit.services.sanctions import registry
+from readmit.services.sanctions import registry, steps
 
 DHS = Actor("dhs", "determining_authority")
 STATE = Actor("state", "visa_authority")
@@ -104,50 +104,80 @@ def test_the_registry_lists_sanctions_as_of_a_date_with_their_status(db_app: App
 def test_only_the_determining_authority_determines(db_app: App) -> None:
     record_assessment(db_app, "as-1")
     with pytest.raises(SeparationOfDuties):
-        registry.record_determination(db_app, STATE, "KH", date(2030, 2, 1), "t", ["as-1"])
+        steps.record_step(
+            db_app,
+            STATE,
+            steps.Determine(country="KH", on=date(2030, 2, 1), title="t", assessments=["as-1"]),
+        )
 
 
 def test_a_determination_cites_assessments_that_exist(db_app: App) -> None:
     with pytest.raises(NotFound, match="no assessment 'missing'"):
-        registry.record_determination(db_app, DHS, "KH", date(2030, 2, 1), "t", ["missing"])
+        steps.record_step(
+            db_app,
+            DHS,
+            steps.Determine(country="KH", on=date(2030, 2, 1), title="t", assessments=["missing"]),
+        )
     with pytest.raises(InvalidInput, match="one or more assessments"):
-        registry.record_determination(db_app, DHS, "KH", date(2030, 2, 1), "t", [])
+        steps.record_step(
+            db_app,
+            DHS,
+            steps.Determine(country="KH", on=date(2030, 2, 1), title="t", assessments=[]),
+        )
 
 
 def test_the_whole_lifecycle_through_the_services(db_app: App) -> None:
     record_assessment(db_app, "as-1")
-    s = registry.record_determination(
-        db_app, DHS, "KH", date(2030, 2, 1), "Cambodia 2030", ["as-1"]
+    s = steps.record_step(
+        db_app,
+        DHS,
+        steps.Determine(
+            country="KH", on=date(2030, 2, 1), title="Cambodia 2030", assessments=["as-1"]
+        ),
     )
     assert s.id == "KH-2030"
     with pytest.raises(IllegalTransition, match="needs a prior notification"):
-        registry.record_order(db_app, STATE, s.id, date(2030, 2, 2), [MEASURE])
+        steps.record_step(
+            db_app, STATE, steps.Order(sanction_id=s.id, on=date(2030, 2, 2), measures=[MEASURE])
+        )
     with pytest.raises(SeparationOfDuties):
-        registry.record_notification(db_app, STATE, s.id, date(2030, 2, 2))
-    registry.record_notification(db_app, DHS, s.id, date(2030, 2, 2))
+        steps.record_step(db_app, STATE, steps.Notify(sanction_id=s.id, on=date(2030, 2, 2)))
+    steps.record_step(db_app, DHS, steps.Notify(sanction_id=s.id, on=date(2030, 2, 2)))
     with pytest.raises(SeparationOfDuties):
-        registry.record_order(db_app, DHS, s.id, date(2030, 2, 3), [MEASURE])
-    registry.record_order(
-        db_app, STATE, s.id, date(2030, 2, 3), [MEASURE], effective=date(2030, 3, 1)
-    )
-    with pytest.raises(IllegalTransition, match="needs a prior compliance notification"):
-        registry.record_lift(db_app, STATE, s.id, date(2030, 5, 1))
-    registry.record_amendment(
+        steps.record_step(
+            db_app, DHS, steps.Order(sanction_id=s.id, on=date(2030, 2, 3), measures=[MEASURE])
+        )
+    steps.record_step(
         db_app,
         STATE,
-        s.id,
-        date(2030, 4, 1),
-        adds=[{**MEASURE, "id": None, "who": {"employers": ["KH-MFA"]}}],
+        steps.Order(
+            sanction_id=s.id, on=date(2030, 2, 3), measures=[MEASURE], effective=date(2030, 3, 1)
+        ),
     )
-    registry.record_compliance_notification(db_app, DHS, s.id, date(2030, 6, 1))
-    lifted = registry.record_lift(
-        db_app, STATE, s.id, date(2030, 6, 2), ends=["KH-2030-1"], effective=date(2030, 6, 15)
+    with pytest.raises(IllegalTransition, match="needs a prior compliance notification"):
+        steps.record_step(db_app, STATE, steps.Lift(sanction_id=s.id, on=date(2030, 5, 1)))
+    steps.record_step(
+        db_app,
+        STATE,
+        steps.Amend(
+            sanction_id=s.id,
+            on=date(2030, 4, 1),
+            adds=[{**MEASURE, "id": None, "who": {"employers": ["KH-MFA"]}}],
+        ),
+    )
+    steps.record_step(db_app, DHS, steps.NotifyCompliance(sanction_id=s.id, on=date(2030, 6, 1)))
+    lifted = steps.record_step(
+        db_app,
+        STATE,
+        steps.Lift(
+            sanction_id=s.id, on=date(2030, 6, 2), ends=["KH-2030-1"], effective=date(2030, 6, 15)
+        ),
     )
     assert lifted.measures["KH-2030-1"].valid_to == date(2030, 6, 15)
     assert lifted.measures["KH-2030-2"].valid_to is None
     assert lifted.status_on(date(2030, 7, 1)) == "partly_lifted"
     with pytest.raises(IllegalTransition):
-        registry.record_lift(db_app, STATE, s.id, date(2030, 7, 1))
+        steps.record_step(db_app, STATE, steps.Lift(sanction_id=s.id, on=date(2030, 7, 1)))
     assert rebuild(db_app) > 0
     after = {v.measure.id for v in registry.measures_in_force(db_app, date(2030, 7, 1), "KH")}
     assert after == {"KH-2017-1", "KH-2030-2"}
@@ -155,11 +185,25 @@ def test_the_whole_lifecycle_through_the_services(db_app: App) -> None:
 
 def test_a_bad_measure_is_refused_with_its_path(db_app: App) -> None:
     record_assessment(db_app, "as-1")
-    s = registry.record_determination(db_app, DHS, "KH", date(2030, 2, 1), "t", ["as-1"])
-    registry.record_notification(db_app, DHS, s.id, date(2030, 2, 2))
+    s = steps.record_step(
+        db_app,
+        DHS,
+        steps.Determine(country="KH", on=date(2030, 2, 1), title="t", assessments=["as-1"]),
+    )
+    steps.record_step(db_app, DHS, steps.Notify(sanction_id=s.id, on=date(2030, 2, 2)))
     with pytest.raises(InvalidInput, match=r"measures\[0\]\.classes\[0\]: Z9 is neither"):
-        registry.record_order(
-            db_app, STATE, s.id, date(2030, 2, 3), [{**MEASURE, "classes": ["Z9"]}]
+        steps.record_step(
+            db_app,
+            STATE,
+            steps.Order(
+                sanction_id=s.id, on=date(2030, 2, 3), measures=[{**MEASURE, "classes": ["Z9"]}]
+            ),
         )
     with pytest.raises(InvalidInput, match=r"measures\[0\]\.effect"):
-        registry.record_order(db_app, STATE, s.id, date(2030, 2, 3), [{**MEASURE, "effect": "ban"}])
+        steps.record_step(
+            db_app,
+            STATE,
+            steps.Order(
+                sanction_id=s.id, on=date(2030, 2, 3), measures=[{**MEASURE, "effect": "ban"}]
+            ),
+        )

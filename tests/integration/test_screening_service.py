@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from readmit.domain.errors import InvalidInput, NotFound
 from readmit.services.context import Actor, App
-from readmit.services.sanctions import registry
+from readmit.services.sanctions import registry, steps
 from readmit.services.screening.batch import screen_file
 from readmit.services.screening.engine import ScreeningRequest
 from readmit.services.screening.letters import letter
@@ -200,8 +200,14 @@ def _order_on_moi(app: App) -> registry.Sanction:
             ]
         )
         uow.commit()
-    s = registry.record_determination(app, DHS, "KH", date(2030, 12, 1), "Cambodia 2030", ["as-9"])
-    registry.record_notification(app, DHS, s.id, date(2030, 12, 2))
+    s = steps.record_step(
+        app,
+        DHS,
+        steps.Determine(
+            country="KH", on=date(2030, 12, 1), title="Cambodia 2030", assessments=["as-9"]
+        ),
+    )
+    steps.record_step(app, DHS, steps.Notify(sanction_id=s.id, on=date(2030, 12, 2)))
     measure = {
         "effect": "discontinue",
         "summary": "B visas for KH-MOI staff",
@@ -209,7 +215,9 @@ def _order_on_moi(app: App) -> registry.Sanction:
         "who": {"employers": ["KH-MOI"]},
         "citation": "INA 243(d)",
     }
-    return registry.record_order(app, STATE, s.id, date(2031, 1, 1), [measure])
+    return steps.record_step(
+        app, STATE, steps.Order(sanction_id=s.id, on=date(2031, 1, 1), measures=[measure])
+    )
 
 
 def test_after_a_lift_the_discontinued_applications_come_back_as_a_queue(
@@ -236,8 +244,14 @@ def test_after_a_lift_the_discontinued_applications_come_back_as_a_queue(
     summary = screen_file(db_app, OFFICER, source=source, target=tmp_path / "out.csv")
     assert summary.by_decision["discontinued"] == 3
     assert resumed(db_app, sanction.id, as_of=date(2031, 6, 1)) == []
-    registry.record_compliance_notification(db_app, DHS, sanction.id, date(2031, 5, 1))
-    registry.record_lift(db_app, STATE, sanction.id, date(2031, 5, 2), effective=date(2031, 5, 15))
+    steps.record_step(
+        db_app, DHS, steps.NotifyCompliance(sanction_id=sanction.id, on=date(2031, 5, 1))
+    )
+    steps.record_step(
+        db_app,
+        STATE,
+        steps.Lift(sanction_id=sanction.id, on=date(2031, 5, 2), effective=date(2031, 5, 15)),
+    )
     assert resumed(db_app, sanction.id, as_of=date(2031, 5, 14)) == []
     queue = resumed(db_app, sanction.id, as_of=date(2031, 6, 1))
     assert sorted(q.application_id for q in queue) == ["M1", "M2", "S1"]

@@ -25,7 +25,8 @@ from readmit.api.schemas import (
 )
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
-from readmit.services.sanctions import registry
+from readmit.services.context import Actor, App
+from readmit.services.sanctions import registry, steps
 from readmit.services.screening import replay
 
 router = APIRouter(tags=["sanctions"], route_class=PolicyRoute)
@@ -76,6 +77,11 @@ def _specs(measures: list[MeasureIn]) -> list[dict[str, Any]]:
     return [m.model_dump(mode="json", exclude_none=True) for m in measures]
 
 
+def _record(app: App, actor: Actor, command: steps.Command) -> dict[str, Any]:
+    """Record the step the route's body asked for; answer with the sanction as it now stands."""
+    return _detail(registry.show_sanction(app, steps.record_step(app, actor, command).id))
+
+
 @router.get("/sanctions", response_model=list[SanctionOut], responses=READ)
 @policy(P.SANCTION_READ)
 def list_sanctions(
@@ -111,18 +117,8 @@ def determination(
     body: DeterminationIn, app: Ctx, actor: Caller, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """Determine that a country does not cooperate (the determining authority alone)."""
-    made = registry.record_determination(
-        app,
-        actor,
-        body.country,
-        body.on,
-        body.title,
-        body.assessments,
-        body.summary,
-        body.sources,
-        body.sanction_id,
-    )
-    return _detail(registry.show_sanction(app, made.id))
+    command = steps.Determine(**body.model_dump())
+    return _detail(registry.show_sanction(app, steps.record_step(app, actor, command).id))
 
 
 @router.post("/sanctions/{sanction_id}/notification", response_model=SanctionDetail, responses=STEP)
@@ -135,8 +131,7 @@ def notification(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Notify the visa authority of the determination (the determining authority alone)."""
-    registry.record_notification(app, actor, sanction_id, body.on, body.summary, body.sources)
-    return _detail(registry.show_sanction(app, sanction_id))
+    return _record(app, actor, steps.Notify(sanction_id=sanction_id, **body.model_dump()))
 
 
 @router.post("/sanctions/{sanction_id}/order", response_model=SanctionDetail, responses=STEP)
@@ -149,17 +144,8 @@ def order(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Order measures from an effective date (the visa authority alone; needs a notification)."""
-    registry.record_order(
-        app,
-        actor,
-        sanction_id,
-        body.on,
-        _specs(body.measures),
-        body.effective,
-        body.summary,
-        body.sources,
-    )
-    return _detail(registry.show_sanction(app, sanction_id))
+    fields = {**body.model_dump(), "measures": _specs(body.measures)}
+    return _record(app, actor, steps.Order(sanction_id=sanction_id, **fields))
 
 
 @router.post("/sanctions/{sanction_id}/amendment", response_model=SanctionDetail, responses=STEP)
@@ -172,18 +158,8 @@ def amendment(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Widen (add measures) or narrow (end measures) a sanction (the visa authority alone)."""
-    registry.record_amendment(
-        app,
-        actor,
-        sanction_id,
-        body.on,
-        _specs(body.adds),
-        body.ends,
-        body.effective,
-        body.summary,
-        body.sources,
-    )
-    return _detail(registry.show_sanction(app, sanction_id))
+    fields = {**body.model_dump(), "adds": _specs(body.adds)}
+    return _record(app, actor, steps.Amend(sanction_id=sanction_id, **fields))
 
 
 @router.post(
@@ -200,10 +176,8 @@ def compliance_notification(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Notify that the country has complied (the determining authority alone)."""
-    registry.record_compliance_notification(
-        app, actor, sanction_id, body.on, body.summary, body.sources
-    )
-    return _detail(registry.show_sanction(app, sanction_id))
+    command = steps.NotifyCompliance(sanction_id=sanction_id, **body.model_dump())
+    return _record(app, actor, command)
 
 
 @router.post("/sanctions/{sanction_id}/lift", response_model=SanctionDetail, responses=STEP)
@@ -216,10 +190,7 @@ def lift(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """End measures, wholly or partly (the visa authority alone; needs compliance notified)."""
-    registry.record_lift(
-        app, actor, sanction_id, body.on, body.ends, body.effective, body.summary, body.sources
-    )
-    return _detail(registry.show_sanction(app, sanction_id))
+    return _record(app, actor, steps.Lift(sanction_id=sanction_id, **body.model_dump()))
 
 
 @router.post("/sanctions/{sanction_id}/verification", response_model=SanctionDetail, responses=STEP)
@@ -232,8 +203,7 @@ def verification(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Record that measures were verified as still in force (clears staleness)."""
-    registry.record_verification(app, actor, sanction_id, body.on, body.measure_ids, body.sources)
-    return _detail(registry.show_sanction(app, sanction_id))
+    return _record(app, actor, steps.Verify(sanction_id=sanction_id, **body.model_dump()))
 
 
 @router.get(

@@ -15,6 +15,7 @@ from readmit.domain.errors import InvalidInput
 from readmit.domain.permissions import Permission
 from readmit.services.assessment import recorded
 from readmit.services.sanctions import registry as sanctions
+from readmit.services.sanctions import steps
 from readmit.web.forms import form_date, form_int
 from readmit.web.site import View
 from readmit.web.views import site
@@ -74,9 +75,39 @@ def measure_spec(form: FormData) -> dict[str, Any] | None:
     }
 
 
-def _back(view: View, step: str) -> str:
-    view.flash = f"Recorded: {step.replace('_', ' ')} of sanction {view.params['sanction_id']}."
-    return f"/sanctions/{view.params['sanction_id']}"
+def about(form: FormData) -> dict[str, Any]:
+    """The summary and sources every step's form carries."""
+    return {"summary": text(form, "summary"), "sources": lines(form, "sources")}
+
+
+def step_fields(view: View, form: FormData) -> dict[str, Any]:
+    """The fields of a step after the determination: the sanction, the day, summary, sources."""
+    return {"sanction_id": view.params["sanction_id"], "on": form_date(form, "on"), **about(form)}
+
+
+def dated_fields(view: View, form: FormData) -> dict[str, Any]:
+    """``step_fields`` and the day the step takes effect (default: the day of the step)."""
+    return {
+        **step_fields(view, form),
+        "effective": form_date(form, "effective", form_date(form, "on")),
+    }
+
+
+STEP_WORDS = {
+    steps.Notify: "notification",
+    steps.Order: "order",
+    steps.Amend: "amendment",
+    steps.NotifyCompliance: "compliance notification",
+    steps.Lift: "lift",
+}
+
+
+def _record(view: View, command: steps.LaterStep) -> str:
+    """Record a step after the determination and go back to its sanction, saying so."""
+    steps.record_step(view.app, view.actor(), command)
+    sanction_id = command.sanction_id
+    view.flash = f"Recorded: {STEP_WORDS[type(command)]} of sanction {sanction_id}."
+    return f"/sanctions/{sanction_id}"
 
 
 def desk(view: View, role_steps: set[str]) -> list[dict[str, Any]]:
@@ -119,16 +150,15 @@ def visa_desk(view: View) -> dict[str, Any]:
 def determine(view: View, form: FormData) -> str:
     """Record a determination that a country does not cooperate, citing assessments."""
     confirmed(form, "determination")
-    sanction = sanctions.record_determination(
-        view.app,
-        view.actor(),
-        text(form, "country"),
-        form_date(form, "on"),
-        text(form, "title"),
-        [str(a) for a in form.getlist("assessments")] + items(text(form, "other_assessments")),
-        text(form, "summary"),
-        lines(form, "sources"),
+    command = steps.Determine(
+        country=text(form, "country"),
+        on=form_date(form, "on"),
+        title=text(form, "title"),
+        assessments=[str(a) for a in form.getlist("assessments")]
+        + items(text(form, "other_assessments")),
+        **about(form),
     )
+    sanction = steps.record_step(view.app, view.actor(), command)
     view.flash = f"Recorded: determination {sanction.id}. Notify the visa authority next."
     return f"/sanctions/{sanction.id}"
 
@@ -137,15 +167,7 @@ def determine(view: View, form: FormData) -> str:
 def notify(view: View, form: FormData) -> str:
     """Record the notification to the visa authority."""
     confirmed(form, "notification")
-    sanctions.record_notification(
-        view.app,
-        view.actor(),
-        view.params["sanction_id"],
-        form_date(form, "on"),
-        text(form, "summary"),
-        lines(form, "sources"),
-    )
-    return _back(view, "notification")
+    return _record(view, steps.Notify(**step_fields(view, form)))
 
 
 @site.action("/sanctions/{sanction_id}/order", P.SANCTION_ORDER)
@@ -155,18 +177,7 @@ def order(view: View, form: FormData) -> str:
     spec = measure_spec(form)
     if spec is None:
         raise InvalidInput("an order needs the visa classes of its measure")
-    effective = form_date(form, "effective", form_date(form, "on"))
-    sanctions.record_order(
-        view.app,
-        view.actor(),
-        view.params["sanction_id"],
-        form_date(form, "on"),
-        [spec],
-        effective,
-        text(form, "summary"),
-        lines(form, "sources"),
-    )
-    return _back(view, "order")
+    return _record(view, steps.Order(measures=[spec], **dated_fields(view, form)))
 
 
 @site.action("/sanctions/{sanction_id}/amendment", P.SANCTION_AMEND)
@@ -177,33 +188,15 @@ def amend(view: View, form: FormData) -> str:
     ends = [str(e) for e in form.getlist("ends")]
     if spec is None and not ends:
         raise InvalidInput("an amendment ends a measure, adds one, or both")
-    sanctions.record_amendment(
-        view.app,
-        view.actor(),
-        view.params["sanction_id"],
-        form_date(form, "on"),
-        [spec] if spec else [],
-        ends,
-        form_date(form, "effective", form_date(form, "on")),
-        text(form, "summary"),
-        lines(form, "sources"),
-    )
-    return _back(view, "amendment")
+    command = steps.Amend(adds=[spec] if spec else [], ends=ends, **dated_fields(view, form))
+    return _record(view, command)
 
 
 @site.action("/sanctions/{sanction_id}/compliance_notification", P.SANCTION_COMPLIANCE_NOTIFY)
 def compliance(view: View, form: FormData) -> str:
     """Record the notice that the country has complied."""
     confirmed(form, "compliance notification")
-    sanctions.record_compliance_notification(
-        view.app,
-        view.actor(),
-        view.params["sanction_id"],
-        form_date(form, "on"),
-        text(form, "summary"),
-        lines(form, "sources"),
-    )
-    return _back(view, "compliance_notification")
+    return _record(view, steps.NotifyCompliance(**step_fields(view, form)))
 
 
 @site.action("/sanctions/{sanction_id}/lift", P.SANCTION_LIFT)
@@ -211,14 +204,4 @@ def lift(view: View, form: FormData) -> str:
     """Record a lift: of every measure in force, or of those ticked (a partial lift)."""
     confirmed(form, "lift")
     ends = [str(e) for e in form.getlist("ends")]
-    sanctions.record_lift(
-        view.app,
-        view.actor(),
-        view.params["sanction_id"],
-        form_date(form, "on"),
-        ends or None,
-        form_date(form, "effective", form_date(form, "on")),
-        text(form, "summary"),
-        lines(form, "sources"),
-    )
-    return _back(view, "lift")
+    return _record(view, steps.Lift(ends=ends or None, **dated_fields(view, form)))
