@@ -53,8 +53,8 @@ def test_april_2018_was_the_largest_group_to_that_date(demo: App) -> None:
 
 def test_2019_has_81_removals_to_cambodia_of_which_71_criminal(demo: App) -> None:
     year = (date(2019, 1, 1), date(2019, 12, 31))
-    assert figures.count_removals(demo, "KH", *year) == 81
-    assert figures.count_removals(demo, "KH", *year, criminal=True) == 71
+    assert figures.count_removals(demo, "KH", start=year[0], end=year[1]) == 81
+    assert figures.count_removals(demo, "KH", start=year[0], end=year[1], criminal=True) == 71
 
 
 def test_about_1900_final_orders_are_pending_on_16_may_2022(demo: App) -> None:
@@ -63,12 +63,17 @@ def test_about_1900_final_orders_are_pending_on_16_may_2022(demo: App) -> None:
 
 def test_one_interview_and_two_removals_from_october_2020_to_16_may_2022(demo: App) -> None:
     window = (date(2020, 10, 1), date(2022, 5, 16))
-    assert figures.count_events(demo, "KH", "interview_held", *window) == 1
-    assert figures.count_removals(demo, "KH", *window) == 2
+    assert (
+        figures.count_events(
+            demo, "KH", event_type="interview_held", start=window[0], end=window[1]
+        )
+        == 1
+    )
+    assert figures.count_removals(demo, "KH", start=window[0], end=window[1]) == 2
 
 
 def test_768_removed_by_2020_as_kvao_counted(demo: App) -> None:
-    assert figures.count_removals(demo, "KH", date(2002, 1, 1), date(2020, 12, 31)) == 768
+    assert figures.count_removals(demo, "KH", start=date(2002, 1, 1), end=date(2020, 12, 31)) == 768
 
 
 def test_the_demo_ledger_verifies(demo: App) -> None:

@@ -277,7 +277,9 @@ def test_a_trend_read_in_one_pass_equals_each_window_assessed_alone(
         trend_window = Window(START - timedelta(days=40), end, day, "ours")
         current_window = Window(end - timedelta(days=120), end, day, "both")
         for country in ("KH", "SL"):
-            trend, current = assess_with_trend(app, country, trend_window, current_window)
+            trend, current = assess_with_trend(
+                app, country, window=trend_window, current=current_window
+            )
             assert comparable(current) == comparable(assess(app, country, current_window))
             for period in trend["periods"]:
                 alone = assess(

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, inspect, select, text
 from readmit.domain.errors import Conflict, InvalidInput
 from readmit.domain.events import GENESIS_HASH, NewEvent, canonical_json, seal
 from readmit.services.cases.commands import (
+    CaseEvent,
     NewCase,
     erase_personal_data,
     open_case,
@@ -49,21 +50,23 @@ def dump(engine: Engine, table_names: list[str]) -> dict[str, list[tuple[Any, ..
 
 def move(app: App, case_id: str, *steps: tuple[str, str, dict[str, Any]]) -> None:
     for event, on, payload in steps:
-        record_case_event(app, case_id, event, D(on), payload, OFFICER)
+        record_case_event(
+            app, OFFICER, CaseEvent(case_id=case_id, event=event, on=D(on), payload=payload)
+        )
 
 
 def rich_history(app: App) -> None:
     """Cases through removal, disputes, stays, voids, releases, closures; charter flights."""
     schedule_flight(app, NewFlight("CH1", D("2020-06-01"), "charter", "KH", 2), OFFICER)
     schedule_flight(app, NewFlight("CM1", D("2020-07-01"), "commercial", "LA", 5), OFFICER)
-    record_charter_step(app, "CH1", "charter_proposed", D("2020-04-01"), OFFICER)
-    record_charter_step(app, "CH1", "charter_accepted", D("2020-04-10"), OFFICER)
+    record_charter_step(app, OFFICER, flight_id="CH1", event="charter_proposed", on=D("2020-04-01"))
+    record_charter_step(app, OFFICER, flight_id="CH1", event="charter_accepted", on=D("2020-04-10"))
     personal = {"given_name": "Sok", "family_name": "Chan", "date_of_birth": "1980-02-03"}
     open_case(
-        app, NewCase("A1", "KH", D("2020-01-01"), True, "detained", "KH", 9, personal), OFFICER
+        app, OFFICER, new=NewCase("A1", "KH", D("2020-01-01"), True, "detained", "KH", 9, personal)
     )
-    open_case(app, NewCase("A2", "KH", D("2020-01-02"), False, "released"), OFFICER)
-    open_case(app, NewCase("A3", "LA", D("2020-01-03"), True, "detained"), OFFICER)
+    open_case(app, OFFICER, new=NewCase("A2", "KH", D("2020-01-02"), False, "released"))
+    open_case(app, OFFICER, new=NewCase("A3", "LA", D("2020-01-03"), True, "detained"))
     issued = {"document_expires_on": "2020-12-31"}
     move(
         app,
@@ -92,13 +95,13 @@ def rich_history(app: App) -> None:
     )
     move(app, "A3", ("released", "2020-02-01", {}), ("presented", "2020-02-02", {}))
     wrong = record_and_get_last(app, "A3", "interview_scheduled", "2020-02-03")
-    void_event(app, wrong, "entered on the wrong case", OFFICER, D("2020-02-04"))
+    void_event(app, OFFICER, event_id=wrong, reason="entered on the wrong case", on=D("2020-02-04"))
     move(app, "A3", ("closed", "2020-03-01", {"reason": "relief granted"}))
-    erase_personal_data(app, "A1", "court order", OFFICER, D("2020-07-01"))
+    erase_personal_data(app, OFFICER, case_id="A1", reason="court order", on=D("2020-07-01"))
 
 
 def record_and_get_last(app: App, case_id: str, event: str, on: str) -> str:
-    record_case_event(app, case_id, event, D(on), {}, OFFICER)
+    record_case_event(app, OFFICER, CaseEvent(case_id=case_id, event=event, on=D(on), payload={}))
     return show_case(app, case_id).history[-1].id
 
 
@@ -131,33 +134,39 @@ def test_a_rebuild_reproduces_every_projection_exactly(db_app: App) -> None:
 
 
 def test_a_voided_event_leaves_the_projection_and_cannot_be_voided_twice(db_app: App) -> None:
-    open_case(db_app, NewCase("A1", "KH", D("2020-01-01"), True, "detained"), OFFICER)
+    open_case(db_app, OFFICER, new=NewCase("A1", "KH", D("2020-01-01"), True, "detained"))
     move(db_app, "A1", ("presented", "2020-02-01", {}))
     scheduled = record_and_get_last(db_app, "A1", "interview_scheduled", "2020-02-03")
-    case = void_event(db_app, scheduled, "wrong case", OFFICER, D("2020-02-04"))
+    case = void_event(db_app, OFFICER, event_id=scheduled, reason="wrong case", on=D("2020-02-04"))
     assert case.state == "presented" and case.version == 4
     with pytest.raises(Conflict, match="already void"):
-        void_event(db_app, scheduled, "again", OFFICER, D("2020-02-05"))
+        void_event(db_app, OFFICER, event_id=scheduled, reason="again", on=D("2020-02-05"))
 
 
 def test_voiding_an_event_that_later_history_needs_is_refused(db_app: App) -> None:
-    open_case(db_app, NewCase("A1", "KH", D("2020-01-01"), True, "detained"), OFFICER)
+    open_case(db_app, OFFICER, new=NewCase("A1", "KH", D("2020-01-01"), True, "detained"))
     presented = record_and_get_last(db_app, "A1", "presented", "2020-02-01")
     move(db_app, "A1", ("interview_scheduled", "2020-02-03", {}))
     with pytest.raises(InvalidInput, match="void the later events first"):
-        void_event(db_app, presented, "wrong", OFFICER, D("2020-02-04"))
+        void_event(db_app, OFFICER, event_id=presented, reason="wrong", on=D("2020-02-04"))
 
 
 def test_two_connections_updating_one_case_give_one_success_and_one_conflict(
     db_app: App,
 ) -> None:
-    open_case(db_app, NewCase("A1", "KH", D("2020-01-01"), True, "detained"), OFFICER)
+    open_case(db_app, OFFICER, new=NewCase("A1", "KH", D("2020-01-01"), True, "detained"))
     barrier, outcomes = threading.Barrier(2), []
 
     def update(event: str) -> None:
         barrier.wait()
         try:
-            record_case_event(db_app, "A1", event, D("2020-02-01"), {}, OFFICER, 1)
+            record_case_event(
+                db_app,
+                OFFICER,
+                CaseEvent(
+                    case_id="A1", event=event, on=D("2020-02-01"), payload={}, expected_version=1
+                ),
+            )
             outcomes.append("ok")
         except Conflict:
             outcomes.append("conflict")
@@ -179,7 +188,7 @@ def tamper(app: App, *statements: str) -> None:
 
 def three_events(app: App) -> list[int]:
     """Record three events on a new case; return their sequence numbers."""
-    open_case(app, NewCase("A1", "KH", D("2020-01-01"), True, "detained"), OFFICER)
+    open_case(app, OFFICER, new=NewCase("A1", "KH", D("2020-01-01"), True, "detained"))
     move(app, "A1", ("presented", "2020-02-01", {}), ("released", "2020-02-02", {}))
     return [e.seq for e in show_case(app, "A1").history]
 
@@ -282,11 +291,13 @@ def test_an_erasure_leaves_the_chain_valid_and_the_personal_data_gone(db_app: Ap
     personal = {"given_name": "Sok", "family_name": "Chan", "date_of_birth": "1980-02-03"}
     open_case(
         db_app,
-        NewCase("A1", "KH", D("2020-01-01"), True, "detained", None, None, personal),
         OFFICER,
+        new=NewCase("A1", "KH", D("2020-01-01"), True, "detained", None, None, personal),
     )
     assert show_case(db_app, "A1", with_personal=True).personal == personal
-    erase_personal_data(db_app, "A1", "court order of 2021-01-01", OFFICER, D("2021-01-02"))
+    erase_personal_data(
+        db_app, OFFICER, case_id="A1", reason="court order of 2021-01-01", on=D("2021-01-02")
+    )
     with db_app.engine.connect() as conn:
         assert conn.execute(select(persons)).all() == []
         logged = (

@@ -46,32 +46,34 @@ def dispute(app: App, events: dict[str, Event]) -> dict[str, str]:
     the state acknowledges the interview on P2."""
     contest = partner.contest(
         app,
-        events["P1:removed"].id,
         LIAISON,
-        TODAY,
-        "never arrived in Phnom Penh",
-        "Ministry of Interior arrival log, February 2021",
+        event_id=events["P1:removed"].id,
+        on=TODAY,
+        reason="never arrived in Phnom Penh",
+        evidence_source="Ministry of Interior arrival log, February 2021",
     )
-    partner.acknowledge(app, events["P1:presented"].id, LIAISON, TODAY)
+    partner.acknowledge(app, LIAISON, event_id=events["P1:presented"].id, on=TODAY)
     on_p2 = partner.assert_event(
         app,
-        "P2",
-        "interview_held",
-        D(2021, 1, 20),
         LIAISON,
-        "video-call log 2021/7",
-        {"mode": "virtual"},
+        case_id="P2",
+        event_type="interview_held",
+        on=D(2021, 1, 20),
+        evidence_source="video-call log 2021/7",
+        details={"mode": "virtual"},
     )
     partner.assert_event(
         app,
-        "P3",
-        "interview_held",
-        D(2021, 1, 25),
         LIAISON,
-        "video-call log 2021/9",
-        {"mode": "virtual"},
+        case_id="P3",
+        event_type="interview_held",
+        on=D(2021, 1, 25),
+        evidence_source="video-call log 2021/9",
+        details={"mode": "virtual"},
     )
-    partner.acknowledge(app, on_p2.id, OFFICER, TODAY, "interview confirmed by the field office")
+    partner.acknowledge(
+        app, OFFICER, event_id=on_p2.id, on=TODAY, reason="interview confirmed by the field office"
+    )
     return {"contest": contest.event_id, "assertion": on_p2.id}
 
 
@@ -107,9 +109,17 @@ def test_the_partner_view_alone_puts_the_partners_figures_first(sqlite_app: App)
 def test_the_latest_response_is_the_stance_and_a_void_withdraws_it(sqlite_app: App) -> None:
     events = build(sqlite_app)
     ids = dispute(sqlite_app, events)
-    partner.acknowledge(sqlite_app, events["P1:removed"].id, LIAISON, TODAY, "found the record")
+    partner.acknowledge(
+        sqlite_app, LIAISON, event_id=events["P1:removed"].id, on=TODAY, reason="found the record"
+    )
     assert assess(sqlite_app, "KH", WINDOW)["metrics"]["contested_events"] == 0
-    void_event(sqlite_app, ids["assertion"], "asserted on the wrong case", OFFICER, TODAY)
+    void_event(
+        sqlite_app,
+        OFFICER,
+        event_id=ids["assertion"],
+        reason="asserted on the wrong case",
+        on=TODAY,
+    )
     metrics = assess(sqlite_app, "KH", WINDOW)["metrics"]
     assert metrics["interviews_held"] == 0
 
@@ -125,12 +135,26 @@ def test_responses_recorded_after_the_as_of_date_do_not_count(sqlite_app: App) -
 def test_a_liaison_cannot_touch_another_countrys_case(sqlite_app: App) -> None:
     events = build(sqlite_app)
     with pytest.raises(PermissionDenied, match="acts for KH"):
-        partner.contest(sqlite_app, events["S1:presented"].id, LIAISON, TODAY, "no", "none")
+        partner.contest(
+            sqlite_app,
+            LIAISON,
+            event_id=events["S1:presented"].id,
+            on=TODAY,
+            reason="no",
+            evidence_source="none",
+        )
     with pytest.raises(PermissionDenied):
-        partner.assert_event(sqlite_app, "S1", "interview_held", TODAY, LIAISON, "log")
+        partner.assert_event(
+            sqlite_app,
+            LIAISON,
+            case_id="S1",
+            event_type="interview_held",
+            on=TODAY,
+            evidence_source="log",
+        )
     with pytest.raises(PermissionDenied, match="bound to no country"):
         partner.acknowledge(
-            sqlite_app, events["P1:presented"].id, Actor("x", "partner_liaison"), TODAY
+            sqlite_app, Actor("x", "partner_liaison"), event_id=events["P1:presented"].id, on=TODAY
         )
     with pytest.raises(PermissionDenied):
         partner.case_record(sqlite_app, "S1", LIAISON)
@@ -140,15 +164,31 @@ def test_each_side_answers_only_the_other_sides_events(sqlite_app: App) -> None:
     events = build(sqlite_app)
     ids = dispute(sqlite_app, events)
     with pytest.raises(PermissionDenied, match="voids the event"):
-        partner.acknowledge(sqlite_app, events["P1:presented"].id, OFFICER, TODAY)
+        partner.acknowledge(sqlite_app, OFFICER, event_id=events["P1:presented"].id, on=TODAY)
     with pytest.raises(InvalidInput, match="not to partner_asserted"):
-        partner.contest(sqlite_app, ids["assertion"], LIAISON, TODAY, "x", "y")
+        partner.contest(
+            sqlite_app,
+            LIAISON,
+            event_id=ids["assertion"],
+            on=TODAY,
+            reason="x",
+            evidence_source="y",
+        )
     with pytest.raises(InvalidInput, match="reason and a source"):
-        partner.contest(sqlite_app, events["P2:presented"].id, LIAISON, TODAY, "wrong", "")
+        partner.contest(
+            sqlite_app,
+            LIAISON,
+            event_id=events["P2:presented"].id,
+            on=TODAY,
+            reason="wrong",
+            evidence_source="",
+        )
     with pytest.raises(InvalidInput, match="can assert"):
-        partner.assert_event(sqlite_app, "P2", "removed", TODAY, LIAISON, "log")
+        partner.assert_event(
+            sqlite_app, LIAISON, case_id="P2", event_type="removed", on=TODAY, evidence_source="log"
+        )
     with pytest.raises(NotFound):
-        partner.acknowledge(sqlite_app, "nope", LIAISON, TODAY)
+        partner.acknowledge(sqlite_app, LIAISON, event_id="nope", on=TODAY)
 
 
 def test_the_case_record_shows_each_sides_stance(sqlite_app: App) -> None:

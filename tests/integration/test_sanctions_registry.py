@@ -85,13 +85,13 @@ def test_what_was_in_force_on_a_date_is_a_query(db_app: App) -> None:
         "SL-2017-1",
     }
     sierra_leone = {
-        v.measure.id for v in registry.measures_in_force(db_app, date(2020, 10, 1), "SL")
+        v.measure.id for v in registry.measures_in_force(db_app, date(2020, 10, 1), country="SL")
     }
     assert sierra_leone == {"SL-2017-1", "SL-2020-1"}
 
 
 def test_the_registry_lists_sanctions_as_of_a_date_with_their_status(db_app: App) -> None:
-    status = {s.id: s.status for s in registry.list_sanctions(db_app, as_of=date(2018, 1, 1))}
+    status = {s.id: s.status for s in registry.list_sanctions(db_app, date(2018, 1, 1))}
     assert status["GN-2017"] == "in_force" and status["GM-2016"] == "lifted"
     assert "GH-2019" not in status
     today = {s.id: s for s in registry.list_sanctions(db_app)}
@@ -179,7 +179,9 @@ def test_the_whole_lifecycle_through_the_services(db_app: App) -> None:
     with pytest.raises(IllegalTransition):
         steps.record_step(db_app, STATE, steps.Lift(sanction_id=s.id, on=date(2030, 7, 1)))
     assert rebuild(db_app) > 0
-    after = {v.measure.id for v in registry.measures_in_force(db_app, date(2030, 7, 1), "KH")}
+    after = {
+        v.measure.id for v in registry.measures_in_force(db_app, date(2030, 7, 1), country="KH")
+    }
     assert after == {"KH-2017-1", "KH-2030-2"}
 
 

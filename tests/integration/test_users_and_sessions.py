@@ -21,7 +21,7 @@ PASSWORD = "a long enough passphrase"
 
 
 def test_a_token_is_high_entropy_stored_only_as_its_sha256_and_names_its_user(db_app: App) -> None:
-    issued = users.add_user(db_app, "kh", "partner_liaison", ADMIN, country="kh")
+    issued = users.add_user(db_app, ADMIN, name="kh", role="partner_liaison", country="kh")
     assert issued.secret.startswith("rdm_") and len(issued.secret) >= 40
     with db_app.engine.connect() as conn:
         stored = conn.execute(select(api_tokens.c.digest)).scalars().all()
@@ -33,8 +33,8 @@ def test_a_token_is_high_entropy_stored_only_as_its_sha256_and_names_its_user(db
 
 
 def test_every_change_to_a_user_is_an_event_naming_the_administrator(db_app: App) -> None:
-    users.add_user(db_app, "ana", "analyst", ADMIN)
-    users.reset_password(db_app, "ana", PASSWORD, ADMIN)
+    users.add_user(db_app, ADMIN, name="ana", role="analyst")
+    users.reset_password(db_app, ADMIN, name="ana", password=PASSWORD)
     users.revoke_user(db_app, "ana", ADMIN)
     with db_app.uow(write=False) as uow:
         history = uow.ledger.for_subject("user", "ana")
@@ -49,8 +49,8 @@ def test_every_change_to_a_user_is_an_event_naming_the_administrator(db_app: App
 
 
 def test_expired_revoked_and_unknown_tokens_are_refused(db_app: App) -> None:
-    first = users.add_user(db_app, "con", "consular_officer", ADMIN)
-    second = users.issue_token(db_app, "con", ADMIN, days=1)
+    first = users.add_user(db_app, ADMIN, name="con", role="consular_officer")
+    second = users.issue_token(db_app, ADMIN, name="con", days=1)
     with db_app.engine.begin() as conn:
         past = utc_text(utc_now() - timedelta(seconds=1))
         conn.execute(
@@ -73,62 +73,62 @@ def test_expired_revoked_and_unknown_tokens_are_refused(db_app: App) -> None:
 
 def test_roles_bound_to_a_country_need_one_and_others_refuse_one(db_app: App) -> None:
     with pytest.raises(InvalidInput, match="bound to one country"):
-        users.add_user(db_app, "p", "partner_liaison", ADMIN)
+        users.add_user(db_app, ADMIN, name="p", role="partner_liaison")
     with pytest.raises(InvalidInput, match="not bound"):
-        users.add_user(db_app, "a", "analyst", ADMIN, country="KH")
+        users.add_user(db_app, ADMIN, name="a", role="analyst", country="KH")
     with pytest.raises(InvalidInput, match="unknown role"):
-        users.add_user(db_app, "a", "superuser", ADMIN)
+        users.add_user(db_app, ADMIN, name="a", role="superuser")
     with pytest.raises(InvalidInput, match="public"):
-        users.add_user(db_app, "a", "public", ADMIN)
-    users.add_user(db_app, "a", "analyst", ADMIN)
+        users.add_user(db_app, ADMIN, name="a", role="public")
+    users.add_user(db_app, ADMIN, name="a", role="analyst")
     with pytest.raises(Conflict):
-        users.add_user(db_app, "a", "analyst", ADMIN)
+        users.add_user(db_app, ADMIN, name="a", role="analyst")
 
 
 def test_a_session_lives_until_logout_and_a_password_reset_ends_it(db_app: App) -> None:
-    users.add_user(db_app, "off", "case_officer", ADMIN, password=PASSWORD)
-    session = users.login(db_app, "off", PASSWORD, "10.0.0.1")
+    users.add_user(db_app, ADMIN, name="off", role="case_officer", password=PASSWORD)
+    session = users.login(db_app, "off", password=PASSWORD, client="10.0.0.1")
     found = users.session_user(db_app, session.session_id)
     assert found is not None and found.user.name == "off"
     assert found.csrf_token == session.csrf_token
     users.logout(db_app, session.session_id)
     assert users.session_user(db_app, session.session_id) is None
-    again = users.login(db_app, "off", PASSWORD, "10.0.0.1")
-    users.reset_password(db_app, "off", PASSWORD + "!", ADMIN)
+    again = users.login(db_app, "off", password=PASSWORD, client="10.0.0.1")
+    users.reset_password(db_app, ADMIN, name="off", password=PASSWORD + "!")
     assert users.session_user(db_app, again.session_id) is None
     with pytest.raises(InvalidInput, match="at least"):
-        users.reset_password(db_app, "off", "short", ADMIN)
+        users.reset_password(db_app, ADMIN, name="off", password="short")
 
 
 def test_a_revoked_user_can_neither_log_in_nor_use_a_token(db_app: App) -> None:
-    issued = users.add_user(db_app, "vis", "visa_authority", ADMIN, password=PASSWORD)
-    session = users.login(db_app, "vis", PASSWORD)
+    issued = users.add_user(db_app, ADMIN, name="vis", role="visa_authority", password=PASSWORD)
+    session = users.login(db_app, "vis", password=PASSWORD)
     users.revoke_user(db_app, "vis", ADMIN)
     assert users.session_user(db_app, session.session_id) is None
     with pytest.raises(AuthenticationFailed):
         users.authenticate_token(db_app, issued.secret)
     with pytest.raises(AuthenticationFailed):
-        users.login(db_app, "vis", PASSWORD)
+        users.login(db_app, "vis", password=PASSWORD)
 
 
 def test_logins_are_rate_limited_per_user_name_even_with_the_right_password(db_app: App) -> None:
-    users.add_user(db_app, "det", "determining_authority", ADMIN, password=PASSWORD)
+    users.add_user(db_app, ADMIN, name="det", role="determining_authority", password=PASSWORD)
     for attempt in range(5):
         with pytest.raises(AuthenticationFailed):
-            users.login(db_app, "det", f"wrong {attempt}", f"10.0.0.{attempt}")
+            users.login(db_app, "det", password=f"wrong {attempt}", client=f"10.0.0.{attempt}")
     with pytest.raises(RateLimited) as refused:
-        users.login(db_app, "det", PASSWORD, "10.0.0.9")
+        users.login(db_app, "det", password=PASSWORD, client="10.0.0.9")
     assert refused.value.details["retry_after"] > 0
-    users.add_user(db_app, "other", "analyst", ADMIN, password=PASSWORD)
-    assert users.login(db_app, "other", PASSWORD, "10.0.0.1").user.name == "other"
+    users.add_user(db_app, ADMIN, name="other", role="analyst", password=PASSWORD)
+    assert users.login(db_app, "other", password=PASSWORD, client="10.0.0.1").user.name == "other"
 
 
 def test_a_server_forgets_a_checked_token_at_once_when_revoked_here_and_soon_elsewhere(
     db_app: App,
 ) -> None:
     db_app.settings.token_cache_seconds = 0.5
-    first = users.add_user(db_app, "con", "consular_officer", ADMIN)
-    second = users.issue_token(db_app, "con", ADMIN)
+    first = users.add_user(db_app, ADMIN, name="con", role="consular_officer")
+    second = users.issue_token(db_app, ADMIN, name="con")
     for issued in (first, second):
         assert users.authenticate_token(db_app, issued.secret).name == "con"
     users.revoke_token(db_app, first.info.token_id, ADMIN)

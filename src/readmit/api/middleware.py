@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import re
@@ -251,7 +252,15 @@ class Idempotency:
         deadline = time.monotonic() + self.wait_seconds
         while True:
             outcome = await run_in_threadpool(
-                idempotency.claim, self.readmit, principal, key, method, path, digest
+                functools.partial(
+                    idempotency.claim,
+                    self.readmit,
+                    principal,
+                    key=key,
+                    method=method,
+                    path=path,
+                    body_digest=digest,
+                )
             )
             if not isinstance(outcome, idempotency.Pending):
                 return outcome
@@ -272,7 +281,9 @@ class Idempotency:
         }
         body = _redacted(captured["body"], headers.get("content-type", ""))
         stored = idempotency.Stored(status, body, headers)
-        await run_in_threadpool(idempotency.finish, self.readmit, principal, key, stored)
+        await run_in_threadpool(
+            functools.partial(idempotency.finish, self.readmit, principal, key=key, stored=stored)
+        )
 
 
 async def _read_body(receive: Receive) -> bytes:

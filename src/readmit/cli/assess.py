@@ -73,7 +73,7 @@ def assess(
     result = service.assess(application, country, window)
     if record:
         recorded.record_assessment(
-            application, result, cli_actor(application, "analyst"), date.today()
+            application, cli_actor(application, "analyst"), assessment=result, on=date.today()
         )
         err.print(f"recorded assessment {result['assessment_id']}")
     sys.stdout.write(service.to_json(result)) if as_json else _print_one(result)

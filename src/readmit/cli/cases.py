@@ -94,7 +94,9 @@ def void(
     """Correct history: record that an event is void, and why. Nothing is edited or deleted."""
     application = get_app()
     when = _date(on) if on else date.today()
-    case = case_service.void_event(application, event_id, reason, cli_actor(application), when)
+    case = case_service.void_event(
+        application, cli_actor(application), event_id=event_id, reason=reason, on=when
+    )
     err.print(f"event {event_id} voided; case {case.case_id} is now {case.state.value}")
 
 
@@ -106,7 +108,7 @@ def erase(
     """Delete a case's personal record and its salt; the hash chain stays verifiable."""
     application = get_app()
     case_service.erase_personal_data(
-        application, case_id, reason, cli_actor(application), date.today()
+        application, cli_actor(application), case_id=case_id, reason=reason, on=date.today()
     )
     err.print(f"personal data of case {case_id} erased")
 

@@ -33,5 +33,5 @@ def cases(
     """Write cases with personal data, as far as the role may read it (each read is logged)."""
     application = get_app()
     actor = cli_actor(application, role)
-    count = exports.export_cases(application, output, actor, country)
+    count = exports.export_cases(application, actor, target=output, country=country)
     err.print(f"{count} cases written to {output}")

@@ -40,7 +40,7 @@ def acknowledge(
     """Acknowledge an event the removing state recorded on a case of your nationals."""
     application = get_app()
     found = service.acknowledge(
-        application, event_id, _liaison(application, country), _day(on), reason
+        application, _liaison(application, country), event_id=event_id, on=_day(on), reason=reason
     )
     err.print(f"acknowledged event {found.target} (response {found.event_id})")
 
@@ -56,7 +56,12 @@ def contest(
     """Contest an event the removing state recorded on a case of your nationals."""
     application = get_app()
     found = service.contest(
-        application, event_id, _liaison(application, country), _day(on), reason, evidence
+        application,
+        _liaison(application, country),
+        event_id=event_id,
+        on=_day(on),
+        reason=reason,
+        evidence_source=evidence,
     )
     err.print(f"contested event {found.target} (response {found.event_id})")
 
@@ -79,12 +84,12 @@ def assert_event(
     details = {"mode": mode, "document_expires_on": expires, "statement": statement}
     event = service.assert_event(
         application,
-        case_id,
-        event_type,
-        _day(on),
         _liaison(application, country),
-        evidence,
-        details,
+        case_id=case_id,
+        event_type=event_type,
+        on=_day(on),
+        evidence_source=evidence,
+        details=details,
     )
     err.print(f"recorded partner assertion {event.id}")
 
@@ -101,12 +106,12 @@ def answer(
     application = get_app()
     found = service.respond(
         application,
-        event_id,
-        stance,
         cli_actor(application, "case_officer"),
-        _day(on),
-        reason,
-        evidence,
+        event_id=event_id,
+        stance=stance,
+        on=_day(on),
+        reason=reason,
+        evidence_source=evidence,
     )
     err.print(f"{found.stance} partner assertion {found.target} (response {found.event_id})")
 

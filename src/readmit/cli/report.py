@@ -28,9 +28,9 @@ def report(
     written = reports.write_report(
         get_app(),
         country,
-        output,
-        reports.parse_day(start, "--from"),
-        reports.parse_day(end, "--to"),
-        reports.parse_day(as_of, "--as-of"),
+        output=output,
+        start=reports.parse_day(start, "--from"),
+        end=reports.parse_day(end, "--to"),
+        as_of=reports.parse_day(as_of, "--as-of"),
     )
     err.print(f"country brief written to {written}")

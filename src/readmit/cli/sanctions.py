@@ -52,7 +52,7 @@ def list_(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List the sanctions known on a date, with their status that day and their measures."""
-    summaries = registry.list_sanctions(get_app(), parse_date(as_of, "--as-of"), country)
+    summaries = registry.list_sanctions(get_app(), parse_date(as_of, "--as-of"), country=country)
     if as_json:
         print_json([summary_json(s) for s in summaries])
         return

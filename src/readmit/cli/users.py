@@ -45,12 +45,12 @@ def add(
     application = get_app()
     issued = user_service.add_user(
         application,
-        name,
-        role,
         cli_actor(application),
-        country,
-        _password(password_file),
-        token_days,
+        name=name,
+        role=role,
+        country=country,
+        password=_password(password_file),
+        token_days=token_days,
     )
     bound = f", country {country.upper()}" if country else ""
     out.print(f"user {name} added: role {role}{bound}")
@@ -65,7 +65,11 @@ def token(
 ) -> None:
     """Issue a new API token for a user (the last word of the output)."""
     application = get_app()
-    _print_token(user_service.issue_token(application, name, cli_actor(application), days, label))
+    _print_token(
+        user_service.issue_token(
+            application, cli_actor(application), name=name, days=days, label=label
+        )
+    )
 
 
 @user_app.command("revoke")
@@ -94,7 +98,7 @@ def reset_password(
     """Set a user's web password (an administrator's reset); their sessions end."""
     application = get_app()
     password = _password(password_file) or ""
-    user_service.reset_password(application, name, password, cli_actor(application))
+    user_service.reset_password(application, cli_actor(application), name=name, password=password)
     err.print(f"password of {name} reset; their web sessions have ended")
 
 

@@ -41,6 +41,11 @@ def ensure_demo_users(app: App) -> list[DemoLogin]:
     for login in logins:
         if login.name not in existing:
             users.add_user(
-                app, login.name, login.role, BUILDER, login.country, password=login.password
+                app,
+                BUILDER,
+                name=login.name,
+                role=login.role,
+                country=login.country,
+                password=login.password,
             )
     return logins

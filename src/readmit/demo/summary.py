@@ -70,11 +70,13 @@ def cambodia_check(app: App) -> CambodiaCheck:
     year = (date(2019, 1, 1), date(2019, 12, 31))
     return CambodiaCheck(
         group_returns=[g for g in figures.group_returns(app, "KH") if g.removed >= 20],
-        removals_2019=figures.count_removals(app, "KH", *year),
-        criminal_2019=figures.count_removals(app, "KH", *year, criminal=True),
+        removals_2019=figures.count_removals(app, "KH", start=year[0], end=year[1]),
+        criminal_2019=figures.count_removals(app, "KH", start=year[0], end=year[1], criminal=True),
         pending_2022_05_16=figures.backlog(app, "KH", end),
-        window_interviews=figures.count_events(app, "KH", "interview_held", start, end),
-        window_removals=figures.count_removals(app, "KH", start, end),
+        window_interviews=figures.count_events(
+            app, "KH", event_type="interview_held", start=start, end=end
+        ),
+        window_removals=figures.count_removals(app, "KH", start=start, end=end),
     )
 
 

@@ -49,7 +49,7 @@ def add_role_users(app: App) -> dict[str, str]:
     for role in STAFF_ROLES:
         country = PARTNER_COUNTRY if role in COUNTRY_BOUND else None
         tokens[role.value] = users.add_user(
-            app, f"u_{role.value}", role.value, ROOT, country
+            app, ROOT, name=f"u_{role.value}", role=role.value, country=country
         ).secret
     return tokens
 
@@ -64,8 +64,8 @@ def seed_cases(app: App) -> None:
         "children_in_country": 2,
     }
     kh = NewCase("KH-1", "KH", date(2020, 1, 1), True, "detained", None, None, personal)
-    open_case(app, kh, ROOT)
-    open_case(app, NewCase("LA-1", "LA", date(2020, 1, 1), False, "detained"), ROOT)
+    open_case(app, ROOT, new=kh)
+    open_case(app, ROOT, new=NewCase("LA-1", "LA", date(2020, 1, 1), False, "detained"))
 
 
 def make_client(app: App) -> TestClient:

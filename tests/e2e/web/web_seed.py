@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from readmit.services.access import users
-from readmit.services.cases.commands import NewCase, open_case, record_case_event
+from readmit.services.cases.commands import CaseEvent, NewCase, open_case, record_case_event
 from readmit.services.cases.flights import NewFlight, schedule_flight
 from readmit.services.context import Actor, App
 
@@ -30,7 +30,7 @@ TODAY = date.today()
 def seed(app: App) -> None:
     """Record the users, cases and flights the browser tests work on."""
     for name, (role, country) in USERS.items():
-        users.add_user(app, name, role, ADMIN, country=country, password=PASSWORD)
+        users.add_user(app, ADMIN, name=name, role=role, country=country, password=PASSWORD)
     past = NewFlight("KH-2021-06", date(2021, 6, 15), "charter", "KH", 40)
     schedule_flight(app, past, OFFICER)
     schedule_flight(
@@ -62,6 +62,8 @@ def seed(app: App) -> None:
             "date_of_birth": "1980-01-01",
         }
         new = NewCase(case_id, case_id[:2], date(2021, 1, 4), True, "detained", personal=personal)
-        open_case(app, new, OFFICER)
+        open_case(app, OFFICER, new=new)
         for event, on, payload in events:
-            record_case_event(app, case_id, event, on, dict(payload), OFFICER)
+            record_case_event(
+                app, OFFICER, CaseEvent(case_id=case_id, event=event, on=on, payload=dict(payload))
+            )

@@ -80,7 +80,9 @@ def record(
     """Compute an assessment and record it in the ledger, so a determination can cite its id."""
     frame = service.Window(body.start, body.end, body.as_of, body.view, None, body.standard_version)
     result = service.assess(app, body.country, frame)
-    recorded_service.record_assessment(app, result, actor, body.recorded_on or date.today())
+    recorded_service.record_assessment(
+        app, actor, assessment=result, on=body.recorded_on or date.today()
+    )
     return result
 
 

@@ -35,4 +35,4 @@ def read_access_log(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Any:
     """Who read whose personal data, and every login: newest first."""
-    return [e.__dict__ for e in access_log.list_access(app, case_id, user, limit)]
+    return [e.__dict__ for e in access_log.list_access(app, user, case_id=case_id, limit=limit)]

@@ -24,6 +24,7 @@ from readmit.domain.permissions import Permission as P
 from readmit.services.cases import access as case_access
 from readmit.services.cases import commands as case_service
 from readmit.services.cases.access import CaseRecord
+from readmit.services.cases.commands import CaseEvent
 
 router = APIRouter(prefix="/cases", tags=["cases"], route_class=PolicyRoute)
 CaseId = Annotated[str, Path(min_length=1, max_length=128)]
@@ -47,7 +48,9 @@ def list_cases(
     state: Annotated[str | None, Query(max_length=32)] = None,
 ) -> CasePage:
     """List the cases you may see (no personal data in lists)."""
-    page = case_access.list_cases(app, actor, nationality, state, None, limit, offset)
+    page = case_access.list_cases(
+        app, actor, nationality=nationality, state=state, flight_id=None, limit=limit, offset=offset
+    )
     items = [CaseSummary(**item) for item in page.items]
     return CasePage(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
@@ -74,8 +77,8 @@ def open_case(
         body.entry_age,
         personal or None,
     )
-    case_service.open_case(app, new, actor, body.source)
-    record = case_access.read_case(app, actor, body.case_id, client_of(request))
+    case_service.open_case(app, actor, new=new, source=body.source)
+    record = case_access.read_case(app, actor, case_id=body.case_id, client=client_of(request))
     response.headers["ETag"] = etag(record.version)
     response.headers["Location"] = f"/api/v1/cases/{body.case_id}"
     return _out(record)
@@ -87,7 +90,7 @@ def read_case(
     case_id: CaseId, app: Ctx, actor: Caller, request: Request, response: Response
 ) -> CaseOut:
     """Read a case as your role may see it; the ETag is its version, for If-Match."""
-    record = case_access.read_case(app, actor, case_id, client_of(request))
+    record = case_access.read_case(app, actor, case_id=case_id, client=client_of(request))
     response.headers["ETag"] = etag(record.version)
     return _out(record)
 
@@ -126,17 +129,15 @@ def record_event(
     idempotency_key: IdempotencyKey = None,
 ) -> CaseOut:
     """Record one event on a case."""
-    record = case_access.record_event(
-        app,
-        actor,
-        case_id,
-        event,
-        body.occurred_on,
-        body.payload(),
-        expected_version(if_match),
-        body.source,
-        client_of(request),
+    command = CaseEvent(
+        case_id=case_id,
+        event=event,
+        on=body.occurred_on,
+        payload=body.payload(),
+        expected_version=expected_version(if_match),
+        source=body.source,
     )
+    record = case_access.record_event(app, actor, command, client=client_of(request))
     response.headers["ETag"] = etag(record.version)
     return _out(record)
 
@@ -154,7 +155,7 @@ def void_event(
 ) -> CaseOut:
     """Correct history: record that one of the case's events is void, and why."""
     record = case_access.void_case_event(
-        app, actor, case_id, event_id, body.reason, body.occurred_on
+        app, actor, case_id=case_id, event_id=event_id, reason=body.reason, on=body.occurred_on
     )
     response.headers["ETag"] = etag(record.version)
     return _out(record)

@@ -30,7 +30,7 @@ def list_flights(
     destination: Annotated[str | None, Query(max_length=2)] = None,
 ) -> Any:
     """List the flights you may see, with seats taken."""
-    page = case_access.list_flights(app, actor, destination, limit, offset)
+    page = case_access.list_flights(app, actor, destination=destination, limit=limit, offset=offset)
     return FlightPage(items=page.items, total=page.total, limit=page.limit, offset=page.offset)
 
 
@@ -63,5 +63,5 @@ def record_step(
 ) -> Any:
     """Propose a charter to the partner, or record the partner's acceptance or refusal."""
     return case_access.record_flight_step(
-        app, actor, flight_id, event, body.occurred_on, body.reason
+        app, actor, flight_id=flight_id, event=event, on=body.occurred_on, reason=body.reason
     )

@@ -55,7 +55,14 @@ def respond(
     """Acknowledge or contest the other side's event (a partner: the state's; the state: a
     partner assertion)."""
     answer = partner_access.respond(
-        app, actor, case_id, event_id, body.stance, body.on, body.reason, body.evidence_source
+        app,
+        actor,
+        case_id=case_id,
+        event_id=event_id,
+        stance=body.stance,
+        on=body.on,
+        reason=body.reason,
+        evidence_source=body.evidence_source,
     )
     return answer.__dict__
 
@@ -76,7 +83,13 @@ def assert_event(
         mode="json", exclude={"event_type", "on", "evidence_source"}, exclude_none=True
     )
     event = partner_access.assert_event(
-        app, actor, case_id, body.event_type, body.on, body.evidence_source, details
+        app,
+        actor,
+        case_id=case_id,
+        event_type=body.event_type,
+        on=body.on,
+        evidence_source=body.evidence_source,
+        details=details,
     )
     return {
         "event_id": event.id,

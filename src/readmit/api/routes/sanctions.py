@@ -90,7 +90,7 @@ def list_sanctions(
     country: Annotated[CountryCode | None, Query()] = None,
 ) -> Any:
     """The registry: every sanction known on the day, its status then and its measures."""
-    return [_summary(s) for s in registry.list_sanctions(app, as_of, country)]
+    return [_summary(s) for s in registry.list_sanctions(app, as_of, country=country)]
 
 
 @router.get("/measures", response_model=list[MeasureOut], responses=READ)
@@ -101,7 +101,9 @@ def measures_in_force(
     country: Annotated[CountryCode | None, Query()] = None,
 ) -> Any:
     """The measures in force on a day (and those the record cannot place that day)."""
-    return [_measure(m) for m in registry.measures_in_force(app, on or date.today(), country)]
+    return [
+        _measure(m) for m in registry.measures_in_force(app, on or date.today(), country=country)
+    ]
 
 
 @router.get("/sanctions/{sanction_id}", response_model=SanctionDetail, responses=READ)

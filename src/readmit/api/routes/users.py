@@ -54,7 +54,9 @@ def me(actor: Caller) -> Any:
 @policy()
 def login(body: LoginIn, app: Ctx, request: Request, response: Response) -> Any:
     """Log in with a user name and password: sets the session cookie (rate limited)."""
-    session = user_service.login(app, body.username, body.password, client_of(request))
+    session = user_service.login(
+        app, body.username, password=body.password, client=client_of(request)
+    )
     response.set_cookie(
         user_service.SESSION_COOKIE,
         session.session_id,
@@ -91,7 +93,13 @@ def list_users(app: Ctx) -> Any:
 def add_user(body: UserIn, app: Ctx, actor: Caller, idempotency_key: IdempotencyKey = None) -> Any:
     """Add a user; the answer holds their first API token, shown this once."""
     issued = user_service.add_user(
-        app, body.name, body.role.value, actor, body.country, body.password, body.token_days
+        app,
+        actor,
+        name=body.name,
+        role=body.role.value,
+        country=body.country,
+        password=body.password,
+        token_days=body.token_days,
     )
     return _issued(issued, user_service.get_user(app, body.name))
 
@@ -122,7 +130,7 @@ def reset_password(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Set a user's password (their web sessions end)."""
-    return user_service.reset_password(app, name, body.password, actor).__dict__
+    return user_service.reset_password(app, actor, name=name, password=body.password).__dict__
 
 
 @router.get("/users/{name}/tokens", response_model=list[TokenOut], responses=ADMIN_ERRORS)
@@ -144,7 +152,9 @@ def issue_token(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Give a user a new API token, shown this once."""
-    return _issued(user_service.issue_token(app, name, actor, body.days, body.label), None)
+    return _issued(
+        user_service.issue_token(app, actor, name=name, days=body.days, label=body.label), None
+    )
 
 
 @router.post("/tokens/{token_id}/revoke", response_model=TokenOut, responses=ADMIN_ERRORS)

@@ -46,8 +46,9 @@ def writing(app: App) -> Iterator[Connection]:
 
 def log_access(
     app: App,
-    kind: str,
     actor: Actor,
+    *,
+    kind: str,
     case_ids: Iterable[str | None] = (None,),
     fields: Iterable[str] = (),
     client: str = "",
@@ -90,7 +91,11 @@ def check_login_rate(app: App, name: str, client: str) -> None:
 
 
 def list_access(
-    app: App, case_id: str | None = None, actor: str | None = None, limit: int = 100
+    app: App,
+    actor: str | None = None,
+    *,
+    case_id: str | None = None,
+    limit: int = 100,
 ) -> list[AccessEntry]:
     """Return the newest access-log entries, optionally for one case or one user."""
     query = select(access_log).order_by(access_log.c.id.desc()).limit(limit)

@@ -41,7 +41,13 @@ class Pending:
 
 
 def claim(
-    app: App, principal: str, key: str, method: str, path: str, body_digest: str
+    app: App,
+    principal: str,
+    *,
+    key: str,
+    method: str,
+    path: str,
+    body_digest: str,
 ) -> Stored | Pending | None:
     """Claim ``key`` for a new request (None), or return what an earlier one left."""
     now = utc_now()
@@ -81,7 +87,13 @@ def claim(
     return Pending()
 
 
-def finish(app: App, principal: str, key: str, stored: Stored) -> None:
+def finish(
+    app: App,
+    principal: str,
+    *,
+    key: str,
+    stored: Stored,
+) -> None:
     """Store the response of the request that claimed ``key``."""
     where = and_(idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)
     with writing(app) as conn:

@@ -150,9 +150,10 @@ def _new_token(conn: Connection, user_id: int, name: str, days: int, label: str)
 
 def add_user(
     app: App,
+    actor: Actor,
+    *,
     name: str,
     role: str,
-    actor: Actor,
     country: str | None = None,
     password: str | None = None,
     token_days: int = DEFAULT_TOKEN_DAYS,
@@ -223,7 +224,13 @@ def revoke_user(app: App, name: str, actor: Actor) -> User:
     return user
 
 
-def reset_password(app: App, name: str, password: str, actor: Actor) -> User:
+def reset_password(
+    app: App,
+    actor: Actor,
+    *,
+    name: str,
+    password: str,
+) -> User:
     """Set a user's password (an administrator's reset); their web sessions end."""
     hashed = _check_password(password)
     with app.uow() as uow:
@@ -237,7 +244,12 @@ def reset_password(app: App, name: str, password: str, actor: Actor) -> User:
 
 
 def issue_token(
-    app: App, name: str, actor: Actor, days: int = DEFAULT_TOKEN_DAYS, label: str = ""
+    app: App,
+    actor: Actor,
+    *,
+    name: str,
+    days: int = DEFAULT_TOKEN_DAYS,
+    label: str = "",
 ) -> IssuedToken:
     """Give an active user a new API token (returned once)."""
     with app.uow() as uow:
@@ -336,14 +348,20 @@ def _verify(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def login(app: App, name: str, password: str, client: str = "") -> WebSession:
+def login(
+    app: App,
+    name: str,
+    *,
+    password: str,
+    client: str = "",
+) -> WebSession:
     """Check a user name and password and open a server-side session (rate limited)."""
     check_login_rate(app, name, client)
     with app.uow(write=False) as uow:
         row = uow.conn.execute(select(users).where(users.c.name == name)).mappings().first()
     ok = _verify(row["password_hash"] if row else None, password)
     if row is None or not ok or not row["active"]:
-        log_access(app, "login_failed", Actor(name[:128], "unknown"), client=client)
+        log_access(app, Actor(name[:128], "unknown"), kind="login_failed", client=client)
         raise AuthenticationFailed("unknown user name or wrong password")
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = utc_now()
@@ -360,7 +378,7 @@ def login(app: App, name: str, password: str, client: str = "") -> WebSession:
             )
         )
     user = User.from_row(row)
-    log_access(app, "login", user.actor(), client=client)
+    log_access(app, user.actor(), kind="login", client=client)
     return WebSession(session_id, csrf, user, expires)
 
 

@@ -136,7 +136,11 @@ def assess_trend(app: App, country: str, window: Window) -> dict[str, Any]:
 
 
 def assess_with_trend(
-    app: App, country: str, window: Window, current: Window
+    app: App,
+    country: str,
+    *,
+    window: Window,
+    current: Window,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return a country's quarter-by-quarter trend over ``window`` and its assessment over
     ``current`` (a country page shows both), read in one pass over the ledger: every quarter

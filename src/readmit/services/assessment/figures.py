@@ -31,7 +31,14 @@ def _case_events(country: str, event_type: str, start: date, end: date) -> Selec
     )
 
 
-def count_events(app: App, country: str, event_type: str, start: date, end: date) -> int:
+def count_events(
+    app: App,
+    country: str,
+    *,
+    event_type: str,
+    start: date,
+    end: date,
+) -> int:
     """Count case events of one type for a country's nationals between two days (inclusive)."""
     query = _case_events(country, event_type, start, end).subquery()
     with app.uow(write=False) as uow:
@@ -41,7 +48,12 @@ def count_events(app: App, country: str, event_type: str, start: date, end: date
 
 
 def count_removals(
-    app: App, country: str, start: date, end: date, criminal: bool | None = None
+    app: App,
+    country: str,
+    *,
+    start: date,
+    end: date,
+    criminal: bool | None = None,
 ) -> int:
     """Count removals of a country's nationals in a period, optionally only (non-)criminal."""
     query = _case_events(country, "removed", start, end)

@@ -63,7 +63,13 @@ def recorded_assessments(app: App, country: str | None = None) -> list[RecordedA
     return found
 
 
-def record_assessment(app: App, assessment: dict[str, Any], actor: Actor, on: date) -> str:
+def record_assessment(
+    app: App,
+    actor: Actor,
+    *,
+    assessment: dict[str, Any],
+    on: date,
+) -> str:
     """Record an assessment in the ledger so that a determination can cite it; return its id.
 
     Recording the same assessment twice records it once (the id is its content digest).

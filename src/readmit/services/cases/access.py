@@ -120,7 +120,13 @@ def _visible_row(conn: Connection, actor: Actor, case_id: str) -> Any:
     return row
 
 
-def read_case(app: App, actor: Actor, case_id: str, client: str = "") -> CaseRecord:
+def read_case(
+    app: App,
+    actor: Actor,
+    *,
+    case_id: str,
+    client: str = "",
+) -> CaseRecord:
     """Return one case as ``actor`` may see it; log the read if a personal value is shown."""
     with app.uow(write=False) as uow:
         row = _visible_row(uow.conn, actor, case_id)
@@ -128,7 +134,9 @@ def read_case(app: App, actor: Actor, case_id: str, client: str = "") -> CaseRec
         personal, revealed = mask_personal(actor.role, data.scalar_one_or_none())
     if revealed and personal is not None:
         shown = [k for k, v in personal.items() if v != "[masked]"]
-        log_access(app, "personal_read", actor, [case_id], shown, client)
+        log_access(
+            app, actor, kind="personal_read", case_ids=[case_id], fields=shown, client=client
+        )
     allowed = recordable_events(actor.role, case_from_row(row).allowed_events())
     return CaseRecord(_shape(actor, row), int(row["version"]), allowed, personal)
 
@@ -136,6 +144,7 @@ def read_case(app: App, actor: Actor, case_id: str, client: str = "") -> CaseRec
 def list_cases(
     app: App,
     actor: Actor,
+    *,
     nationality: str | None = None,
     state: str | None = None,
     flight_id: str | None = None,
@@ -196,29 +205,20 @@ def next_events(app: App, actor: Actor, case_id: str) -> NextEvents:
 
 
 def record_event(
-    app: App,
-    actor: Actor,
-    case_id: str,
-    event: str,
-    on: date,
-    payload: dict[str, Any],
-    expected_version: int | None = None,
-    source: str | None = None,
-    client: str = "",
+    app: App, actor: Actor, command: case_service.CaseEvent, *, client: str = ""
 ) -> CaseRecord:
     """Record one event on a case the actor may see and may move with that event."""
     with app.uow(write=False) as uow:
-        _visible_row(uow.conn, actor, case_id)
+        _visible_row(uow.conn, actor, command.case_id)
+    event = command.event
     if not may_record_case_event(actor.role, event):
         raise PermissionDenied(
             f"a {actor.role} may not record {event}",
             event=event,
             needs=case_event_permission(event).value,
         )
-    case_service.record_case_event(
-        app, case_id, event, on, payload, actor, expected_version, source
-    )
-    return read_case(app, actor, case_id, client)
+    case_service.record_case_event(app, actor, command)
+    return read_case(app, actor, case_id=command.case_id, client=client)
 
 
 def flight_scope(actor: Actor) -> ColumnElement[bool] | None:
@@ -229,7 +229,12 @@ def flight_scope(actor: Actor) -> ColumnElement[bool] | None:
 
 
 def list_flights(
-    app: App, actor: Actor, destination: str | None = None, limit: int = 50, offset: int = 0
+    app: App,
+    actor: Actor,
+    *,
+    destination: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> Page:
     """Return a page of flights, with seats taken, that ``actor`` may see."""
     condition = flight_scope(actor)
@@ -268,7 +273,13 @@ def read_flight(app: App, actor: Actor, flight_id: str) -> dict[str, Any]:
 
 
 def void_case_event(
-    app: App, actor: Actor, case_id: str, event_id: str, reason: str, on: date
+    app: App,
+    actor: Actor,
+    *,
+    case_id: str,
+    event_id: str,
+    reason: str,
+    on: date,
 ) -> CaseRecord:
     """Void one of a visible case's events (a correction; history is never edited)."""
     with app.uow(write=False) as uow:
@@ -276,12 +287,18 @@ def void_case_event(
         target = uow.ledger.get(event_id)
     if target is None or target.subject_type != "case" or target.subject_id != case_id:
         raise NotFound(f"case {case_id} has no event {event_id!r}", event_id=event_id)
-    case_service.void_event(app, event_id, reason, actor, on)
-    return read_case(app, actor, case_id)
+    case_service.void_event(app, actor, event_id=event_id, reason=reason, on=on)
+    return read_case(app, actor, case_id=case_id)
 
 
 def record_flight_step(
-    app: App, actor: Actor, flight_id: str, event: str, on: date, reason: str | None
+    app: App,
+    actor: Actor,
+    *,
+    flight_id: str,
+    event: str,
+    on: date,
+    reason: str | None,
 ) -> dict[str, Any]:
     """Propose a charter to the partner, or record the partner's acceptance or refusal."""
     read_flight(app, actor, flight_id)
@@ -291,7 +308,9 @@ def record_flight_step(
         raise InvalidInput(f"unknown flight event {event!r}; flight events: {steps}", event=event)
     if not has_permission(actor.role, needed):
         raise PermissionDenied(f"a {actor.role} may not record {event}", needs=needed.value)
-    flight_service.record_charter_step(app, flight_id, event, on, actor, reason)
+    flight_service.record_charter_step(
+        app, actor, flight_id=flight_id, event=event, on=on, reason=reason
+    )
     return read_flight(app, actor, flight_id)
 
 
@@ -309,7 +328,13 @@ def check_case_visible(app: App, actor: Actor, case_id: str) -> None:
         _visible_row(uow.conn, actor, case_id)
 
 
-def check_event_visible(app: App, actor: Actor, case_id: str, event_id: str) -> None:
+def check_event_visible(
+    app: App,
+    actor: Actor,
+    *,
+    case_id: str,
+    event_id: str,
+) -> None:
     """Raise NotFound unless the event is one of a case ``actor`` may see."""
     with app.uow(write=False) as uow:
         _visible_row(uow.conn, actor, case_id)

@@ -98,7 +98,13 @@ def _conditions(f: CaseFilter, scope: ColumnElement[bool] | None, today: date) -
     return conds
 
 
-def list_cases(app: App, actor: Actor, f: CaseFilter, today: date | None = None) -> CaseList:
+def list_cases(
+    app: App,
+    actor: Actor,
+    *,
+    f: CaseFilter,
+    today: date | None = None,
+) -> CaseList:
     """Return one page of the cases ``actor`` may see that match ``f``, and their counts.
 
     Oldest final order first; the actor's scope (a partner's or caseworker's own country) is

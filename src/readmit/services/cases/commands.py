@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -86,7 +87,13 @@ def personal_digest(salt: str, data: dict[str, Any]) -> str:
     return hashlib.sha256((salt + canonical_json(data)).encode()).hexdigest()
 
 
-def open_case(app: App, new: NewCase, actor: Actor, source: str | None = None) -> Case:
+def open_case(
+    app: App,
+    actor: Actor,
+    *,
+    new: NewCase,
+    source: str | None = None,
+) -> Case:
     """Record a final order of removal: the case is created in state ``ordered``."""
     with app.uow() as uow:
         if _find(uow, new.case_id) is not None:
@@ -126,22 +133,31 @@ def flight_info(uow: UnitOfWork, flight_id: str | None) -> FlightInfo | None:
     )
 
 
-def record_case_event(
-    app: App,
-    case_id: str,
-    event: str,
-    on: date,
-    payload: dict[str, Any],
-    actor: Actor,
-    expected_version: int | None = None,
-    source: str | None = None,
-) -> Case:
+@dataclass(frozen=True, kw_only=True)
+class CaseEvent:
+    """One event on one case, as an edge builds it from a form, a body or a flag.
+
+    ``expected_version`` is the case version the caller saw (None: do not check); ``source``
+    names the document the event rests on.
+    """
+
+    case_id: str
+    event: str
+    on: date
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    expected_version: int | None = None
+    source: str | None = None
+
+
+def record_case_event(app: App, actor: Actor, command: CaseEvent) -> Case:
     """Move a case by one event, checking every rule; a stale version is a conflict."""
+    case_id, event, on, payload = command.case_id, command.event, command.on, dict(command.payload)
     with app.uow() as uow:
         case = get_case(uow, case_id)
-        check_version(case, expected_version)
+        check_version(case, command.expected_version)
         transition(case, event, on, payload, flight_info(uow, payload.get("flight_id")))
-        uow.record([NewEvent(event, "case", case_id, on, actor.name, actor.role, payload, source)])
+        new = NewEvent(event, "case", case_id, on, actor.name, actor.role, payload, command.source)
+        uow.record([new])
         updated = get_case(uow, case_id)
         uow.commit()
     return updated
@@ -157,7 +173,14 @@ def check_version(case: Case, expected: int | None) -> None:
         )
 
 
-def void_event(app: App, event_id: str, reason: str, actor: Actor, on: date) -> Case:
+def void_event(
+    app: App,
+    actor: Actor,
+    *,
+    event_id: str,
+    reason: str,
+    on: date,
+) -> Case:
     """Correct history: record that an event is void, and why. Nothing is edited."""
     if not reason.strip():
         raise InvalidInput("voiding an event needs a reason")
@@ -217,7 +240,14 @@ def show_case(app: App, case_id: str, with_personal: bool = False) -> CaseView:
     return CaseView(case, history, voided, personal)
 
 
-def erase_personal_data(app: App, case_id: str, reason: str, actor: Actor, on: date) -> None:
+def erase_personal_data(
+    app: App,
+    actor: Actor,
+    *,
+    case_id: str,
+    reason: str,
+    on: date,
+) -> None:
     """Delete a case's personal record and salt (a lawful erasure); the chain stays valid."""
     if not reason.strip():
         raise InvalidInput("an erasure needs a reason (its legal basis)")

@@ -58,7 +58,13 @@ def schedule_flight(app: App, new: NewFlight, actor: Actor) -> Flight:
 
 
 def record_charter_step(
-    app: App, flight_id: str, event: str, on: date, actor: Actor, reason: str | None = None
+    app: App,
+    actor: Actor,
+    *,
+    flight_id: str,
+    event: str,
+    on: date,
+    reason: str | None = None,
 ) -> Flight:
     """Record charter_proposed, charter_accepted or charter_refused on a charter flight."""
     with app.uow() as uow:

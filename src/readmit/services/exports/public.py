@@ -189,7 +189,13 @@ def claim_rows(app: App) -> Dataset:
     )
 
 
-def export_cases(app: App, target: Path, actor: Actor, country: str | None = None) -> int:
+def export_cases(
+    app: App,
+    actor: Actor,
+    *,
+    target: Path,
+    country: str | None = None,
+) -> int:
     """Write the cases the actor may see, with personal fields as its role may read them."""
     if not has_permission(actor.role, Permission.PERSONAL_READ):
         raise PermissionDenied(f"role {actor.role} may not read personal data; no cases exported")
@@ -207,7 +213,9 @@ def export_cases(app: App, target: Path, actor: Actor, country: str | None = Non
     dataset = Dataset(target.stem, "Cases with personal data", LEDGER, columns, rows)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_one(target, dataset, {"exported_by": actor.name, "role": actor.role})
-    log_access(app, "personal_export", actor, [r["case_id"] for r in rows], fields)
+    log_access(
+        app, actor, kind="personal_export", case_ids=[r["case_id"] for r in rows], fields=fields
+    )
     return len(rows)
 
 

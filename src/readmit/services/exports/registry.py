@@ -32,7 +32,7 @@ def registry(app: App, today: date) -> Dataset:
             "citation": v.measure.citation,
             "sources": ";".join(v.measure.sources),
         }
-        for s in sanctions.list_sanctions(app, as_of=today, today=today)
+        for s in sanctions.list_sanctions(app, today, today=today)
         for v in s.measures
     ]
     return Dataset(

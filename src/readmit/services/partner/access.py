@@ -18,6 +18,7 @@ from readmit.services.partner import respond as partner
 def respond(
     app: App,
     actor: Actor,
+    *,
     case_id: str,
     event_id: str,
     stance: str,
@@ -26,13 +27,22 @@ def respond(
     evidence_source: str | None = None,
 ) -> partner.Response:
     """Acknowledge or contest the other side's event on a case in scope."""
-    check_event_visible(app, actor, case_id, event_id)
-    return partner.respond(app, event_id, stance, actor, on, reason, evidence_source)
+    check_event_visible(app, actor, case_id=case_id, event_id=event_id)
+    return partner.respond(
+        app,
+        actor,
+        event_id=event_id,
+        stance=stance,
+        on=on,
+        reason=reason,
+        evidence_source=evidence_source,
+    )
 
 
 def assert_event(
     app: App,
     actor: Actor,
+    *,
     case_id: str,
     event_type: str,
     on: date,
@@ -41,7 +51,15 @@ def assert_event(
 ) -> Event:
     """Record an event the partner says happened on a case in scope."""
     check_case_visible(app, actor, case_id)
-    return partner.assert_event(app, case_id, event_type, on, actor, evidence_source, details)
+    return partner.assert_event(
+        app,
+        actor,
+        case_id=case_id,
+        event_type=event_type,
+        on=on,
+        evidence_source=evidence_source,
+        details=details,
+    )
 
 
 def case_record(app: App, actor: Actor, case_id: str) -> list[dict[str, Any]]:

@@ -86,9 +86,10 @@ def _target(uow: UnitOfWork, event_id: str) -> Event:
 
 def respond(
     app: App,
+    actor: Actor,
+    *,
     event_id: str,
     stance: str,
-    actor: Actor,
     on: date,
     reason: str = "",
     evidence_source: str | None = None,
@@ -156,24 +157,46 @@ def _check_respondable(target: Event, by: str) -> None:
         )
 
 
-def acknowledge(app: App, event_id: str, actor: Actor, on: date, reason: str = "") -> Response:
+def acknowledge(
+    app: App,
+    actor: Actor,
+    *,
+    event_id: str,
+    on: date,
+    reason: str = "",
+) -> Response:
     """Acknowledge the other side's event (see ``respond``)."""
-    return respond(app, event_id, "acknowledged", actor, on, reason)
+    return respond(app, actor, event_id=event_id, stance="acknowledged", on=on, reason=reason)
 
 
 def contest(
-    app: App, event_id: str, actor: Actor, on: date, reason: str, evidence_source: str
+    app: App,
+    actor: Actor,
+    *,
+    event_id: str,
+    on: date,
+    reason: str,
+    evidence_source: str,
 ) -> Response:
     """Contest the other side's event, with a reason and a source for the evidence."""
-    return respond(app, event_id, "contested", actor, on, reason, evidence_source)
+    return respond(
+        app,
+        actor,
+        event_id=event_id,
+        stance="contested",
+        on=on,
+        reason=reason,
+        evidence_source=evidence_source,
+    )
 
 
 def assert_event(
     app: App,
+    actor: Actor,
+    *,
     case_id: str,
     event_type: str,
     on: date,
-    actor: Actor,
     evidence_source: str,
     details: dict[str, Any] | None = None,
 ) -> Event:

@@ -39,6 +39,7 @@ FORMATS = (".pdf", ".html")
 def country_brief(
     app: App,
     country: str,
+    *,
     start: date | None = None,
     end: date | None = None,
     as_of: date | None = None,
@@ -188,6 +189,7 @@ def _sources(brief: Brief) -> list[str]:
 def write_report(
     app: App,
     country: str,
+    *,
     output: Path,
     start: date | None = None,
     end: date | None = None,
@@ -197,7 +199,7 @@ def write_report(
     suffix = output.suffix.lower()
     if suffix not in FORMATS:
         raise InvalidInput(f"the report must end in .pdf or .html, not {output.name!r}")
-    brief = country_brief(app, country, start, end, as_of)
+    brief = country_brief(app, country, start=start, end=end, as_of=as_of)
     if suffix == ".pdf":
         output.write_bytes(report_pdf.render(brief))
     else:

@@ -78,7 +78,11 @@ def _summary(s: Sanction, as_of: date, today: date) -> SanctionSummary:
 
 
 def list_sanctions(
-    app: App, as_of: date | None = None, country: str | None = None, today: date | None = None
+    app: App,
+    as_of: date | None = None,
+    *,
+    country: str | None = None,
+    today: date | None = None,
 ) -> list[SanctionSummary]:
     """Return every sanction known on ``as_of`` (default today), with its status that day."""
     today = today or date.today()
@@ -104,7 +108,11 @@ def show_sanction(app: App, sanction_id: str, today: date | None = None) -> Sanc
 
 
 def measures_in_force(
-    app: App, on: date, country: str | None = None, today: date | None = None
+    app: App,
+    on: date,
+    *,
+    country: str | None = None,
+    today: date | None = None,
 ) -> list[MeasureView]:
     """Return the measures in force on ``on`` (and those the record cannot place that day)."""
     from readmit.store.sanction_projection import load_measures

@@ -121,8 +121,8 @@ def _log(app: App, entry: dict[str, Any], result: BatchResult) -> None:
         hold_row(
             f"{batch_id}:{h.row_number}",
             batch_id,
-            h.row_number,
-            h.__dict__,
+            row=h.row_number,
+            inputs=h.__dict__,
             on=h.decision_on,
             measures=h.measures,
         )

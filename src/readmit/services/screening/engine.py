@@ -104,9 +104,9 @@ def measures_at(uow: UnitOfWork, seq: int) -> list[Measure]:
 def hold_row(
     decision_id: str,
     batch_id: str | None,
+    *,
     row: int | None,
     inputs: Mapping[str, str],
-    *,
     on: date,
     measures: tuple[str, ...] | str,
 ) -> dict[str, Any]:

@@ -169,7 +169,11 @@ def _log_line(
     }
     day, holds = result.decision_on, []
     if result.holding and day is not None:
-        holds = [hold_row(decision_id, None, None, result.inputs, on=day, measures=result.holding)]
+        holds = [
+            hold_row(
+                decision_id, None, row=None, inputs=result.inputs, on=day, measures=result.holding
+            )
+        ]
     return LogLine(row, holds, exact)
 
 

@@ -42,7 +42,10 @@ def login(view: View, form: FormData) -> str | Response:
     """Check the credentials, open a server-side session and set its cookie."""
     client = view.request.client.host if view.request.client else ""
     session = users.login(
-        view.app, str(form.get("username") or ""), str(form.get("password") or ""), client
+        view.app,
+        str(form.get("username") or ""),
+        password=str(form.get("password") or ""),
+        client=client,
     )
     target = safe_next(str(form.get("next") or ""))
     if target in {"/", "/login"}:

@@ -17,6 +17,7 @@ from readmit.domain.permissions import Permission
 from readmit.services.cases import access as case_access
 from readmit.services.cases import caseload
 from readmit.services.cases import flights as flight_service
+from readmit.services.cases.commands import CaseEvent
 from readmit.services.partner import respond as partner
 from readmit.web.forms import EVENT_FIELDS, event_payload, form_date, form_int
 from readmit.web.site import View
@@ -43,7 +44,7 @@ def case_filter(view: View) -> caseload.CaseFilter:
 def case_list(view: View) -> dict[str, Any]:
     """Cases with filters (country, state, age since the final order), document warnings."""
     f = case_filter(view)
-    listing = caseload.list_cases(view.app, view.actor(), f)
+    listing = caseload.list_cases(view.app, view.actor(), f=f)
     return {
         "filter": f,
         "listing": listing,
@@ -84,13 +85,15 @@ def client(view: View) -> str:
 def case_page(view: View) -> dict[str, Any]:
     """One case: its facts, timeline, the next events this role may record, warnings."""
     actor, case_id = view.actor(), view.params["case_id"]
-    record = case_access.read_case(view.app, actor, case_id, client(view))
+    record = case_access.read_case(view.app, actor, case_id=case_id, client=client(view))
     nxt = case_access.next_events(view.app, actor, case_id)
     fields = record.fields
     expires = fields.get("document_expires_on")
     flights = []
     if "manifested" in nxt.you_may_record:
-        page = case_access.list_flights(view.app, actor, fields["destination"], limit=200)
+        page = case_access.list_flights(
+            view.app, actor, destination=fields["destination"], limit=200
+        )
         flights = [f for f in page.items if f["seats_taken"] < f["capacity"]]
     return {
         "title": f"Case {case_id}",
@@ -114,16 +117,15 @@ def case_page(view: View) -> dict[str, Any]:
 def record_event(view: View, form: FormData) -> str:
     """Record one event on a case; the role must hold that event's own permission."""
     case_id, event = view.params["case_id"], str(form.get("event") or "")
-    case_access.record_event(
-        view.app,
-        view.actor(),
-        case_id,
-        event,
-        form_date(form, "occurred_on"),
-        event_payload(event, form),
+    command = CaseEvent(
+        case_id=case_id,
+        event=event,
+        on=form_date(form, "occurred_on"),
+        payload=event_payload(event, form),
         expected_version=form_int(str(form.get("version") or ""), "version"),
         source=str(form.get("source") or "").strip() or None,
     )
+    case_access.record_event(view.app, view.actor(), command)
     view.flash = f"Recorded: {event.replace('_', ' ')} on case {case_id}."
     back = str(form.get("back") or "")
     return back if back in {"/arrivals", "/partner"} else f"/cases/{case_id}"
@@ -133,7 +135,7 @@ def record_event(view: View, form: FormData) -> str:
 def flight_list(view: View) -> dict[str, Any]:
     """Every flight the user may see, with its capacity, seats taken and the partner's answer."""
     page = case_access.list_flights(
-        view.app, view.actor(), view.arg("country").upper() or None, limit=500
+        view.app, view.actor(), destination=view.arg("country").upper() or None, limit=500
     )
     return {
         "flights": page.items,
@@ -169,7 +171,12 @@ def charter_step(view: View, form: FormData) -> str:
     flight_id = view.params["flight_id"]
     reason = str(form.get("reason") or "").strip() or None
     flight_service.record_charter_step(
-        view.app, flight_id, event, form_date(form, "on"), view.actor(), reason
+        view.app,
+        view.actor(),
+        flight_id=flight_id,
+        event=event,
+        on=form_date(form, "on"),
+        reason=reason,
     )
     view.flash = f"Recorded: {event.replace('_', ' ')} for flight {flight_id}."
     return f"/flights/{flight_id}"

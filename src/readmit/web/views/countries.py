@@ -183,8 +183,8 @@ def build_country_context(view: View, code: str) -> dict[str, Any]:
     trend, current = assessment.assess_with_trend(
         view.app,
         code,
-        assessment.Window(start, end, as_of, "ours"),
-        assessment.Window(year_start, end, as_of, "both"),
+        window=assessment.Window(start, end, as_of, "ours"),
+        current=assessment.Window(year_start, end, as_of, "both"),
     )
     return {
         "title": f"{country_name(code)}: cooperation on removals",
@@ -206,7 +206,7 @@ def build_country_context(view: View, code: str) -> dict[str, Any]:
         "claims": claims.list_claims(view.app, code),
         "sanctions": [
             {"id": s.id, "title": s.title, "status": s.status, "stale": s.stale}
-            for s in sanctions.list_sanctions(view.app, as_of or end, code)
+            for s in sanctions.list_sanctions(view.app, as_of or end, country=code)
         ],
         "source": provenance(current, as_of),
     }
@@ -273,6 +273,8 @@ def record(view: View, form: FormData) -> str:
     as_of = date.fromisoformat(as_of_text) if as_of_text else None
     start = form_date(form, "from", end - timedelta(days=364))
     result = assessment.assess(view.app, code, assessment.Window(start, end, as_of, "both"))
-    identifier = recorded.record_assessment(view.app, result, view.actor(), date.today())
+    identifier = recorded.record_assessment(
+        view.app, view.actor(), assessment=result, on=date.today()
+    )
     view.flash = f"Assessment {identifier[:12]}… recorded; a determination can now cite it."
     return f"/analyst/countries/{code}"

@@ -30,7 +30,7 @@ def portal(view: View) -> dict[str, Any]:
     pending = caseload.list_cases(
         view.app,
         actor,
-        caseload.CaseFilter(
+        f=caseload.CaseFilter(
             states=frozenset(s.value for s in caseload.PENDING_PARTNER),
             page=form_int(view.arg("page"), "page") or 1,
         ),
@@ -52,12 +52,12 @@ def respond(view: View, form: FormData) -> str:
     stance = str(form.get("stance") or "")
     partner.respond(
         view.app,
-        str(form.get("event_id") or ""),
-        stance,
         view.actor(),
-        form_date(form, "on"),
-        str(form.get("reason") or "").strip(),
-        str(form.get("evidence_source") or "").strip() or None,
+        event_id=str(form.get("event_id") or ""),
+        stance=stance,
+        on=form_date(form, "on"),
+        reason=str(form.get("reason") or "").strip(),
+        evidence_source=str(form.get("evidence_source") or "").strip() or None,
     )
     view.flash = f"Recorded: event {stance} on case {view.params['case_id']}."
     target = str(form.get("back") or "")

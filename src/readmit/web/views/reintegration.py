@@ -18,10 +18,10 @@ def arrivals(view: View) -> dict[str, Any]:
     actor = view.actor()
     page = form_int(view.arg("page"), "page") or 1
     waiting = caseload.list_cases(
-        view.app, actor, caseload.CaseFilter(states=frozenset({State.REMOVED.value}), page=page)
+        view.app, actor, f=caseload.CaseFilter(states=frozenset({State.REMOVED.value}), page=page)
     )
     received = caseload.list_cases(
-        view.app, actor, caseload.CaseFilter(states=frozenset({State.RECEIVED.value}), page=page)
+        view.app, actor, f=caseload.CaseFilter(states=frozenset({State.RECEIVED.value}), page=page)
     )
     return {
         "country": actor.country,

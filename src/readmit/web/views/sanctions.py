@@ -85,7 +85,9 @@ def registry(view: View) -> dict[str, Any]:
     on = view.date_arg("on", date.today())
     only_in_force = view.arg("show") == "in_force"
     country = view.arg("country").upper() or None
-    found = [summary_row(s, view.app) for s in sanctions.list_sanctions(view.app, on, country)]
+    found = [
+        summary_row(s, view.app) for s in sanctions.list_sanctions(view.app, on, country=country)
+    ]
     if only_in_force:
         found = [s for s in found if s["in_force"]]
     pack = current_pack(view.app)
