@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from readmit.domain.errors import AuthenticationFailed, Conflict, InvalidInput, RateLimited
 from readmit.domain.events import utc_now, utc_text
-from readmit.services.access import users
+from readmit.services.access import sessions, users
 from readmit.services.context import Actor, App, bootstrap
 from readmit.store.auth_schema import api_tokens
 from readmit.store.schema import events
@@ -87,40 +87,42 @@ def test_roles_bound_to_a_country_need_one_and_others_refuse_one(db_app: App) ->
 
 def test_a_session_lives_until_logout_and_a_password_reset_ends_it(db_app: App) -> None:
     users.add_user(db_app, ADMIN, name="off", role="case_officer", password=PASSWORD)
-    session = users.login(db_app, "off", password=PASSWORD, client="10.0.0.1")
-    found = users.session_user(db_app, session.session_id)
+    session = sessions.login(db_app, "off", password=PASSWORD, client="10.0.0.1")
+    found = sessions.session_user(db_app, session.session_id)
     assert found is not None and found.user.name == "off"
     assert found.csrf_token == session.csrf_token
-    users.logout(db_app, session.session_id)
-    assert users.session_user(db_app, session.session_id) is None
-    again = users.login(db_app, "off", password=PASSWORD, client="10.0.0.1")
+    sessions.logout(db_app, session.session_id)
+    assert sessions.session_user(db_app, session.session_id) is None
+    again = sessions.login(db_app, "off", password=PASSWORD, client="10.0.0.1")
     users.reset_password(db_app, ADMIN, name="off", password=PASSWORD + "!")
-    assert users.session_user(db_app, again.session_id) is None
+    assert sessions.session_user(db_app, again.session_id) is None
     with pytest.raises(InvalidInput, match="at least"):
         users.reset_password(db_app, ADMIN, name="off", password="short")
 
 
 def test_a_revoked_user_can_neither_log_in_nor_use_a_token(db_app: App) -> None:
     issued = users.add_user(db_app, ADMIN, name="vis", role="visa_authority", password=PASSWORD)
-    session = users.login(db_app, "vis", password=PASSWORD)
+    session = sessions.login(db_app, "vis", password=PASSWORD)
     users.revoke_user(db_app, "vis", ADMIN)
-    assert users.session_user(db_app, session.session_id) is None
+    assert sessions.session_user(db_app, session.session_id) is None
     with pytest.raises(AuthenticationFailed):
         users.authenticate_token(db_app, issued.secret)
     with pytest.raises(AuthenticationFailed):
-        users.login(db_app, "vis", password=PASSWORD)
+        sessions.login(db_app, "vis", password=PASSWORD)
 
 
 def test_logins_are_rate_limited_per_user_name_even_with_the_right_password(db_app: App) -> None:
     users.add_user(db_app, ADMIN, name="det", role="determining_authority", password=PASSWORD)
     for attempt in range(5):
         with pytest.raises(AuthenticationFailed):
-            users.login(db_app, "det", password=f"wrong {attempt}", client=f"10.0.0.{attempt}")
+            sessions.login(db_app, "det", password=f"wrong {attempt}", client=f"10.0.0.{attempt}")
     with pytest.raises(RateLimited) as refused:
-        users.login(db_app, "det", password=PASSWORD, client="10.0.0.9")
+        sessions.login(db_app, "det", password=PASSWORD, client="10.0.0.9")
     assert refused.value.details["retry_after"] > 0
     users.add_user(db_app, ADMIN, name="other", role="analyst", password=PASSWORD)
-    assert users.login(db_app, "other", password=PASSWORD, client="10.0.0.1").user.name == "other"
+    assert (
+        sessions.login(db_app, "other", password=PASSWORD, client="10.0.0.1").user.name == "other"
+    )
 
 
 def test_a_server_forgets_a_checked_token_at_once_when_revoked_here_and_soon_elsewhere(

@@ -7,7 +7,6 @@ API can answer, from the same mapping; docs/api.md's error table is generated fr
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from readmit.domain import errors
+from readmit.domain import errors, ids
 from readmit.domain.errors import (
     AuthenticationFailed,
     Conflict,
@@ -255,7 +254,7 @@ async def _http_error(_: Request, error: Exception) -> JSONResponse:
 
 
 async def _database_error(request: Request, error: Exception) -> JSONResponse:
-    incident = secrets.token_hex(6)
+    incident = ids.incident_id()
     log.error("database_unavailable", incident=incident, error=type(error).__name__)
     return DATABASE_UNAVAILABLE.respond(
         f"the database is busy or unreachable; retry shortly (incident {incident})",
@@ -264,7 +263,7 @@ async def _database_error(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    incident = secrets.token_hex(6)
+    incident = ids.incident_id()
     log.exception("unexpected_error", incident=incident, route=_route(request))
     return INTERNAL_ERROR.respond(
         f"an unexpected error happened; quote incident {incident} to the administrator",

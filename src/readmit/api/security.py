@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute
 
 from readmit.domain.errors import AuthenticationFailed, PermissionDenied
 from readmit.domain.permissions import Permission, Role, permissions_of
+from readmit.services.access import sessions
 from readmit.services.access import users as user_service
 from readmit.services.context import Actor, App
 
@@ -83,10 +84,10 @@ def _authenticate(app: App, request: Request) -> Actor:
     token = _bearer(request)
     if token is not None:
         return user_service.authenticate_token(app, token)
-    cookie = request.cookies.get(user_service.SESSION_COOKIE)
+    cookie = request.cookies.get(sessions.SESSION_COOKIE)
     if not cookie:
         return PUBLIC
-    session = user_service.session_user(app, cookie)
+    session = sessions.session_user(app, cookie)
     if session is None:
         raise AuthenticationFailed("the session has ended; log in again")
     if request.method not in SAFE_METHODS:

@@ -18,6 +18,7 @@ import polars as pl
 
 from readmit.batch.screening_files import OUTPUT_COLUMNS, Malformed, Writer, chunks
 from readmit.batch.screening_polars import PREFIX, col, prepare, translate
+from readmit.domain import ids
 from readmit.domain.sanctions import Measure
 from readmit.domain.sanctions_policy import Policy
 from readmit.domain.screening_compile import OUTPUTS, compile_program, reading_checks
@@ -253,7 +254,7 @@ def _screen_chunk(
 
 def _decision_ids(batch_id: str, offset: int) -> pl.Expr:
     number = pl.int_range(offset + 1, offset + 1 + pl.len(), dtype=pl.Int64).cast(pl.String)
-    return pl.concat_str([pl.lit(f"{batch_id}:"), number]).alias("decision_id")
+    return pl.concat_str([pl.lit(ids.batch_row_id(batch_id, "")), number]).alias("decision_id")
 
 
 def _malformed(lines: Malformed, columns: list[str], batch_id: str) -> pl.DataFrame:
@@ -267,7 +268,9 @@ def _malformed(lines: Malformed, columns: list[str], batch_id: str) -> pl.DataFr
                 "reasons": f"invalid: {where} of the file cannot be read as a row ({text[:120]})",
                 "citations": "",
                 "restrictions": "",
-                "decision_id": f"{batch_id}:line{number if number is not None else '?'}",
+                "decision_id": ids.batch_row_id(
+                    batch_id, f"line{number if number is not None else '?'}"
+                ),
             }
         )
     frame = pl.DataFrame(rows)

@@ -11,18 +11,10 @@ from rich.table import Table
 
 from readmit.cli.base import app, cli_actor, err, get_app, out
 from readmit.domain.countries import country_name
+from readmit.domain.dates import parse_date
 from readmit.domain.errors import InvalidInput
 from readmit.services.assessment import assess as service
 from readmit.services.assessment import recorded
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{option} must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
 @app.command("assess")
@@ -49,9 +41,9 @@ def assess(
 ) -> None:
     """Rate cooperation (cooperative | at_risk | uncooperative) with a reason per criterion."""
     window = service.Window(
-        _date(start, "--from") or date.min,
-        _date(end, "--to") or date.min,
-        _date(as_of, "--as-of"),
+        parse_date(start, "--from") or date.min,
+        parse_date(end, "--to") or date.min,
+        parse_date(as_of, "--as-of"),
         view,
         at_seq,
         standard_version,

@@ -11,7 +11,6 @@ import importlib
 import json
 import sys
 from collections.abc import Iterator, MutableMapping
-from datetime import date
 from typing import Any, NoReturn
 
 import typer
@@ -188,16 +187,6 @@ def cli_actor(application: App, role: str = "admin") -> Actor:
 def say(text: str) -> None:
     """Print plain text (never read as Rich markup: the record's notes hold brackets like [U])."""
     out.print(text, markup=False)
-
-
-def parse_date(text: str | None, option: str) -> date | None:
-    """Read a YYYY-MM-DD option value."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{option} {text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def print_json(value: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from readmit.cli.base import app, cli_actor, err, get_app, out, print_json
+from readmit.domain.dates import parse_date
 from readmit.services.cases import commands as case_service
 from readmit.services.cases.commands import CaseView
 
@@ -93,7 +94,7 @@ def void(
 ) -> None:
     """Correct history: record that an event is void, and why. Nothing is edited or deleted."""
     application = get_app()
-    when = _date(on) if on else date.today()
+    when = parse_date(on, "--on") or date.today()
     case = case_service.void_event(
         application, cli_actor(application), event_id=event_id, reason=reason, on=when
     )
@@ -111,10 +112,3 @@ def erase(
         application, cli_actor(application), case_id=case_id, reason=reason, on=date.today()
     )
     err.print(f"personal data of case {case_id} erased")
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date as YYYY-MM-DD") from None

@@ -7,7 +7,7 @@ from datetime import date
 import typer
 
 from readmit.cli.base import app, cli_actor, err, get_app, print_json
-from readmit.domain.errors import InvalidInput
+from readmit.domain.dates import parse_date
 from readmit.services.context import Actor, App
 from readmit.services.partner import respond as service
 
@@ -24,10 +24,7 @@ def _liaison(application: App, country: str) -> Actor:
 
 
 def _day(value: str | None) -> date:
-    try:
-        return date.fromisoformat(value) if value else date.today()
-    except ValueError:
-        raise InvalidInput(f"--on must be a date as YYYY-MM-DD, not {value!r}") from None
+    return parse_date(value, "--on") or date.today()
 
 
 @partner_app.command("acknowledge")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from readmit.cli.base import app, err, get_app
+from readmit.domain.dates import parse_date
 from readmit.services.reports import brief as reports
 
 
@@ -29,8 +30,8 @@ def report(
         get_app(),
         country,
         output=output,
-        start=reports.parse_day(start, "--from"),
-        end=reports.parse_day(end, "--to"),
-        as_of=reports.parse_day(as_of, "--as-of"),
+        start=parse_date(start, "--from"),
+        end=parse_date(end, "--to"),
+        as_of=parse_date(as_of, "--as-of"),
     )
     err.print(f"country brief written to {written}")

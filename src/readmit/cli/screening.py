@@ -8,7 +8,8 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from readmit.cli.base import app, cli_actor, err, get_app, out, parse_date, print_json, say
+from readmit.cli.base import app, cli_actor, err, get_app, out, print_json, say
+from readmit.domain.dates import parse_date
 from readmit.domain.screening import NeededInput
 from readmit.services.screening import letters, single
 from readmit.services.screening import replay as replays

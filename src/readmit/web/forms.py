@@ -9,6 +9,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from readmit.domain.cases import INTERVIEW_MODES, SERVICES
+from readmit.domain.dates import parse_date
 from readmit.domain.errors import InvalidInput
 
 
@@ -77,13 +78,7 @@ def event_payload(event: str, form: FormData) -> dict[str, Any]:
 
 def form_date(form: FormData, name: str, default: date | None = None) -> date:
     """Return a posted date (today when empty), or raise InvalidInput naming the field."""
-    text = str(form.get(name) or "").strip()
-    if not text:
-        return default or date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a date as YYYY-MM-DD, not {text!r}") from None
+    return parse_date(str(form.get(name) or ""), name) or default or date.today()
 
 
 def form_int(text: str, name: str) -> int | None:

@@ -20,12 +20,12 @@ from starlette.datastructures import FormData
 
 from readmit.domain.errors import PermissionDenied
 from readmit.domain.permissions import Role, permissions_of
-from readmit.services.access import users
+from readmit.services.access import sessions
 from readmit.services.context import Actor, App
 
 # Pages anyone may open, signed in or not, that need no permission at all (sign-in itself).
 ANYONE = "anyone"
-SESSION_COOKIE = users.SESSION_COOKIE
+SESSION_COOKIE = sessions.SESSION_COOKIE
 ANON_COOKIE = "readmit_csrf"
 CSRF_FIELD = "csrf_token"
 
@@ -58,7 +58,7 @@ def current_user(app: App, request: Request) -> WebUser | None:
     token = request.cookies.get(SESSION_COOKIE)
     user = None
     if token:
-        found = users.session_user(app, token)
+        found = sessions.session_user(app, token)
         if found is not None:
             user = WebUser(
                 found.user.name,

@@ -21,6 +21,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from readmit.domain.dates import parse_date
 from readmit.domain.errors import (
     AuthenticationFailed,
     Conflict,
@@ -59,13 +60,7 @@ class View:
 
     def date_arg(self, name: str, default: date) -> date:
         """Return a query parameter as a date, or raise InvalidInput naming the field."""
-        text = self.arg(name)
-        if not text:
-            return default
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise InvalidInput(f"{name} must be a date as YYYY-MM-DD, not {text!r}") from None
+        return parse_date(self.arg(name), name) or default
 
     def actor(self) -> Actor:
         """Return the signed-in user as the services' Actor."""

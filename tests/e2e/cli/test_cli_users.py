@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from readmit.cli import app
-from readmit.services.access import users
+from readmit.services.access import sessions, users
 from readmit.services.context import App
 
 runner = CliRunner()
@@ -43,7 +43,7 @@ def test_user_add_prints_a_working_token_as_the_last_word_of_its_last_line(
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1].split()[-1]
     assert users.authenticate_token(env, token).country == "KH"
-    assert users.login(env, "kh", password="a long enough passphrase").user.name == "kh"
+    assert sessions.login(env, "kh", password="a long enough passphrase").user.name == "kh"
 
 
 def test_user_token_revoke_and_reset_password_never_prompt(env: App, tmp_path: Path) -> None:

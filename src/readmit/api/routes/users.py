@@ -22,6 +22,7 @@ from readmit.api.schemas import (
 from readmit.api.security import PolicyRoute, client_of, policy
 from readmit.domain.permissions import Permission as P
 from readmit.domain.permissions import permissions_of
+from readmit.services.access import sessions
 from readmit.services.access import users as user_service
 from readmit.services.context import Actor
 
@@ -54,13 +55,11 @@ def me(actor: Caller) -> Any:
 @policy()
 def login(body: LoginIn, app: Ctx, request: Request, response: Response) -> Any:
     """Log in with a user name and password: sets the session cookie (rate limited)."""
-    session = user_service.login(
-        app, body.username, password=body.password, client=client_of(request)
-    )
+    session = sessions.login(app, body.username, password=body.password, client=client_of(request))
     response.set_cookie(
-        user_service.SESSION_COOKIE,
+        sessions.SESSION_COOKIE,
         session.session_id,
-        max_age=user_service.SESSION_HOURS * 3600,
+        max_age=sessions.SESSION_HOURS * 3600,
         httponly=True,
         samesite="strict",
         secure=app.settings.secure_cookies,
@@ -75,10 +74,10 @@ def login(body: LoginIn, app: Ctx, request: Request, response: Response) -> Any:
 @policy(P.SELF)
 def logout(app: Ctx, request: Request, response: Response) -> None:
     """End your web session (a bearer token is not affected)."""
-    cookie = request.cookies.get(user_service.SESSION_COOKIE)
+    cookie = request.cookies.get(sessions.SESSION_COOKIE)
     if cookie:
-        user_service.logout(app, cookie)
-    response.delete_cookie(user_service.SESSION_COOKIE, path="/")
+        sessions.logout(app, cookie)
+    response.delete_cookie(sessions.SESSION_COOKIE, path="/")
 
 
 @router.get("/users", response_model=list[UserOut], responses=error_responses(401, 403))

@@ -2,8 +2,7 @@
 
 Tokens and session ids are random (256 bits), shown once, and stored only as SHA-256 digests.
 Every change to a user or a token is recorded in the ledger (never the secret itself).
-The web dashboard calls ``login``, ``session_user`` and ``logout``; the API calls
-``authenticate_token`` and ``session_user``.
+The API authenticates with ``authenticate_token``; web sessions are in ``sessions``.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, RowMapping, delete, insert, select, update
 
+from readmit.domain import ids
 from readmit.domain.countries import country_code
 from readmit.domain.errors import (
     AuthenticationFailed,
@@ -28,21 +28,18 @@ from readmit.domain.errors import (
 )
 from readmit.domain.events import NewEvent, utc_now, utc_text
 from readmit.domain.permissions import Role, check_binding, role_of
-from readmit.services.access.access_log import check_login_rate, log_access, writing
 from readmit.services.access.tokens import recent_tokens
 from readmit.services.context import Actor, App
 from readmit.store.auth_schema import api_tokens, users, web_sessions
 
 TOKEN_PREFIX = "rdm_"
-SESSION_COOKIE = "readmit_session"
 DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 730
-SESSION_HOURS = 12
 MIN_PASSWORD = 12
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so timing does not reveal who exists.
-_DUMMY_HASH = _hasher.hash("readmit-no-such-user-" + secrets.token_hex(8))
+DUMMY_HASH = _hasher.hash("readmit-no-such-user-" + secrets.token_hex(8))
 
 
 @dataclass(frozen=True)
@@ -89,16 +86,6 @@ class IssuedToken:
     secret: str
 
 
-@dataclass(frozen=True)
-class WebSession:
-    """A logged-in browser: ``session_id`` goes in a cookie, ``csrf_token`` in every form."""
-
-    session_id: str
-    csrf_token: str
-    user: User
-    expires_at: str
-
-
 def digest(secret: str) -> str:
     """Return the SHA-256 hex digest under which a token or session id is stored."""
     return hashlib.sha256(secret.encode()).hexdigest()
@@ -128,7 +115,7 @@ def _new_token(conn: Connection, user_id: int, name: str, days: int, label: str)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utc_now()
     info = TokenInfo(
-        "tok_" + secrets.token_hex(8),
+        ids.token_id(),
         name,
         label,
         utc_text(now),
@@ -341,67 +328,8 @@ def authenticate_token(app: App, secret: str) -> Actor:
     return actor
 
 
-def _verify(password_hash: str | None, password: str) -> bool:
+def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def login(
-    app: App,
-    name: str,
-    *,
-    password: str,
-    client: str = "",
-) -> WebSession:
-    """Check a user name and password and open a server-side session (rate limited)."""
-    check_login_rate(app, name, client)
-    with app.uow(write=False) as uow:
-        row = uow.conn.execute(select(users).where(users.c.name == name)).mappings().first()
-    ok = _verify(row["password_hash"] if row else None, password)
-    if row is None or not ok or not row["active"]:
-        log_access(app, Actor(name[:128], "unknown"), kind="login_failed", client=client)
-        raise AuthenticationFailed("unknown user name or wrong password")
-    session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    now = utc_now()
-    expires = utc_text(now + timedelta(hours=SESSION_HOURS))
-    with writing(app) as conn:
-        conn.execute(delete(web_sessions).where(web_sessions.c.expires_at <= utc_text(now)))
-        conn.execute(
-            insert(web_sessions).values(
-                digest=digest(session_id),
-                user_id=row["id"],
-                csrf_token=csrf,
-                created_at=utc_text(now),
-                expires_at=expires,
-            )
-        )
-    user = User.from_row(row)
-    log_access(app, user.actor(), kind="login", client=client)
-    return WebSession(session_id, csrf, user, expires)
-
-
-def session_user(app: App, session_id: str) -> WebSession | None:
-    """Return the live session for a cookie value, or None (expired, logged out, revoked)."""
-    if not session_id or len(session_id) > 200:
-        return None
-    with app.engine.connect() as conn:
-        row = (
-            conn.execute(
-                select(users, web_sessions.c.csrf_token, web_sessions.c.expires_at)
-                .join(users, users.c.id == web_sessions.c.user_id)
-                .where(web_sessions.c.digest == digest(session_id))
-            )
-            .mappings()
-            .first()
-        )
-    if row is None or not row["active"] or row["expires_at"] <= utc_text(utc_now()):
-        return None
-    return WebSession(session_id, row["csrf_token"], User.from_row(row), row["expires_at"])
-
-
-def logout(app: App, session_id: str) -> None:
-    """End a session (no error if it had already ended)."""
-    with writing(app) as conn:
-        conn.execute(delete(web_sessions).where(web_sessions.c.digest == digest(session_id)))

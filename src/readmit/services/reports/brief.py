@@ -205,13 +205,3 @@ def write_report(
     else:
         output.write_text(report_html.render(brief), encoding="utf-8")
     return output
-
-
-def parse_day(value: str | None, option: str) -> date | None:
-    """Read an optional YYYY-MM-DD date given for ``option``."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{option} must be a date as YYYY-MM-DD, not {value!r}") from None

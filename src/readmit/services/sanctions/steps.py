@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from readmit.domain import ids
 from readmit.domain.countries import country_code
 from readmit.domain.errors import Conflict, InvalidInput, NotFound, PackError
 from readmit.domain.events import NewEvent
@@ -182,11 +183,10 @@ def _determine(app: App, actor: Actor, command: Determine) -> Sanction:
 
 
 def _free_id(uow: UnitOfWork, country: str, year: int) -> str:
-    candidate, n = f"{country}-{year}", 1
-    while uow.ledger.for_subject(SUBJECT, candidate):
+    n = 1
+    while uow.ledger.for_subject(SUBJECT, ids.sanction_id(country, year, n)):
         n += 1
-        candidate = f"{country}-{year}-{n}"
-    return candidate
+    return ids.sanction_id(country, year, n)
 
 
 def _later_step(
@@ -259,6 +259,6 @@ def _measures(
 
 def _next_measure_id(sanction_id: str, taken: set[str]) -> str:
     n = 1
-    while f"{sanction_id}-{n}" in taken:
+    while ids.measure_id(sanction_id, n) in taken:
         n += 1
-    return f"{sanction_id}-{n}"
+    return ids.measure_id(sanction_id, n)

@@ -6,7 +6,6 @@ by one, so that a lift can release them (``replay.resumed``).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 from readmit.batch.screening import BatchResult
 from readmit.batch.screening import screen_file as run_batch
 from readmit.batch.screening_files import file_digest, kind_of
+from readmit.domain import ids
 from readmit.domain.errors import InvalidInput, NotFound
 from readmit.domain.events import utc_now, utc_text
 from readmit.packs import LoadedPack
@@ -60,7 +60,7 @@ def screen_file(
     """
     _check_files(source, target)
     pack = current_pack(app)
-    batch_id = f"b-{uuid.uuid4().hex[:16]}"
+    batch_id = ids.batch_id()
     with app.uow(write=False) as uow:
         _measures, engine, seq = engine_at_head(app, uow)
     # The input's digest is computed while it is screened (hashing releases the GIL).
@@ -119,7 +119,7 @@ def _log(app: App, entry: dict[str, Any], result: BatchResult) -> None:
     batch_id = entry["decision_id"]
     holds = [
         hold_row(
-            f"{batch_id}:{h.row_number}",
+            ids.batch_row_id(batch_id, h.row_number),
             batch_id,
             row=h.row_number,
             inputs=h.__dict__,

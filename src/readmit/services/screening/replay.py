@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from readmit.batch.screening_files import file_digest, read_row
+from readmit.domain import ids
 from readmit.domain.errors import InvalidInput, NotFound
 from readmit.domain.sanctions_lifecycle import SUBJECT, fold
 from readmit.domain.screening import Decision, decide
@@ -64,7 +65,7 @@ class HeldApplication:
 
 def replay(app: App, decision_id: str, source: Path | None = None) -> ReplayResult:
     """Re-evaluate a logged decision: as the ledger stood then, and now; say if it changed."""
-    batch_id, _, row = decision_id.partition(":")
+    batch_id, row = ids.split_batch_row(decision_id)
     with app.uow(write=False) as uow:
         entry = get_decision(uow.conn, batch_id)
         if entry is None:

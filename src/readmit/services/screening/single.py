@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from readmit.batch.screening import Engine
+from readmit.domain import ids
 from readmit.domain.countries import country_code
 from readmit.domain.events import utc_now, utc_text
 from readmit.domain.sanctions import Measure
@@ -77,9 +78,9 @@ def _load_rules(app: App, pack: LoadedPack) -> _Rules:
 def _new_id() -> str:
     with _IDS_LOCK:
         if not _IDS:
-            drawn = os.urandom(10 * 256)
-            _IDS.extend(drawn[i : i + 10].hex() for i in range(0, len(drawn), 10))
-        return "d-" + _IDS.pop()
+            drawn, size = os.urandom(ids.DECISION_BYTES * 256), ids.DECISION_BYTES
+            _IDS.extend(ids.decision_id(drawn[i : i + size]) for i in range(0, len(drawn), size))
+        return _IDS.pop()
 
 
 def program_for(engine: Engine, inputs: Mapping[str, Any]) -> Program:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from readmit.services.access import users
+from readmit.services.access import sessions
 from readmit.web.security import ANON_COOKIE, ANYONE, SESSION_COOKIE
 from readmit.web.site import View
 from readmit.web.views import site
@@ -41,7 +41,7 @@ def login_page(view: View) -> dict[str, Any]:
 def login(view: View, form: FormData) -> str | Response:
     """Check the credentials, open a server-side session and set its cookie."""
     client = view.request.client.host if view.request.client else ""
-    session = users.login(
+    session = sessions.login(
         view.app,
         str(form.get("username") or ""),
         password=str(form.get("password") or ""),
@@ -63,7 +63,7 @@ def login(view: View, form: FormData) -> str | Response:
 def logout(view: View, form: FormData) -> str | Response:
     """End the session on the server, then forget its cookie."""
     if view.user is not None:
-        users.logout(view.app, view.user.token)
+        sessions.logout(view.app, view.user.token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
