@@ -1,4 +1,4 @@
-"""``readmit demo`` reproduces the public record's figures (facts.md) in its synthetic ledger."""
+"""``readmit demo`` reproduces the public record's figures (docs/sources.md) in its ledger."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Cambodia, October 2020 – 16 May 2022, rebuilt from facts.md, and a cooperative contrast.
+"""Cambodia, October 2020 – 16 May 2022, rebuilt from the public record, and a cooperative contrast.
+
+The public record: docs/sources.md.
 
 The US embassy said Cambodia had "conducted only one citizenship verification interview and
 accepted only two removals – from among more than 1,800 individuals ordered removed" since

@@ -116,9 +116,8 @@ def create_app(app: App) -> FastAPI:
 def app_from_env() -> FastAPI:
     """Build the API from the environment's settings: the factory ``readmit serve`` runs."""
     api = create_app(bootstrap())
-    # A server keeps what it built at start (modules, schemas: ~180,000 objects) for its life.
-    # Left to the cyclic collector, each full pass over them stops every request for ~0.2 s;
-    # frozen, they are never scanned again and a full pass only sees what came later.
+    # What a server builds at start lives as long as it does: frozen, the cyclic collector's
+    # full passes no longer stop every request to scan it (figures: bench/README.md).
     gc.collect()
     gc.freeze()
     return api

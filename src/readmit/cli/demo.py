@@ -139,7 +139,7 @@ def render(summary: Summary) -> None:
     render_ratings(summary)
     render_sanctions(summary)
     kh = summary.cambodia
-    out.print("[bold]Cambodia in the ledger, beside the public record (facts.md)[/]")
+    out.print("[bold]Cambodia in the ledger, beside the public record (docs/sources.md)[/]")
     for group in kh.group_returns:
         out.print(f"  group return {group.departure_on}: {group.removed} removed ({group.kind})")
     out.print(f"  2019: {kh.removals_2019} removed, {kh.criminal_2019} on criminal grounds")

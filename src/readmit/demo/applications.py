@@ -114,7 +114,7 @@ def write_applications(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
-# A few applications that show what screening decides and why (facts.md, research.md §3).
+# A few applications that show what screening decides and why (docs/sources.md, "The sanctions").
 SHOWCASE: tuple[tuple[str, dict[str, str]], ...] = (
     (
         "Cambodian MFA Director General, B1/B2, decided 2022-03-01 in Phnom Penh",

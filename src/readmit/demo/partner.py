@@ -1,4 +1,4 @@
-"""The 2022 dispute, as both sides recorded it (facts.md, article 001).
+"""The 2022 dispute, as both sides recorded it (Phnom Penh Post, May 2022; docs/sources.md).
 
 The US embassy said that since October 2020 Cambodia had held one citizenship interview and
 accepted two removals; Cambodia said it had held virtual interviews and that a few hundred

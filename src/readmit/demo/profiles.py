@@ -1,10 +1,11 @@
 """Country profiles of the demo scenario: the public record where it speaks, plausible elsewhere.
 
-Cambodia follows facts.md to the person: the group returns on their dates and sizes, 81 removals
+Cambodia follows the public record (docs/sources.md) to the person: the group returns on their
+dates and sizes, 81 removals
 in 2019 of which 71 criminal, 1,900 final orders pending on 16 May 2022 (the US embassy's
 "more than 1,800", AAJC's "about 1,900"), and between October 2020 and that day exactly one
 interview and two removals. The other countries are synthetic samples at a plausible scale
-(research.md §3, §7); the cooperative ones are scaled down (about 1:1000 of real volumes).
+(docs/sources.md); the cooperative ones are scaled down (about 1:1000 of real volumes).
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ CAMBODIA = Profile(
     pending=1900,
     pending_by=WINDOW[1],
     # DHS counted more than 1,900 with final orders in September 2017 and ICE about 1,900 in
-    # July 2019 (research.md §7.1): the backlog was old, few new orders were added.
+    # July 2019 (docs/sources.md, "The demo scenario"): the backlog was old, few new orders were
+    # added.
     pending_ordered_by=(date(2017, 9, 13), 0.88),
     later_orders=35,
     removals={

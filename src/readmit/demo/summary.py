@@ -20,7 +20,7 @@ from readmit.services.screening.single import screen_one
 
 @dataclass
 class CambodiaCheck:
-    """Cambodia's figures as the ledger holds them, beside the public record's (facts.md)."""
+    """Cambodia's figures as the ledger holds them, beside the public record's (docs/sources.md)."""
 
     group_returns: list[figures.GroupReturn]
     removals_2019: int

@@ -1,6 +1,6 @@
 """The removal case: its states, the events that move it, and the rules that must hold.
 
-The transition table is DESIGN.md's "Removal case" table, as data.
+The transition table (docs/architecture.md, "Removal cases"), as data.
 """
 
 from __future__ import annotations

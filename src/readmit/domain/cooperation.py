@@ -2,7 +2,7 @@
 
 The store reduces the ledger to *tallies* — counts of facts grouped by country, kind, party,
 interview mode and lag in days — with set-based SQL. This module turns tallies into the
-metrics of DESIGN.md "Cooperation standard and assessment", as the removing state counts them
+metrics of docs/metrics.md, as the removing state counts them
 (view ``ours``) or as the partner counts them (view ``partner``). It does no I/O.
 """
 

@@ -1,6 +1,6 @@
 """Roles and what each may do, as data: the HTTP API and the web dashboard enforce this table.
 
-DESIGN.md "Who uses it" turned into permissions. Three rules sit beside the table:
+Each role's jobs (docs/guides/) turned into permissions. Three rules sit beside the table:
 - separation of duties (INA 243(d)): only the determining authority determines, notifies and
   notifies compliance; only the visa authority orders, amends and lifts (``check_sanction_step``);
 - scoping: a partner liaison sees only cases of its own country, a reintegration caseworker only

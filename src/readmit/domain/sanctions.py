@@ -1,4 +1,4 @@
-"""A sanction measure: an effect plus a scope, valid over a date range (DESIGN "Sanctions").
+"""A sanction measure: an effect plus a scope, valid over a date range (docs/sanctions.md).
 
 What the public record does not say stays unknown: a measure may have an unknown start (known
 only from the day the record first shows it), an unknown end (with the day by which it had

@@ -1,8 +1,8 @@
 """The page/JSON-twin pattern: one function builds a page's context; two routes render it.
 
 A ``Page`` is registered once and served twice: ``/path`` renders the template, ``/path.json``
-returns the same context as JSON (CONVENTIONS.md, "A dashboard page and its JSON twin are built
-by the same function"). An ``Action`` is a form post: it checks the CSRF token and the role's
+returns the same context as JSON (docs/dashboard.md, "Every page has a JSON twin"): both are
+built by the same function. An ``Action`` is a form post: it checks the CSRF token and the role's
 permission, calls one service, and redirects (post/redirect/get) with a flash message.
 """
 

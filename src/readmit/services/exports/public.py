@@ -141,7 +141,7 @@ def cases_by_state(app: App) -> Dataset:
     columns = (
         Column("country", S, "ISO code of the nationality"),
         Column("country_name", S, "Name of the country"),
-        Column("state", S, "Case state (DESIGN.md, Removal case)"),
+        Column("state", S, 'Case state (defined in docs/architecture.md, "Removal cases")'),
         Column("criminal_grounds", B, "Removal ordered on criminal grounds"),
         Column("cases", INT, "Number of cases"),
     )
