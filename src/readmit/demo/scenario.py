@@ -175,7 +175,9 @@ def _closed(rng: random.Random, profile: Profile, number: int) -> Story:
     by = min(profile.pending_by, END)
     first = _first_day(profile)
     order = random_day(rng, first, by - timedelta(days=400))
-    story = Story(number, profile.code, order, rng.random() < profile.criminal_share, False)
+    story = Story(
+        number, profile.code, order, rng.random() < profile.criminal_share, detained=False
+    )
     if rng.random() < 0.5:
         presented = story.order_date + timedelta(days=rng.randint(30, 300))
         story.steps += st.presentation_steps(rng, story, presented, by, "none", "in_person")

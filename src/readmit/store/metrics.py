@@ -86,7 +86,7 @@ def make_reading(conn: Connection, pos: int, as_of: date | None) -> Reading:
     latest = conn.execute(
         text("SELECT MAX(rday) FROM coop_facts WHERE seq <= :pos"), {"pos": pos}
     ).scalar_one_or_none()
-    return Reading(pos, NO_AS_OF, int(latest) if latest is not None else 0, True)
+    return Reading(pos, NO_AS_OF, int(latest) if latest is not None else 0, at_head=True)
 
 
 def countries_with_facts(conn: Connection) -> list[str]:
@@ -285,42 +285,48 @@ def _shapes(reading: Reading, only: str) -> dict[str, Shape]:
         "window": Shape(
             f"f.kind IN ({kinds}){each}{only}",
             "f.day",
-            False,
-            "mode",
-            INDEX,
-            BY_INDEX,
+            cumulative=False,
+            columns="mode",
+            index=INDEX,
+            group=BY_INDEX,
             ranged=True,
         ),
         "lags": Shape(
             f"f.kind IN ({lagged}) AND f.lag IS NOT NULL{only}",
             "f.day",
-            False,
-            "lag",
-            LAG_INDEX,
-            BY_LAG_INDEX,
+            cumulative=False,
+            columns="lag",
+            index=LAG_INDEX,
+            group=BY_LAG_INDEX,
             ranged=True,
         ),
         # The backlog at the window's end: cases opened by then, less those ended by then.
         "opened": Shape(
-            f"f.kind = :opened{each}{only}", "f.day", True, "short", INDEX, BY_INDEX, ranged=True
+            f"f.kind = :opened{each}{only}",
+            "f.day",
+            cumulative=True,
+            columns="short",
+            index=INDEX,
+            group=BY_INDEX,
+            ranged=True,
         ),
         "ended": Shape(
             f"f.kind IN ({ends}){each}{only}",
             "CASE WHEN f.day >= f.order_day THEN f.day ELSE f.order_day END",
-            True,
-            "short",
-            INDEX,
-            BY_INDEX,
-            "f.day <= :hi AND f.order_day <= :hi",
+            cumulative=True,
+            columns="short",
+            index=INDEX,
+            group=BY_INDEX,
+            bound="f.day <= :hi AND f.order_day <= :hi",
         ),
         # Documents that expired in the window before the case was manifested.
         "lapsed": Shape(
             f"f.kind = :doc{only} AND f.ref_day < :know AND NOT EXISTS ({manifested})",
             "f.ref_day",
-            False,
-            "short",
-            EXPIRY_INDEX,
-            BY_EXPIRY_INDEX,
+            cumulative=False,
+            columns="short",
+            index=EXPIRY_INDEX,
+            group=BY_EXPIRY_INDEX,
             ranged=True,
         ),
     }

@@ -29,10 +29,10 @@ EVENT_FIELDS: dict[str, list[Field]] = {
         Field("country", "Country presented to", hint="ISO code; empty: the claimed nationality")
     ],
     "interview_held": [
-        Field("mode", "Interview mode", "select", tuple(sorted(INTERVIEW_MODES)), True)
+        Field("mode", "Interview mode", "select", tuple(sorted(INTERVIEW_MODES)), required=True)
     ],
     "nationality_confirmed": [
-        Field("by", "Confirmed by", "select", ("interview", "documents"), True)
+        Field("by", "Confirmed by", "select", ("interview", "documents"), required=True)
     ],
     "nationality_disputed": [REASON],
     "document_issued": [
@@ -43,7 +43,7 @@ EVENT_FIELDS: dict[str, list[Field]] = {
     "arrival_refused": [Field("reason", "Reason given", "textarea")],
     "received": [Field("organisation", "Receiving organisation", required=True)],
     "service_provided": [
-        Field("service", "Service", "select", tuple(sorted(SERVICES)), True),
+        Field("service", "Service", "select", tuple(sorted(SERVICES)), required=True),
         Field("note", "Note", "textarea"),
     ],
     "stayed": [REASON],
@@ -53,7 +53,7 @@ EVENT_FIELDS: dict[str, list[Field]] = {
             "Reason",
             "select",
             ("order_vacated", "relief_granted", "death", "departed_elsewhere", "other"),
-            True,
+            required=True,
         )
     ],
     "released": [Field("reason", "Reason", "textarea")],

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 
 from readmit.domain.cases import State
 from readmit.domain.countries import country_code
@@ -112,7 +112,7 @@ def list_cases(
     """
     today = today or date.today()
     conds = _conditions(f, scope_filter(actor), today)
-    where = and_(True, *conds)
+    where = and_(true(), *conds)
     page = max(f.page, 1)
     query: Select[Any] = (
         select(cases)

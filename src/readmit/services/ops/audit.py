@@ -64,7 +64,14 @@ def verify_ledger(app: App, checkpoint: Path | None = None) -> VerifyResult:
         head_seq, head_hash = uow.ledger.head()
 
     def failed(seq: int, reason: str) -> VerifyResult:
-        return VerifyResult(False, tracker.count, head_seq, head_hash, seq, reason)
+        return VerifyResult(
+            ok=False,
+            events=tracker.count,
+            head_seq=head_seq,
+            head_hash=head_hash,
+            first_bad_seq=seq,
+            reason=reason,
+        )
 
     if broken:
         return failed(broken.seq, broken.reason)
@@ -78,7 +85,7 @@ def verify_ledger(app: App, checkpoint: Path | None = None) -> VerifyResult:
         return failed(
             signed[0], "the log no longer extends the signed checkpoint (history was rewritten)"
         )
-    return VerifyResult(True, tracker.count, head_seq, head_hash)
+    return VerifyResult(ok=True, events=tracker.count, head_seq=head_seq, head_hash=head_hash)
 
 
 def _key(app: App) -> Ed25519PrivateKey:
