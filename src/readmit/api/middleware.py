@@ -16,7 +16,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from readmit.api.errors import error_response, status_of
+from readmit.api.errors import error_response, readmit_error_response
 from readmit.domain.errors import ReadmitError
 from readmit.services.access import idempotency
 from readmit.services.context import App
@@ -313,7 +313,7 @@ def _replay_receive(body: bytes) -> Receive:
 
 
 def _error(error: ReadmitError) -> Any:
-    return error_response(status_of(error), error.code, error.message, error.details)
+    return readmit_error_response(error)
 
 
 async def _send_stored(stored: idempotency.Stored, send: Send) -> None:

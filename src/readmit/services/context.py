@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from readmit.settings import Settings
 from readmit.store.db import make_engine, require_schema
@@ -37,12 +37,22 @@ class App:
     def engine(self) -> Engine:
         return make_engine(self.settings.database_url)
 
-    def uow(self, write: bool = True) -> UnitOfWork:
-        """Open a unit of work on a migrated store."""
+    def require_schema(self) -> None:
+        """Raise SchemaMissing, saying what to do, unless the store is migrated."""
         if not self._schema_seen:
             require_schema(self.engine)
             self._schema_seen = True
+
+    def uow(self, write: bool = True) -> UnitOfWork:
+        """Open a unit of work on a migrated store."""
+        self.require_schema()
         return UnitOfWork(self.engine, write=write)
+
+    def connect(self, write: bool = False) -> Connection:
+        """A plain connection to a migrated store, for tables outside the ledger."""
+        self.require_schema()
+        conn = self.engine.connect()
+        return conn.execution_options(readmit_write=True) if write else conn
 
 
 def bootstrap(settings: Settings | None = None) -> App:

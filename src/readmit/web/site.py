@@ -188,8 +188,8 @@ def _view(app: App, request: Request, user: WebUser | None) -> View:
 
 def _json_endpoint(page: Page, app: App) -> Callable[[Request], Response]:
     def endpoint(request: Request) -> Response:
-        user = security.current_user(app, request)
         with answering(request, _json_error) as answer:
+            user = security.current_user(app, request)
             security.require(user, page.permission)
             context = page.build(_view(app, request, user))
             answer.give(JSONResponse(jsonable_encoder(context)))
@@ -204,10 +204,13 @@ def _json_error(error: ReadmitError) -> Response:
 
 def _html_endpoint(site: Site, page: Page, app: App) -> Callable[[Request], Response]:
     def endpoint(request: Request) -> Response:
-        user = security.current_user(app, request)
-        if user is None and not security.may(None, page.permission):
-            return RedirectResponse(f"/login?next={quote(str(request.url.path))}", 303)
+        # The user is found inside the guard (their session is read from the store), so the
+        # error page shows them signed out when that read is what failed.
+        user: security.WebUser | None = None
         with answering(request, lambda e: error_page(site, app, request, user, e)) as answer:
+            user = security.current_user(app, request)
+            if user is None and not security.may(None, page.permission):
+                return RedirectResponse(f"/login?next={quote(str(request.url.path))}", 303)
             security.require(user, page.permission)
             context = page.build(_view(app, request, user))
             answer.give(render_page(site, app, request, user, page, context))
@@ -218,8 +221,9 @@ def _html_endpoint(site: Site, page: Page, app: App) -> Callable[[Request], Resp
 
 def _raw_endpoint(site: Site, raw: Raw, app: App) -> Callable[[Request], Response]:
     def endpoint(request: Request) -> Response:
-        user = security.current_user(app, request)
+        user: security.WebUser | None = None
         with answering(request, lambda e: error_page(site, app, request, user, e)) as answer:
+            user = security.current_user(app, request)
             security.require(user, raw.permission)
             answer.give(raw.serve(_view(app, request, user)))
         return answer.response
@@ -230,11 +234,12 @@ def _raw_endpoint(site: Site, raw: Raw, app: App) -> Callable[[Request], Respons
 def _action_endpoint(site: Site, action: Action, app: App) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         form = await request.form()
-        user = security.current_user(app, request)
+        user: security.WebUser | None = None
         back = request.headers.get("referer")
         with answering(
             request, lambda e: error_page(site, app, request, user, e, back=back)
         ) as answer:
+            user = security.current_user(app, request)
             security.check_csrf(request, user, form)
             security.require(user, action.permission)
             view = _view(app, request, user)

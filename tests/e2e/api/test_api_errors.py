@@ -87,3 +87,27 @@ def test_a_store_without_schema_says_what_to_do_but_not_where_the_database_is(
     message = answer.json()["message"]
     assert "readmit db upgrade" in message and "READMIT_DATABASE_URL" in message
     assert "never-upgraded" not in answer.text and "sqlite" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "body"),
+    [
+        ("POST", "/api/v1/auth/login", {}, {"username": "someone", "password": "x" * 16}),
+        ("GET", "/api/v1/cases", {"Authorization": "Bearer rdm_" + "a" * 43}, None),
+        (
+            "POST",
+            "/api/v1/screen",
+            {"Authorization": "Bearer rdm_" + "a" * 43, "Idempotency-Key": "k-1"},
+            {"nationality": "KH", "visa_class": "B1", "post_country": "KH"},
+        ),
+    ],
+    ids=["login", "bearer token", "idempotency key"],
+)
+def test_signing_in_on_a_store_without_schema_is_the_same_503(
+    unmigrated: App, method: str, path: str, headers: dict[str, str], body: Any
+) -> None:
+    # These paths read the users, tokens and idempotency tables outside a unit of work.
+    with make_client(unmigrated) as client:
+        answer = client.request(method, path, headers=headers, json=body)
+    assert_documented(answer, "schema_missing")
+    assert "never-upgraded" not in answer.text

@@ -118,3 +118,13 @@ def test_a_store_without_schema_says_what_to_do_but_not_where_the_database_is(
     assert answer.status_code == 503 and "schema_missing" in answer.text
     assert "readmit db upgrade" in answer.text and "READMIT_DATABASE_URL" in answer.text
     assert "never-upgraded" not in answer.text and "sqlite" not in answer.text
+
+
+def test_a_signed_in_visitor_on_a_store_without_schema_gets_the_same_page(
+    unmigrated: TestClient,
+) -> None:
+    # The session is read from the store, inside the dashboard's one error mapping.
+    unmigrated.cookies.set("readmit_session", "a-session-id")
+    answer = unmigrated.get("/sanctions", headers={"accept": "text/html"})
+    assert answer.status_code == 503 and answer.headers["content-type"].startswith("text/html")
+    assert "readmit db upgrade" in answer.text and "never-upgraded" not in answer.text

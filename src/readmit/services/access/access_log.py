@@ -39,7 +39,7 @@ class AccessEntry:
 @contextmanager
 def writing(app: App) -> Iterator[Connection]:
     """A short write transaction outside the ledger, committed on success."""
-    conn = app.engine.connect().execution_options(readmit_write=True)
+    conn = app.connect(write=True)
     with conn, conn.begin():
         yield conn
 
@@ -76,7 +76,7 @@ def check_login_rate(app: App, name: str, client: str) -> None:
     """Refuse a login after too many recent failures for this user name or this client."""
     since = utc_text(utc_now() - LOGIN_WINDOW)
     failed = (access_log.c.kind == "login_failed") & (access_log.c.at > since)
-    with app.engine.connect() as conn:
+    with app.connect() as conn:
         by_user, by_client = conn.execute(
             select(
                 func.count().filter(access_log.c.actor == name),
@@ -85,7 +85,7 @@ def check_login_rate(app: App, name: str, client: str) -> None:
         ).one()
     if by_user >= MAX_FAILURES_PER_USER or (client and by_client >= MAX_FAILURES_PER_CLIENT):
         raise RateLimited(
-            "too many failed logins; wait 15 minutes or ask an administrator to reset the password",
+            "too many failed logins; wait 15 minutes, then try again",
             retry_after=int(LOGIN_WINDOW.total_seconds()),
         )
 
@@ -103,7 +103,7 @@ def list_access(
         query = query.where(access_log.c.case_id == case_id)
     if actor:
         query = query.where(access_log.c.actor == actor)
-    with app.engine.connect() as conn:
+    with app.connect() as conn:
         rows = conn.execute(query).mappings().all()
     return [
         AccessEntry(

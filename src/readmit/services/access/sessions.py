@@ -74,7 +74,7 @@ def session_user(app: App, session_id: str) -> WebSession | None:
     """Return the live session for a cookie value, or None (expired, logged out, revoked)."""
     if not session_id or len(session_id) > 200:
         return None
-    with app.engine.connect() as conn:
+    with app.connect() as conn:
         row = (
             conn.execute(
                 select(users, web_sessions.c.csrf_token, web_sessions.c.expires_at)

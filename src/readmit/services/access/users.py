@@ -308,7 +308,7 @@ def authenticate_token(app: App, secret: str) -> Actor:
     known = recent.get(key)
     if known is not None:
         return known
-    with app.engine.connect() as conn:
+    with app.connect() as conn:
         row = (
             conn.execute(
                 select(users.c.name, users.c.role, users.c.country, users.c.active)
