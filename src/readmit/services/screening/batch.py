@@ -18,14 +18,13 @@ from readmit.batch.screening import screen_file as run_batch
 from readmit.batch.screening_files import file_digest, kind_of
 from readmit.domain import ids
 from readmit.domain.errors import InvalidInput, NotFound
-from readmit.domain.events import utc_now, utc_text
-from readmit.packs import LoadedPack
 from readmit.services.context import Actor, App
 from readmit.services.sanctions.pack import current_pack
-from readmit.services.screening.engine import engine_at_head, hold_row
+from readmit.services.screening.engine import engine_at_head, hold_row, log_entry
 from readmit.store.decision_log import add_holds, log_decision
 
 Progress = Callable[[int, float], Any]
+_NO_OUTCOME = {"decision": None, "outcome": None, "inputs": None}  # a batch's are its rows'
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,8 @@ def screen_file(
         hashing = pool.submit(file_digest, source)
         result = run_batch(source, target, engine, batch_id, as_of, today or date.today(), progress)
         digest = hashing.result()
-    entry = _log_entry(batch_id, actor, pack, seq=seq, as_of=as_of)
-    _log(app, {**entry, "input_name": source.name, "input_digest": digest}, result)
+    entry = log_entry(batch_id, "batch", actor, pack, seq=seq, as_of=as_of)
+    _log(app, {**entry, **_NO_OUTCOME, "input_name": source.name, "input_digest": digest}, result)
     return BatchSummary(
         batch_id,
         result.rows,
@@ -88,25 +87,6 @@ def _check_files(source: Path, target: Path) -> None:
         raise NotFound(f"no input file {source}")
     if source.resolve() == target.resolve():
         raise InvalidInput("the output file must differ from the input file")
-
-
-def _log_entry(
-    batch_id: str, actor: Actor, pack: LoadedPack, *, seq: int, as_of: date | None
-) -> dict[str, Any]:
-    return {
-        "decision_id": batch_id,
-        "kind": "batch",
-        "created_at": utc_text(utc_now()),
-        "actor": actor.name,
-        "role": actor.role,
-        "pack": pack.name,
-        "pack_version": pack.version,
-        "ledger_seq": seq,
-        "as_of": as_of,
-        "decision": None,
-        "outcome": None,
-        "inputs": None,
-    }
 
 
 def _log(app: App, entry: dict[str, Any], result: BatchResult) -> None:

@@ -14,11 +14,13 @@ from typing import Any
 from sqlalchemy import select
 
 from readmit.batch.screening import Engine, build_engine
+from readmit.domain.events import utc_now, utc_text
 from readmit.domain.sanctions import Measure
 from readmit.domain.sanctions_lifecycle import SUBJECT, fold
 from readmit.domain.screening import Decision, parse_day
 from readmit.domain.screening_rules import add_years
-from readmit.services.context import App
+from readmit.packs import LoadedPack
+from readmit.services.context import Actor, App
 from readmit.services.sanctions.pack import current_pack
 from readmit.store.sanction_projection import load_measures
 from readmit.store.schema import events
@@ -99,6 +101,23 @@ def measures_at(uow: UnitOfWork, seq: int) -> list[Measure]:
         if folded is not None:
             measures.extend(folded.measures.values())
     return sorted(measures, key=lambda m: m.id)
+
+
+def log_entry(
+    decision_id: str, kind: str, actor: Actor, pack: LoadedPack, *, seq: int, as_of: date | None
+) -> dict[str, Any]:
+    """The decision log's row for a decision (or a batch) before its outcome is known."""
+    return {
+        "decision_id": decision_id,
+        "kind": kind,
+        "created_at": utc_text(utc_now()),
+        "actor": actor.name,
+        "role": actor.role,
+        "pack": pack.name,
+        "pack_version": pack.version,
+        "ledger_seq": seq,
+        "as_of": as_of,
+    }
 
 
 def hold_row(

@@ -21,7 +21,6 @@ from typing import Any
 from readmit.batch.screening import Engine
 from readmit.domain import ids
 from readmit.domain.countries import country_code
-from readmit.domain.events import utc_now, utc_text
 from readmit.domain.sanctions import Measure
 from readmit.domain.screening import Decision, NeededInput, decide, inputs_needed, normalise
 from readmit.domain.screening_rules import Program
@@ -33,6 +32,7 @@ from readmit.services.screening.engine import (
     ScreeningResult,
     engine_at_head,
     hold_row,
+    log_entry,
     mask,
 )
 from readmit.store.decision_writer import DecisionWriter, LogLine
@@ -151,15 +151,7 @@ def _log_line(
     exact: bool,
 ) -> LogLine:
     row = {
-        "decision_id": decision_id,
-        "kind": "single",
-        "created_at": utc_text(utc_now()),
-        "actor": actor.name,
-        "role": actor.role,
-        "pack": pack.name,
-        "pack_version": pack.version,
-        "ledger_seq": seq,
-        "as_of": as_of,
+        **log_entry(decision_id, "single", actor, pack, seq=seq, as_of=as_of),
         "decision": result.decision,
         "outcome": {**result.outputs(), "holding": list(result.holding)},
         "inputs": mask(result),
