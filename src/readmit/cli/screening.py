@@ -56,7 +56,10 @@ def check(
     application = get_app()
     if needed:
         day = parse_date(decision_date, "--decision-date")
-        _print_needed(single.needed_inputs(application, nationality, post_country, day), as_json)
+        needed_inputs = single.needed_inputs(
+            application, nationality, post_country=post_country, decision_date=day
+        )
+        _print_needed(needed_inputs, as_json)
         return
     inputs: dict[str, Any] = {
         "application_id": application_id,

@@ -233,17 +233,18 @@ def _raw_endpoint(site: Site, raw: Raw, app: App) -> Callable[[Request], Respons
 
 def _action_endpoint(site: Site, action: Action, app: App) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
-        form = await request.form()
         user: security.WebUser | None = None
         back = request.headers.get("referer")
-        with answering(
-            request, lambda e: error_page(site, app, request, user, e, back=back)
-        ) as answer:
-            user = security.current_user(app, request)
-            security.check_csrf(request, user, form)
-            security.require(user, action.permission)
-            view = _view(app, request, user)
-            answer.give(_after_action(view, action.handle(view, form)))
+        # Closed on the way out: an uploaded file's spool is released whatever the action did.
+        async with request.form() as form:
+            with answering(
+                request, lambda e: error_page(site, app, request, user, e, back=back)
+            ) as answer:
+                user = security.current_user(app, request)
+                security.check_csrf(request, user, form)
+                security.require(user, action.permission)
+                view = _view(app, request, user)
+                answer.give(_after_action(view, action.handle(view, form)))
         return answer.response
 
     return endpoint

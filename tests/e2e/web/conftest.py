@@ -79,7 +79,12 @@ def web_site(
     app = _root_conftest(pytestconfig).make_app(url, folder / "keys")
     seed(app)
     port = _free_port()
-    env = {**os.environ, "READMIT_DATABASE_URL": url, "READMIT_KEY_DIR": str(folder / "keys")}
+    env = {
+        **os.environ,
+        "READMIT_DATABASE_URL": url,
+        "READMIT_KEY_DIR": str(folder / "keys"),
+        "READMIT_DATA_DIR": str(folder / "data"),
+    }
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-c", SERVER, "serve", "--port", str(port)],

@@ -41,8 +41,7 @@ def submit(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Upload a file of applications; it is screened in the background (202, then poll)."""
-    job = jobs.create_job(app, actor, file.filename or "", file.file, as_of)
-    jobs.start_job(app, job.job_id)
+    job = jobs.submit_job(app, actor, filename=file.filename or "", upload=file.file, as_of=as_of)
     response.headers["Location"] = f"/api/v1/screen/batch/{job.job_id}"
     return _out(job)
 
@@ -70,5 +69,5 @@ def status(job_id: JobId, app: Ctx, actor: Caller) -> Any:
 @policy(P.SCREEN)
 def result(job_id: JobId, app: Ctx, actor: Caller) -> Any:
     """Download the screened file (409 while the job still runs)."""
-    path, kind = jobs.result_file(app, actor, job_id)
-    return FileResponse(path, media_type=MEDIA[kind], filename=f"{job_id}-screened.{kind}")
+    job, path = jobs.result_file(app, actor, job_id)
+    return FileResponse(path, media_type=MEDIA[job.kind], filename=f"{job_id}-screened.{job.kind}")

@@ -50,7 +50,9 @@ def inputs_needed(
     decision_date: Annotated[date | None, Query()] = None,
 ) -> Any:
     """The fields that could change the outcome here, so a form asks only for those."""
-    found = single.needed_inputs(app, nationality, post_country, decision_date)
+    found = single.needed_inputs(
+        app, nationality, post_country=post_country, decision_date=decision_date
+    )
     return [{"field": f.field, "why": f.why} for f in found]
 
 

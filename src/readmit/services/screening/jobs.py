@@ -1,14 +1,16 @@
 """Batch screening as a job: an upload is stored, screened in the background, then downloaded.
 
-The job's state lives in the database (any server worker can report its progress) and its
-files under ``data_dir/jobs/<job_id>/``. The screening itself is ``batch.screen_file``,
-the same streaming batch path as ``readmit screen``. Jobs belong to who submitted them.
+The one job system of both edges: the API's ``/screen/batch`` and the dashboard's
+``/screening/batch`` submit, follow and download jobs here. The job's state lives in the
+database (any server worker can report its progress) and its files under
+``data_dir/jobs/<job_id>/``, readable by the server's user only (folders 0700, files 0600).
+The screening itself is ``batch.screen_file``, the same streaming batch path as
+``readmit screen``. Jobs belong to who submitted them.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 import shutil
 import threading
 import time
@@ -20,12 +22,13 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import insert, select, update
 
+from readmit.domain import ids
 from readmit.domain.errors import Conflict, InvalidInput, NotFound, ReadmitError
 from readmit.domain.events import utc_now, utc_text
 from readmit.domain.permissions import Role
 from readmit.services.access.access_log import writing
 from readmit.services.context import Actor, App
-from readmit.services.screening.batch import screen_file
+from readmit.services.screening.batch import BatchSummary, screen_file
 from readmit.store.auth_schema import screening_jobs
 
 KINDS = {".csv": "csv", ".parquet": "parquet"}
@@ -71,18 +74,32 @@ def _output(app: App, job: Job) -> Path:
     return _folder(app, job.job_id) / f"screened.{job.kind}"
 
 
+def _new_folder(app: App, job_id: str) -> Path:
+    """Create a job's folder, readable by the server's user only."""
+    app.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    jobs = app.settings.data_dir / "jobs"
+    jobs.mkdir(mode=0o700, exist_ok=True)
+    jobs.chmod(0o700)  # one made before jobs were kept private has the umask's mode
+    folder = jobs / job_id
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+def _private_file(path: Path) -> Path:
+    """Create an empty file only the server's user may read; writers truncate it, keeping that."""
+    path.touch(mode=0o600, exist_ok=False)
+    return path
+
+
 def create_job(
-    app: App, actor: Actor, filename: str, upload: BinaryIO, as_of: date | None = None
+    app: App, actor: Actor, *, filename: str, upload: BinaryIO, as_of: date | None = None
 ) -> Job:
     """Store an uploaded CSV or Parquet file as a queued screening job."""
     kind = KINDS.get(Path(filename or "").suffix.lower())
     if kind is None:
         raise InvalidInput(f"{filename or 'the upload'}: send a .csv or .parquet file")
-    job_id, now = "j-" + secrets.token_hex(8), utc_text(utc_now())
-    folder = _folder(app, job_id)
-    folder.mkdir(parents=True, exist_ok=False)
-    with (folder / f"input.{kind}").open("wb") as target:
-        shutil.copyfileobj(upload, target, 1 << 20)
+    job_id, now = ids.job_id(), utc_text(utc_now())
+    _store_upload(app, job_id, kind, upload)
     with writing(app) as conn:
         conn.execute(
             insert(screening_jobs).values(
@@ -102,6 +119,23 @@ def create_job(
     return get_job(app, actor, job_id)
 
 
+def _store_upload(app: App, job_id: str, kind: str, upload: BinaryIO) -> None:
+    """Copy the upload into the job's new folder; make the result file's place, as private."""
+    folder = _new_folder(app, job_id)
+    with _private_file(folder / f"input.{kind}").open("wb") as target:
+        shutil.copyfileobj(upload, target, 1 << 20)
+    _private_file(folder / f"screened.{kind}")
+
+
+def submit_job(
+    app: App, actor: Actor, *, filename: str, upload: BinaryIO, as_of: date | None = None
+) -> Job:
+    """Store an upload as a job and screen it in the background; return the queued job."""
+    job = create_job(app, actor, filename=filename, upload=upload, as_of=as_of)
+    start_job(app, job.job_id)
+    return job
+
+
 def _set(app: App, job_id: str, **values: Any) -> None:
     with writing(app) as conn:
         conn.execute(
@@ -115,49 +149,62 @@ def run_job(app: App, job_id: str) -> Job:
     """Screen a queued job's file (waiting for any other batch in this process to finish)."""
     with _RUNNING:
         job = _load(app, job_id)
-        owner = Actor(job.owner, job.owner_role)
         _set(app, job_id, status="running")
-        last = [0.0]
-
-        def progress(rows: int, fraction: float) -> None:
-            if time.monotonic() - last[0] >= _PROGRESS_EVERY:
-                last[0] = time.monotonic()
-                _set(app, job_id, rows_done=rows, fraction=min(fraction, 1.0))
-
         try:
-            summary = screen_file(
-                app,
-                owner,
-                source=_input(app, job),
-                target=_output(app, job),
-                as_of=job.as_of,
-                progress=progress,
-            )
+            summary = _screen(app, job)
         except ReadmitError as error:
-            _set(app, job_id, status="failed", error=f"{error.code}: {error.message}")
-            return _load(app, job_id)
+            _fail(app, job, f"{error.code}: {error.message}")
         except Exception as error:  # a job must end, with a reason, whatever happened
-            _set(app, job_id, status="failed", error=f"internal error ({type(error).__name__})")
-            return _load(app, job_id)
-        counts = {
-            "rows": summary.rows,
-            "malformed": summary.malformed,
-            "by_decision": summary.by_decision,
-            "by_measure": summary.by_measure,
-            "pack_version": summary.pack_version,
-            "input_digest": summary.input_digest,
-        }
-        rows = summary.rows + summary.malformed
-        _set(
-            app,
-            job_id,
-            status="done",
-            rows_done=rows,
-            fraction=1.0,
-            batch_id=summary.batch_id,
-            summary=json.dumps(counts),
-        )
+            _fail(app, job, f"internal error ({type(error).__name__})")
+        else:
+            _finish(app, job, summary)
     return _load(app, job_id)
+
+
+def _screen(app: App, job: Job) -> BatchSummary:
+    last = [0.0]
+
+    def progress(rows: int, fraction: float) -> None:
+        if time.monotonic() - last[0] >= _PROGRESS_EVERY:
+            last[0] = time.monotonic()
+            _set(app, job.job_id, rows_done=rows, fraction=min(fraction, 1.0))
+
+    return screen_file(
+        app,
+        Actor(job.owner, job.owner_role),
+        source=_input(app, job),
+        target=_output(app, job),
+        as_of=job.as_of,
+        progress=progress,
+    )
+
+
+def _fail(app: App, job: Job, message: str) -> None:
+    # Where the server keeps files is not its caller's business: name the file they sent.
+    source = _input(app, job)
+    message = message.replace(str(source), job.input_name).replace(source.name, job.input_name)
+    message = message.replace(str(app.settings.data_dir), "the data folder")
+    _set(app, job.job_id, status="failed", error=message)
+
+
+def _finish(app: App, job: Job, summary: BatchSummary) -> None:
+    counts = {
+        "rows": summary.rows,
+        "malformed": summary.malformed,
+        "by_decision": summary.by_decision,
+        "by_measure": summary.by_measure,
+        "pack_version": summary.pack_version,
+        "input_digest": summary.input_digest,
+    }
+    _set(
+        app,
+        job.job_id,
+        status="done",
+        rows_done=summary.rows + summary.malformed,
+        fraction=1.0,
+        batch_id=summary.batch_id,
+        summary=json.dumps(counts),
+    )
 
 
 def start_job(app: App, job_id: str) -> None:
@@ -185,8 +232,8 @@ def get_job(app: App, actor: Actor, job_id: str) -> Job:
     return job
 
 
-def result_file(app: App, actor: Actor, job_id: str) -> tuple[Path, str]:
-    """Return the screened file of a finished job and its kind (csv or parquet)."""
+def result_file(app: App, actor: Actor, job_id: str) -> tuple[Job, Path]:
+    """Return a finished job and its screened file (409 while it runs, or if it failed)."""
     job = get_job(app, actor, job_id)
     if job.status in {"queued", "running"}:
         raise Conflict(
@@ -195,12 +242,12 @@ def result_file(app: App, actor: Actor, job_id: str) -> tuple[Path, str]:
         )
     if job.status != "done":
         raise Conflict(f"job {job_id} failed: {job.error}", status=job.status)
-    return _output(app, job), job.kind
+    return job, _output(app, job)
 
 
 def batch_input(app: App, decision_id: str) -> Path | None:
     """Return the stored input of the batch a row decision id names (to replay it), if any."""
-    batch_id, _, row = decision_id.partition(":")
+    batch_id, row = ids.split_batch_row(decision_id)
     if not row:
         return None
     with app.engine.connect() as conn:

@@ -171,7 +171,7 @@ def _log_line(
 
 
 def needed_inputs(
-    app: App, nationality: str, post_country: str, decision_date: date | None = None
+    app: App, nationality: str, *, post_country: str, decision_date: date | None = None
 ) -> list[NeededInput]:
     """List the fields that could change the outcome for this nationality, post and date."""
     nat, post = country_code(nationality), country_code(post_country)

@@ -17,15 +17,15 @@ from readmit.domain.sanctions_policy import RELATIONSHIPS
 from readmit.domain.screening import INPUT_COLUMNS
 from readmit.services.sanctions import registry as sanctions
 from readmit.services.sanctions.pack import current_pack
-from readmit.services.screening import letters, replay, single
+from readmit.services.screening import jobs, letters, replay, single
 from readmit.services.screening.engine import ScreeningRequest
-from readmit.web import batches
 from readmit.web.render import environment
 from readmit.web.scope_words import effect_words, scope_in_words
 from readmit.web.site import View
 from readmit.web.views import site
 
 P = Permission
+NO_FILE = "choose a .csv or .parquet file to screen"
 BASICS = ("nationality", "post_country", "decision_date", "visa_class")
 LABELS = {
     "application_id": "Application number",
@@ -76,7 +76,9 @@ def desk(view: View) -> dict[str, Any]:
     if ready:
         nationality = country_code(basics["nationality"])
         day = view.date_arg("decision_date", date.today())
-        found = single.needed_inputs(view.app, nationality, basics["post_country"], day)
+        found = single.needed_inputs(
+            view.app, nationality, post_country=basics["post_country"], decision_date=day
+        )
         needed = [
             {
                 "name": n.field,
@@ -164,18 +166,22 @@ def batch_form(view: View) -> dict[str, Any]:
 
 @site.action("/screening/batch", P.SCREEN)
 def batch_upload(view: View, form: FormData) -> str:
-    """Start screening an uploaded CSV or Parquet file in the background."""
+    """Start screening an uploaded CSV or Parquet file in the background, as the API does."""
     upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise InvalidInput("choose a .csv or .parquet file to screen")
-    content = upload.file.read()
-    job = batches.start(view.app, view.actor(), upload.filename, content)
+    if not isinstance(upload, UploadFile):
+        raise InvalidInput(NO_FILE)
+    with upload.file:  # the site does not close a posted form; its file is done with once stored
+        if not upload.filename:
+            raise InvalidInput(NO_FILE)
+        if not upload.size:  # said at once here; the API's caller learns it from the failed job
+            raise InvalidInput("the uploaded file is empty")
+        job = jobs.submit_job(view.app, view.actor(), filename=upload.filename, upload=upload.file)
     return f"/screening/batch/{job.job_id}"
 
 
 def job_context(view: View) -> dict[str, Any]:
-    """Return a batch job as its owner sees it."""
-    job = batches.load(view.params["job_id"], view.actor().name)
+    """Return a batch job to its owner (or an administrator); to anyone else it does not exist."""
+    job = jobs.get_job(view.app, view.actor(), view.params["job_id"])
     return {"title": f"Batch {job.input_name}", "job": job.__dict__}
 
 
@@ -195,9 +201,5 @@ def batch_progress(view: View) -> Response:
 @site.raw("/screening/batch/{job_id}/download", P.SCREEN)
 def batch_download(view: View) -> Response:
     """The screened file: the same rows with the decision columns added."""
-    job = batches.load(view.params["job_id"], view.actor().name)
-    if job.state != "done":
-        raise InvalidInput("the batch is not finished yet")
-    path = batches.output_of(job)
-    name = f"{Path(job.input_name).stem}-screened{path.suffix}"
-    return FileResponse(path, filename=name)
+    job, path = jobs.result_file(view.app, view.actor(), view.params["job_id"])
+    return FileResponse(path, filename=f"{Path(job.input_name).stem}-screened{path.suffix}")
