@@ -6,7 +6,8 @@ from typing import Any
 
 import typer
 
-from readmit.cli.base import app, get_app, out, parse_date, print_json, say
+from readmit.cli.base import app, get_app, out, print_json, say
+from readmit.domain.dates import parse_date
 from readmit.services.sanctions import registry
 from readmit.services.screening import replay
 
@@ -75,8 +76,25 @@ def show(
 ) -> None:
     """Show one sanction: its lifecycle, its measures over time in plain words, its sources."""
     view = registry.show_sanction(get_app(), sanction_id)
-    s, sanction = view.summary, view.sanction
-    steps: list[dict[str, Any]] = [
+    steps = steps_json(view)
+    if as_json:
+        print_json(
+            {
+                **summary_json(view.summary),
+                "summary": view.sanction.summary,
+                "notes": list(view.sanction.notes),
+                "steps": steps,
+            }
+        )
+        return
+    _print_header(view)
+    _print_lifecycle(steps)
+    _print_measures(view.summary.measures)
+
+
+def steps_json(view: registry.SanctionView) -> list[dict[str, Any]]:
+    """The sanction's lifecycle steps as JSON, in order."""
+    return [
         {
             "step": step.kind,
             "on": step.on.isoformat(),
@@ -89,23 +107,20 @@ def show(
             "sources": list(step.sources),
             "event_id": step.event_id,
         }
-        for step in sanction.steps
+        for step in view.sanction.steps
     ]
-    if as_json:
-        print_json(
-            {
-                **summary_json(s),
-                "summary": sanction.summary,
-                "notes": list(sanction.notes),
-                "steps": steps,
-            }
-        )
-        return
+
+
+def _print_header(view: registry.SanctionView) -> None:
+    s = view.summary
     out.print(f"[bold]{s.id}[/]  {s.title}")
     say(f"status today: {STATUS_WORDS.get(s.status, s.status)}")
-    say(sanction.summary)
-    for note in sanction.notes:
+    say(view.sanction.summary)
+    for note in view.sanction.notes:
         say(f"note: {note}")
+
+
+def _print_lifecycle(steps: list[dict[str, Any]]) -> None:
     out.print("\n[bold]Lifecycle[/]")
     for item in steps:
         when = ("on or before " if item["date_is_upper_bound"] else "") + item["on"]
@@ -119,8 +134,11 @@ def show(
             say(f"      {item['summary']}")
         for source in item["sources"]:
             say(f"      source: {source}")
+
+
+def _print_measures(measures: list[registry.MeasureView]) -> None:
     out.print("\n[bold]Measures[/]")
-    for m in s.measures:
+    for m in measures:
         stale = (
             "  (stale: not verified for over a year)"
             if m.stale and m.state != "not_in_force"

@@ -2,30 +2,36 @@
 
 Each measure becomes a status (0 nothing, 1 excepted, 2 restricted, 3 needs review,
 4 discontinued) and a reason in plain words; the row's decision is the highest status, unless
-the row cannot be read (``invalid``). Both engines run exactly this program.
+the row cannot be read (``invalid``). Both engines run exactly this program. One measure is
+compiled in ``screening_measure``, who it covers in ``screening_coverage``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from readmit.domain.countries import COUNTRY_CODES
-from readmit.domain.sanctions import DISCONTINUE, Measure, restriction_text
+from readmit.domain.sanctions import Measure, restriction_text
 from readmit.domain.sanctions_policy import RELATIONSHIPS, Policy
+from readmit.domain.screening_coverage import BORN, DECISION_DAY
+from readmit.domain.screening_measure import (
+    DISCONTINUED,
+    EXCEPTED,
+    NONE,
+    RESTRICTED,
+    REVIEW,
+    VISA,
+    compile_measure,
+)
 from readmit.domain.screening_rules import (
-    FALSE,
-    TRUE,
     AllIn,
     Case,
     Col,
     Concat,
     DateCol,
-    DateIn,
     Eq,
     Expr,
     Greatest,
-    HasItem,
     In,
     IsEmpty,
     IsNull,
@@ -34,18 +40,12 @@ from readmit.domain.screening_rules import (
     Not,
     Program,
     Stage,
-    StartsWith,
-    UnderAge,
     all_of,
     any_of,
 )
 
-NONE, EXCEPTED, RESTRICTED, REVIEW, DISCONTINUED = 0, 1, 2, 3, 4
 DECISIONS = ("not_affected", "excepted", "restricted", "needs_review", "discontinued", "invalid")
-DECISION_DAY = DateCol("decision_on")
-BORN = DateCol("date_of_birth_on")
 OUTPUTS = ("decision", "measures", "reasons", "citations", "restrictions")
-VISA = Col("visa_class")
 DATE_FIELDS = {
     "decision_date": DECISION_DAY,
     "application_date": DateCol("application_date_on"),
@@ -53,19 +53,11 @@ DATE_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
-class _Branch:
-    covered: Expr
-    review: Expr
-    covered_text: Expr
-    review_text: Expr
-
-
 def compile_program(measures: Sequence[Measure], policy: Policy) -> Program:
     """Build the screening program for these measures under this policy."""
     statuses, reasons = [], []
     for index, measure in enumerate(measures):
-        status, reason = _measure(measure, policy)
+        status, reason = compile_measure(measure, policy)
         statuses.append((f"s{index}", status))
         reasons.append((f"r{index}", reason))
     first = Stage((("invalid", _invalid(policy)), *statuses, *reasons))
@@ -130,287 +122,6 @@ def _checks(policy: Policy) -> list[tuple[str, Expr, Expr]]:
     return checks
 
 
-def _measure(m: Measure, policy: Policy) -> tuple[Expr, Expr]:
-    country = m.country
-    place = (
-        Eq(Col("post_country"), Lit(country))
-        if policy.regime.place_rule == "issuance_in_country"
-        else TRUE
-    )
-    person = _person(m, country)
-    certain = (
-        DateIn(DECISION_DAY, m.valid_from, m.valid_to)
-        if m.valid_from and not m.end_unknown
-        else FALSE
-    )
-    start = m.starts
-    end = m.valid_to or (m.ended_by if m.end_unknown else None)
-    window = DateIn(DECISION_DAY, start, end) if start else FALSE
-    listed = policy.visa_classes.expand(m.classes) if m.classes is not None else None
-    uncertain_classes = policy.visa_classes.expand(m.uncertain_classes)
-    exempt = policy.visa_classes.expand(m.exempt_classes)
-    class_any = TRUE if listed is None else In(VISA, listed | uncertain_classes | exempt)
-    base = all_of(place, person, window, class_any)
-    branches = _branches(m, policy) if m.who is not None else []
-    covered = any_of(*(b.covered for b in branches)) if m.who is not None else FALSE
-    review_who = (
-        all_of(Not(covered), any_of(*(b.review for b in branches))) if m.who is not None else TRUE
-    )
-    exempt_cond = In(VISA, exempt) if exempt else FALSE
-    exception = Eq(Col("approved_exception"), Lit("true")) if m.exceptions_allowed else FALSE
-    time_unknown = all_of(window, Not(certain))
-    class_unknown = In(VISA, uncertain_classes) if uncertain_classes else FALSE
-    effect = DISCONTINUED if m.effect == DISCONTINUE else RESTRICTED
-    status = Case(
-        (
-            (Not(base), Lit(NONE)),
-            (Not(any_of(covered, review_who)), Lit(NONE)),
-            (exempt_cond, Lit(EXCEPTED)),
-            (exception, Lit(EXCEPTED)),
-            (any_of(time_unknown, class_unknown, review_who), Lit(REVIEW)),
-        ),
-        Lit(effect),
-    )
-    head = _head(m, policy, branches)
-    review_text = Case(
-        (
-            (
-                Lit(m.who is None or m.classes is None),
-                Lit(f"the scope of this measure was never published ({m.summary})"),
-            ),
-            (
-                time_unknown,
-                Lit(
-                    "the record does not say whether this measure applied on that day "
-                    f"({m.validity_text()})"
-                ),
-            ),
-            (
-                class_unknown,
-                Concat(
-                    (
-                        Lit("the record does not say whether "),
-                        VISA,
-                        Lit(f" is covered (it names {_classes_text(m, policy)})"),
-                    )
-                ),
-            ),
-            *((b.review, b.review_text) for b in branches),
-        ),
-        Lit("the record leaves the coverage open"),
-    )
-    ref = Case(
-        ((IsEmpty(Col("exception_reference")), Lit("")),),
-        Concat((Lit(" ("), Col("exception_reference"), Lit(")"))),
-    )
-    restricted = f"; restricted: {restriction_text(m.restrictions)}" if m.restrictions else ""
-    reason = Case(
-        (
-            (Not(base), Lit(None)),
-            (Not(any_of(covered, review_who)), Lit(None)),
-            (
-                exempt_cond,
-                Concat(
-                    (
-                        Lit(f"{m.id}: "),
-                        head,
-                        Lit("; excepted: "),
-                        VISA,
-                        Lit(" is exempt from this measure"),
-                    )
-                ),
-            ),
-            (
-                exception,
-                Concat(
-                    (
-                        Lit(f"{m.id}: "),
-                        head,
-                        Lit("; excepted: the visa authority approved an exception"),
-                        ref,
-                    )
-                ),
-            ),
-            (
-                any_of(time_unknown, class_unknown, review_who),
-                Concat((Lit(f"{m.id}: needs review: "), review_text)),
-            ),
-        ),
-        Concat((Lit(f"{m.id}: "), head, Lit(restricted))),
-    )
-    return status, reason
-
-
-def _head(m: Measure, policy: Policy, branches: list[_Branch]) -> Expr:
-    who = Case(tuple((b.covered, b.covered_text) for b in branches), _person_text(m.country))
-    since = f"in force since {m.valid_from.isoformat()}" if m.valid_from else m.validity_text()
-    place = f"; applied in {m.country}" if policy.regime.place_rule == "issuance_in_country" else ""
-    listed = _classes_text(m, policy)
-    uncertain = policy.visa_classes.expand(m.uncertain_classes)
-    in_list = Case(
-        ((In(VISA, uncertain), Lit(f" may be covered (the record names {listed})")),)
-        if uncertain
-        else (),
-        Lit(f" is in {listed}"),
-    )
-    return Concat((who, Lit("; "), VISA, in_list, Lit(f"{place}; {since}")))
-
-
-def _classes_text(m: Measure, policy: Policy) -> str:
-    return policy.visa_classes.describe(m.classes) if m.classes is not None else "unknown classes"
-
-
-def _person(m: Measure, country: str) -> Expr:
-    parts: list[Expr] = []
-    if "nationals" in m.persons:
-        parts += [
-            Eq(Col("nationality"), Lit(country)),
-            HasItem(Col("other_nationalities"), country),
-        ]
-    if "residents" in m.persons:
-        parts.append(Eq(Col("residence"), Lit(country)))
-    return any_of(*parts)
-
-
-def _person_text(country: str) -> Expr:
-    return Case(
-        (
-            (Eq(Col("nationality"), Lit(country)), Lit(f"a national of {country}")),
-            (
-                HasItem(Col("other_nationalities"), country),
-                Lit(f"a national of {country} (other nationality)"),
-            ),
-        ),
-        Lit(f"a resident of {country}"),
-    )
-
-
-def _branches(m: Measure, policy: Policy) -> list[_Branch]:
-    who = m.who
-    assert who is not None
-    if who.everyone:
-        return [_Branch(TRUE, FALSE, _person_text(m.country), Lit(""))]
-    orgs = policy.organisations
-    members = frozenset().union(*(orgs.subtree(code) for code in who.employers))
-    listed = ", ".join(who.employers)
-    ranks = policy.ranks.at_or_above(m.country, who.min_rank) if who.min_rank else None
-    known = orgs.codes_of(m.country)
-    branches = [_self(m.country, members, listed, ranks, who.min_rank, known)]
-    for relation in who.family:
-        under = who.child_under if relation == "child" else None
-        branches.append(_principal(m.country, relation, members, ranks, who.min_rank, known, under))
-    if who.domestic_staff:
-        branches.append(
-            _principal(m.country, "employee", members, ranks, who.min_rank, known, None)
-        )
-    return branches
-
-
-def _rank_text(column: str, min_rank: str | None) -> Expr:
-    if min_rank is None:
-        return Lit("")
-    return Concat((Lit(" ranked "), Col(column), Lit(f" ({min_rank} and above)")))
-
-
-def _unknown_org(column: str, country: str, known: frozenset[str]) -> Expr:
-    return all_of(StartsWith(Col(column), f"{country}-"), Not(In(Col(column), known)))
-
-
-def _unknown_org_text(column: str, country: str) -> Expr:
-    return Concat(
-        (
-            Lit("organisation code "),
-            Col(column),
-            Lit(f" is not in the pack's {country} organisation tree"),
-        )
-    )
-
-
-def _self(
-    country: str,
-    members: frozenset[str],
-    listed: str,
-    ranks: frozenset[str] | None,
-    min_rank: str | None,
-    known: frozenset[str],
-) -> _Branch:
-    employer = Col("employer")
-    works = In(employer, members)
-    rank_ok = In(Col("rank"), ranks) if ranks is not None else TRUE
-    missing = IsEmpty(Col("rank")) if ranks is not None else FALSE
-    within = Case(
-        ((In(employer, frozenset(listed.split(", "))), Lit("")),), Lit(f" (within {listed})")
-    )
-    text = Concat((Lit("a "), employer, Lit(" employee"), within, _rank_text("rank", min_rank)))
-    review_text = Case(
-        ((_unknown_org("employer", country, known), _unknown_org_text("employer", country)),),
-        Concat(
-            (
-                Lit("the rank of the "),
-                employer,
-                Lit(f" employee is not given (the measure covers {min_rank} and above)"),
-            )
-        ),
-    )
-    review = any_of(all_of(works, missing), _unknown_org("employer", country, known))
-    return _Branch(all_of(works, rank_ok), review, text, review_text)
-
-
-def _principal(
-    country: str,
-    relation: str,
-    members: frozenset[str],
-    ranks: frozenset[str] | None,
-    min_rank: str | None,
-    known: frozenset[str],
-    under: int | None,
-) -> _Branch:
-    related = Eq(Col("relationship"), Lit(relation))
-    works = In(Col("principal_employer"), members)
-    rank_ok = In(Col("principal_rank"), ranks) if ranks is not None else TRUE
-    rank_missing = IsEmpty(Col("principal_rank")) if ranks is not None else FALSE
-    age_ok = UnderAge(BORN, DECISION_DAY, under) if under is not None else TRUE
-    born_missing = IsEmpty(Col("date_of_birth")) if under is not None else FALSE
-    covered = all_of(related, works, rank_ok, age_ok)
-    possible = all_of(related, works, any_of(rank_ok, rank_missing), any_of(age_ok, born_missing))
-    review = any_of(
-        all_of(possible, Not(covered)),
-        all_of(related, _unknown_org("principal_employer", country, known)),
-    )
-    label = {"employee": "domestic employee"}.get(relation, relation)
-    age = f" under {under} on the decision date" if under is not None else ""
-    text = Concat(
-        (
-            Lit(f"{label}{age} of a "),
-            Col("principal_employer"),
-            Lit(" employee"),
-            _rank_text("principal_rank", min_rank),
-        )
-    )
-    review_text = Case(
-        (
-            (
-                _unknown_org("principal_employer", country, known),
-                _unknown_org_text("principal_employer", country),
-            ),
-            (
-                all_of(rank_missing, Not(rank_ok)),
-                Concat(
-                    (
-                        Lit(f"the rank of the {label}'s principal ("),
-                        Col("principal_employer"),
-                        Lit(f" employee) is not given (the measure covers {min_rank} and above)"),
-                    )
-                ),
-            ),
-        ),
-        Lit(
-            f"the {label}'s date of birth is not given (the measure covers children under {under})"
-        ),
-    )
-    return _Branch(covered, review, text, review_text)
-
-
 def _combine(measures: Sequence[Measure]) -> Stage:
     statuses = [Col(f"s{i}") for i in range(len(measures))]
     top: Expr = Greatest(tuple(statuses)) if statuses else Lit(NONE)
@@ -421,15 +132,6 @@ def _combine(measures: Sequence[Measure]) -> Stage:
         ";",
     )
     reasons = JoinPresent(tuple(Col(f"r{i}") for i in range(len(measures))), " | ")
-    by_citation: dict[str, list[Expr]] = {}
-    for s, m in zip(statuses, measures, strict=True):
-        if m.citation:
-            by_citation.setdefault(m.citation, []).append(Not(Eq(s, Lit(NONE))))
-    # Sorted, so that a program for a subset of the measures lists citations in the same order.
-    citations = JoinPresent(
-        tuple(_when(any_of(*conds), Lit(text)) for text, conds in sorted(by_citation.items())),
-        " | ",
-    )
     restrictions = JoinPresent(
         tuple(
             _when(Eq(s, Lit(RESTRICTED)), Lit(f"{m.id}: {restriction_text(m.restrictions)}"))
@@ -438,30 +140,39 @@ def _combine(measures: Sequence[Measure]) -> Stage:
         ),
         " | ",
     )
-    holding = JoinPresent(
-        tuple(
-            _when(Eq(s, Lit(DISCONTINUED)), Lit(m.id))
-            for s, m in zip(statuses, measures, strict=True)
-        ),
-        ";",
-    )
-    restricting = JoinPresent(
-        tuple(
-            _when(Eq(s, Lit(RESTRICTED)), Lit(m.id))
-            for s, m in zip(statuses, measures, strict=True)
-        ),
-        ";",
-    )
     return Stage(
         (
             ("top", top),
-            ("holding", holding),
-            ("restricting", restricting),
+            ("holding", _ids_at(DISCONTINUED, statuses, measures)),
+            ("restricting", _ids_at(RESTRICTED, statuses, measures)),
             ("measures_all", ids),
             ("reasons_all", reasons),
-            ("citations_all", citations),
+            ("citations_all", _citations(statuses, measures)),
             ("restrictions_all", restrictions),
         )
+    )
+
+
+def _ids_at(status: int, statuses: Sequence[Expr], measures: Sequence[Measure]) -> Expr:
+    """The ids of the measures at this status, joined by ';'."""
+    return JoinPresent(
+        tuple(
+            _when(Eq(s, Lit(status)), Lit(m.id)) for s, m in zip(statuses, measures, strict=True)
+        ),
+        ";",
+    )
+
+
+def _citations(statuses: Sequence[Expr], measures: Sequence[Measure]) -> Expr:
+    """Each citation once, when any of the measures citing it applies to the row."""
+    by_citation: dict[str, list[Expr]] = {}
+    for s, m in zip(statuses, measures, strict=True):
+        if m.citation:
+            by_citation.setdefault(m.citation, []).append(Not(Eq(s, Lit(NONE))))
+    # Sorted, so that a program for a subset of the measures lists citations in the same order.
+    return JoinPresent(
+        tuple(_when(any_of(*conds), Lit(text)) for text, conds in sorted(by_citation.items())),
+        " | ",
     )
 
 

@@ -269,17 +269,23 @@ def _tally(
     return into.found
 
 
-def _shapes(reading: Reading, only: str) -> dict[str, Shape]:
-    # Every value of the index columns between the country and the day, spelled out, so that
-    # SQLite reads one day range per combination, in index order, instead of every day.
-    kinds = ", ".join(str(int(k)) for k in Kind)
-    each = f" AND f.party IN ({PARTIES}) AND f.virtual IN (0, 1)"
-    lagged = ", ".join(str(int(k)) for k in sorted(LAGGED_KINDS | {Kind.REMOVED}))
-    ends = ", ".join(str(int(k)) for k in ENDING_KINDS)
-    manifested = (
+_KINDS = ", ".join(str(int(k)) for k in Kind)
+_LAGGED = ", ".join(str(int(k)) for k in sorted(LAGGED_KINDS | {Kind.REMOVED}))
+_ENDS = ", ".join(str(int(k)) for k in ENDING_KINDS)
+# Every value of the index columns between the country and the day, spelled out, so that
+# SQLite reads one day range per combination, in index order, instead of every day.
+_EACH = f" AND f.party IN ({PARTIES}) AND f.virtual IN (0, 1)"
+
+
+def _manifested(reading: Reading) -> str:
+    return (
         "SELECT 1 FROM coop_facts m WHERE m.subject_id = f.subject_id AND m.kind = :manifested "
         f"AND m.day BETWEEN f.day AND f.ref_day AND {reading.known('m')}"
     )
+
+
+def _shapes(reading: Reading, only: str) -> dict[str, Shape]:
+    kinds, each, lagged, ends, manifested = _KINDS, _EACH, _LAGGED, _ENDS, _manifested(reading)
     return {
         # Facts that occurred in the window.
         "window": Shape(

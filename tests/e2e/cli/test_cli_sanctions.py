@@ -68,7 +68,7 @@ def test_check_prints_the_decision_and_the_letter(env: App) -> None:
     assert text.startswith("discontinued")
     assert "Visa issuance has temporarily been discontinued under Section 243(d)" in text
     decided = json.loads(run(*KH_DG, "--json").stdout)
-    assert decided["decision"] == "discontinued" and decided["measures"] == "KH-2017-1"
+    assert decided["decision"] == "discontinued" and decided["measures"] == ["KH-2017-1"]
     assert decided["appeal"] is False and decided["fee_refunded"] is False
 
 

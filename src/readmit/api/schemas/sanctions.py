@@ -1,0 +1,152 @@
+"""Bodies of the sanction endpoints: the lifecycle steps, measures, the registry."""
+
+# Pydantic copies mutable defaults per model; ruff cannot see across modules that Strict is one.
+# ruff: noqa: RUF012
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from readmit.api.schemas.common import CountryCode, Strict, Text
+
+Sources = Annotated[list[Text], Field(max_length=50, description="Where the record shows it")]
+SanctionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class StepIn(Strict):
+    """A lifecycle step: its date, a summary and the sources it rests on."""
+
+    on: date = Field(description="The day of the step")
+    summary: Text = ""
+    sources: Sources = []
+
+
+class DeterminationIn(StepIn):
+    country: CountryCode
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    assessments: Annotated[
+        list[Annotated[str, StringConstraints(max_length=64)]],
+        Field(min_length=1, max_length=20, description="Ids of recorded assessments it rests on"),
+    ]
+    sanction_id: SanctionId | None = Field(None, description="Default: <country>-<year>")
+
+
+class WhoIn(Strict):
+    everyone: bool = False
+    employers: Annotated[
+        list[Annotated[str, StringConstraints(max_length=64)]], Field(max_length=50)
+    ] = []
+    min_rank: Annotated[str, StringConstraints(max_length=64)] | None = None
+    family: list[Literal["spouse", "child"]] = []
+    child_under: Annotated[int, Field(ge=1, le=120)] | None = None
+    domestic_staff: bool = False
+
+
+class MeasureIn(Strict):
+    """A measure as in the policy pack's YAML (its id is assigned when left out)."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}-[0-9]{4}-[A-Za-z0-9-]+$")] | None = (
+        None
+    )
+    effect: Literal["discontinue", "restrict"]
+    summary: Annotated[str, StringConstraints(max_length=2000)]
+    persons: list[Literal["nationals", "residents"]] = ["nationals", "residents"]
+    classes: (
+        Annotated[list[Annotated[str, StringConstraints(max_length=16)]], Field(max_length=100)]
+        | Literal["unknown"]
+    )
+    uncertain_classes: Annotated[
+        list[Annotated[str, StringConstraints(max_length=16)]], Field(max_length=100)
+    ] = []
+    exempt_classes: Annotated[
+        list[Annotated[str, StringConstraints(max_length=16)]], Field(max_length=100)
+    ] = []
+    who: WhoIn | Literal["unknown"]
+    restrictions: dict[Annotated[str, StringConstraints(max_length=64)], str | int] = {}
+    exceptions_allowed: bool = True
+    citation: Annotated[str, StringConstraints(max_length=500)]
+    sources: Sources = []
+    notes: Annotated[list[Text], Field(max_length=20)] = []
+
+
+class OrderIn(StepIn):
+    effective: date | None = Field(None, description="When the measures apply (default: on)")
+    measures: Annotated[list[MeasureIn], Field(min_length=1, max_length=50)]
+
+
+class AmendmentIn(StepIn):
+    effective: date | None = None
+    adds: Annotated[list[MeasureIn], Field(max_length=50)] = []
+    ends: Annotated[list[SanctionId], Field(max_length=50)] = []
+
+
+class LiftIn(StepIn):
+    effective: date | None = None
+    ends: Annotated[list[SanctionId], Field(max_length=50)] | None = Field(
+        None, description="Measures to end (a partial lift); null ends them all"
+    )
+
+
+class VerificationIn(StepIn):
+    measure_ids: Annotated[list[SanctionId], Field(min_length=1, max_length=50)]
+    sources: Annotated[list[Text], Field(min_length=1, max_length=50)]
+
+
+class MeasureOut(BaseModel):
+    """A measure with its state on the date asked about, and whether it is stale."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    sanction_id: str
+    country: str
+    effect: str
+    summary: str
+    state: str
+    stale: bool
+    validity: str
+    citation: str
+
+
+class SanctionOut(BaseModel):
+    id: str
+    country: str
+    country_name: str
+    title: str
+    status: str
+    as_of: date
+    stale: bool
+    not_public_steps: int
+    measures: list[MeasureOut]
+
+
+class SanctionStepOut(BaseModel):
+    step: str
+    on: date
+    date_is_upper_bound: bool
+    not_public: bool
+    effective: date | None
+    by: str
+    role: str
+    summary: str
+    sources: list[str]
+    event_id: str | None
+
+
+class SanctionDetail(SanctionOut):
+    summary: str
+    allowed_next: list[str]
+    steps: list[SanctionStepOut]
+
+
+class HeldOut(BaseModel):
+    decision_id: str
+    application_id: str
+    post_country: str
+    visa_class: str
+    decision_on: date
+    measures: list[str]
+    resumed_on: date | None

@@ -1,0 +1,89 @@
+"""Bodies of the screening endpoints: one application, its decision, replays, jobs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from readmit.api.schemas.common import Strict
+
+Field64 = Annotated[str, StringConstraints(max_length=64)]
+
+
+class ScreenIn(Strict):
+    """One visa application; a field left out means empty (none declared)."""
+
+    application_id: Annotated[str, StringConstraints(max_length=128)] = ""
+    nationality: Field64 = Field("", description="ISO code")
+    visa_class: Field64 = Field("", description="B1/B2, F1, A3…")
+    decision_date: Field64 = Field("", description="Day of the issuance decision (default today)")
+    post_country: Field64 = Field("", description="ISO code of the country of the post")
+    employer: Field64 = Field("", description="Organisation code, e.g. KH-MFA")
+    rank: Field64 = Field("", description="Rank on that government's ladder")
+    relationship: Field64 = Field("", description="self, spouse, child, employee or other")
+    principal_employer: Field64 = ""
+    principal_rank: Field64 = ""
+    date_of_birth: Field64 = Field("", description="Where a measure has an age limit")
+    approved_exception: bool | Field64 = Field("", description="An approved exception")
+    exception_reference: Field64 = ""
+    application_date: Field64 = Field("", description="Filing date (never changes the outcome)")
+    residence: Field64 = ""
+    other_nationalities: Annotated[str, StringConstraints(max_length=256)] = ""
+
+
+class ScreeningOut(BaseModel):
+    decision_id: str
+    decision: Literal[
+        "not_affected", "discontinued", "restricted", "excepted", "needs_review", "invalid"
+    ]
+    measures: list[str]
+    reasons: str
+    citations: str
+    restrictions: str
+    decision_date: date | None
+    pack: str
+    pack_version: str
+    appeal: bool | None = Field(description="False: 243(d) refusals have no appeal")
+    fee_refunded: bool | None
+    letter: str | None = Field(description="The letter to the applicant, when one is due")
+
+
+class NeededOut(BaseModel):
+    field: str
+    why: str
+
+
+class ReplayOut(BaseModel):
+    decision_id: str
+    kind: str
+    unchanged: bool
+    then: dict[str, Any]
+    now: dict[str, Any]
+    logged: dict[str, Any] | None
+    pack_version_then: str
+    pack_version_now: str
+    notes: list[str]
+
+
+class LetterOut(BaseModel):
+    decision_id: str
+    letter: str
+
+
+class JobOut(BaseModel):
+    """A batch-screening job: its progress, and when done its summary and download."""
+
+    job_id: str
+    status: Literal["queued", "running", "done", "failed"]
+    input_name: str
+    as_of: date | None
+    rows_done: int
+    fraction: float
+    batch_id: str | None = Field(description="Row decision ids are <batch_id>:<row number>")
+    summary: dict[str, Any] | None
+    error: str | None
+    created_at: str
+    updated_at: str
+    result: str | None = Field(description="Where to download the screened file, when done")
