@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from test_import_service import ACTOR, TODAY, dump_state, twin, write
 
 from readmit.domain.errors import StoreFailed
-from readmit.services.cases.commands import record_case_event
+from readmit.services.cases.commands import CaseEvent, record_case_event
 from readmit.services.context import App
 from readmit.services.imports import chunks as import_chunks
 from readmit.services.imports.report import ImportReport
@@ -127,7 +127,11 @@ def test_a_write_by_someone_else_between_chunks_has_the_next_chunk_redone_direct
     def interleave(app: App) -> Any:
         def write_between(done: int, total: int) -> None:
             if done == 10:  # B5's presentation, recorded by someone else, before B5's own
-                record_case_event(app, "B5", "presented", date(2020, 2, 1), {}, ACTOR)
+                record_case_event(
+                    app,
+                    ACTOR,
+                    CaseEvent(case_id="B5", event="presented", on=date(2020, 2, 1)),
+                )
 
         return write_between
 
@@ -210,8 +214,14 @@ B1,interview_held,2020-07-10
     def lags(app: App, pipeline: bool, folder: Path) -> list[Any]:
         import_file(app, "cases", write(folder, "cases.csv", CASES), ACTOR, today=TODAY)
         # Presented in June through the API; the partner disputed, so B1 may be presented again.
-        record_case_event(app, "B1", "presented", date(2020, 6, 1), {}, ACTOR)
-        record_case_event(app, "B1", "nationality_disputed", date(2020, 6, 5), {}, ACTOR)
+        record_case_event(
+            app, ACTOR, CaseEvent(case_id="B1", event="presented", on=date(2020, 6, 1))
+        )
+        record_case_event(
+            app,
+            ACTOR,
+            CaseEvent(case_id="B1", event="nationality_disputed", on=date(2020, 6, 5)),
+        )
         path = write(folder, "events.csv", events)
         import_file(app, "events", path, ACTOR, chunk_rows=1, today=TODAY, pipeline=pipeline)
         with app.engine.connect() as conn:
@@ -337,7 +347,9 @@ B4,manifested,2020-02-17,,G2,
             ("document_issued", date(2020, 2, 3), {"document_expires_on": "2021-01-01"}),
             ("manifested", date(2020, 2, 4), {"flight_id": "G2"}),
         ):
-            record_case_event(app, "B3", event, on, payload, ACTOR)
+            record_case_event(
+                app, ACTOR, CaseEvent(case_id="B3", event=event, on=on, payload=payload)
+            )
         path = write(folder, "events.csv", events)
         return import_file(app, "events", path, ACTOR, chunk_rows=2, today=TODAY, pipeline=pipeline)
 

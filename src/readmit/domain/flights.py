@@ -36,12 +36,9 @@ class Flight:
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> Flight:
         """Build a flight from a projection row."""
-        departure = row["departure_on"]
         return cls(
             flight_id=row["flight_id"],
-            departure_on=departure
-            if isinstance(departure, date)
-            else date.fromisoformat(departure),
+            departure_on=row["departure_on"],
             kind=row["kind"],
             destination=row["destination"],
             capacity=int(row["capacity"]),

@@ -13,30 +13,25 @@ from sqlalchemy import Connection, Table
 from readmit.domain.cases import CASE_EVENTS, CASE_OPENED, Case, State, apply_recorded, open_case
 from readmit.domain.events import Event
 from readmit.store.bulk import insert_rows, select_in
+from readmit.store.dates import as_date
 from readmit.store.ledger import Ledger
 from readmit.store.schema import cases
 
 VOIDED = "voided"
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
 def case_from_row(row: Mapping[Any, Any]) -> Case:
-    """Build a domain case from a projection row."""
+    """Build a domain case from a projection row (its dates as ``date``: ``store/dates``)."""
     return Case(
         case_id=row["case_id"],
         nationality=row["nationality"],
-        final_order_date=_as_date(row["final_order_date"]) or date.min,
+        final_order_date=row["final_order_date"],
         criminal=bool(row["criminal"]),
         custody=row["custody"],
         state=State(row["state"]),
         prior_state=State(row["prior_state"]) if row["prior_state"] else None,
         destination=row["destination"],
-        document_expires_on=_as_date(row["document_expires_on"]),
+        document_expires_on=row["document_expires_on"],
         flight_id=row["flight_id"],
         disputed_by=frozenset(c for c in row["disputed_by"].split(";") if c),
         version=int(row["version"]),
@@ -132,6 +127,8 @@ def _load(conn: Connection, case_ids: set[str]) -> dict[str, _Entry]:
     found: dict[str, _Entry] = {}
     for values in select_in(conn, _SELECT_CASES, case_ids):
         row = dict(zip(CASE_COLUMNS, values, strict=True))
+        row["final_order_date"] = as_date(row["final_order_date"])
+        row["document_expires_on"] = as_date(row["document_expires_on"])
         extra = {k: row[k] for k in ("country_of_birth", "entry_age", "opened_seq")}
         found[row["case_id"]] = _Entry(case_from_row(row), extra, row["last_seq"])
     return found

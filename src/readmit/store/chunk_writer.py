@@ -18,6 +18,7 @@ rolled back by the database.
 from __future__ import annotations
 
 import ctypes
+import gc
 import marshal
 import os
 import pickle
@@ -37,6 +38,7 @@ from sqlalchemy.exc import DBAPIError
 import readmit
 from readmit.domain.errors import StoreFailed
 from readmit.store.db import Checkpoints, make_engine
+from readmit.store.event_rows import EventRow, PlainRow
 from readmit.store.ledger import Ledger
 from readmit.store.schema import imports
 from readmit.store.staging import Statement
@@ -51,7 +53,7 @@ class Chunk:
     head: int  # the ledger head (its seq) the chunk was decided on, its events numbered after
     digest: str  # the import (its file's digest) and its position before the chunk
     start: int
-    events: list[tuple[Any, ...]]  # rows of the events table, to seal here (Ledger.append_rows)
+    events: list[PlainRow]  # unsealed (``Staged.events``), to seal here (Ledger.append_rows)
     statements: list[Statement]  # every other write, in order
 
 
@@ -167,6 +169,7 @@ def main() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to standard error, never among the replies
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importer's to handle
+    gc.disable()  # its few cycles die with it; collecting would walk every chunk's rows again
     requests = sys.stdin.buffer
     opening = _read_message(requests)
     assert isinstance(opening, tuple)
@@ -201,7 +204,7 @@ def _commit(engine: Engine, checkpoints: Checkpoints, chunk: Chunk) -> _Reply:
             conn.begin()  # on SQLite, BEGIN IMMEDIATE: the write lock, as every writer takes
             if not _still_current(conn, chunk):
                 return _Reply(committed=False)
-            Ledger(conn).append_rows(chunk.events)
+            Ledger(conn).append_rows(list(map(EventRow._make, chunk.events)))
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             for statement, parameters, many in chunk.statements:
                 if many:

@@ -12,9 +12,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from readmit.domain.errors import SchemaMissing
-from readmit.store.staging import STAGED
 
 CHECKPOINT_PAGES = 100
+# Execution option for a connection that only reads: on SQLite, no BEGIN, so no snapshot is held.
+NO_SNAPSHOT = "readmit_no_snapshot"
 
 
 def make_engine(url: str) -> Engine:
@@ -36,11 +37,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=60000")
-        # Copy the write-ahead log back into the database little and often: a commit that takes
-        # the log past this many pages makes the copy before it returns, and one of SQLite's
-        # default 1,000 pages held each screening answer waiting on the decision log ~10 ms
-        # under load (alone: 6 ms mean, 16 ms at most; 100 pages: 1.2 ms, 2.8 at most). A large
-        # import copies in a thread of its own instead (``Checkpoints``).
+        # Copy the write-ahead log back little and often: a copy of SQLite's default 1,000
+        # pages held screening answers waiting (bench/README.md); a large import copies in a
+        # thread of its own instead (``Checkpoints``).
         cursor.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
         # 128 MB of page cache: a big import keeps its indexes in memory.
         cursor.execute("PRAGMA cache_size=-131072")
@@ -49,11 +48,7 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         options = conn.get_execution_options()
-        if options.get(STAGED) is not None:
-            # A pipelined import's reads hold no snapshot (each statement reads what is
-            # committed then; see services/import_chunks): while a reader holds one, SQLite
-            # cannot start its log over, and held chunk after chunk the log grew all import
-            # long (to a gigabyte at a million events).
+        if options.get(NO_SNAPSHOT):
             return
         # A writer takes the lock at BEGIN, so two writers never deadlock on an upgrade.
         write = options.get("readmit_write", False)

@@ -1,40 +1,39 @@
-"""The append-only event log: append (sealing the hash chain), read, and head."""
+"""The append-only event log: append (to an event sink: ``store/event_sink``), read, and head."""
 
 from __future__ import annotations
 
 import json
 import secrets
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select
 
 from readmit.domain.events import (
     GENESIS_HASH,
     Event,
     NewEvent,
     canonical_json,
-    chain_hash,
     seal,
     utc_now,
     utc_text,
 )
-from readmit.store.bulk import insert_rows, select_in
+from readmit.store.bulk import select_in
+from readmit.store.event_rows import EventRow, PlainRow
+from readmit.store.event_sink import DirectSink, EventSink, Head
 from readmit.store.schema import events, ledger_head
-from readmit.store.staging import staged_writes
 
 
 def event_from_row(row: Row[Any]) -> Event:
-    """Build an Event from a row of the events table."""
-    occurred = row.occurred_on
+    """Build an Event from a row that a query of the events table returned (its date a date)."""
     return Event(
         seq=row.seq,
         id=row.id,
         type=row.type,
         subject_type=row.subject_type,
         subject_id=row.subject_id,
-        occurred_on=occurred if isinstance(occurred, date) else date.fromisoformat(occurred),
+        occurred_on=row.occurred_on,
         recorded_at=row.recorded_at,
         actor=row.actor,
         role=row.role,
@@ -46,13 +45,15 @@ def event_from_row(row: Row[Any]) -> Event:
 
 
 class Ledger:
-    """Appends and reads events on one connection, inside the caller's transaction."""
+    """Appends and reads events on one connection, inside the caller's transaction; what it
+    appends goes to ``sink`` (written on the connection unless told otherwise)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, sink: EventSink | None = None) -> None:
         self.conn = conn
-        self._head: tuple[int, str] | None = None
+        self.sink: EventSink = sink or DirectSink()
+        self._head: Head | None = None
 
-    def lock_head(self) -> tuple[int, str]:
+    def lock_head(self) -> Head:
         """Lock the head row (serialising writers) and return (seq, hash)."""
         if self._head is None:
             query = select(ledger_head.c.seq, ledger_head.c.hash).where(ledger_head.c.id == 1)
@@ -66,65 +67,51 @@ class Ledger:
                 self._head = (row.seq, row.hash)
         return self._head
 
-    def assume_head(self, head: tuple[int, str]) -> None:
+    def assume_head(self, head: Head) -> None:
         """Append after ``head`` without reading it: for writes that are staged, and checked
         against the head under the lock when they are committed (``store/chunk_writer``)."""
         self._head = head
 
     def append(self, new_events: Sequence[NewEvent]) -> list[Event]:
-        """Seal and insert events after the current head; return them as recorded.
-
-        On a connection that stages its writes (``staging``), the events are left unsealed
-        (their hashes empty) and staged as rows, for ``append_rows`` where they are committed.
-        """
+        """Number events after the current head and hand their rows to the sink, sealed onto
+        the chain if it seals them (else their hashes stay empty); return them as recorded."""
         if not new_events:
             return []
         seq, prev = self.lock_head()
-        staged = staged_writes(self.conn)
-        chained = staged is None
+        sealing = self.sink.seals
         now = utc_now()
         recorded_now = utc_text(now)
         ids = _ids(now, len(new_events))
         sealed: list[Event] = []
-        rows: list[tuple[Any, ...]] = []
+        rows: list[PlainRow] = []
         for new, event_id in zip(new_events, ids, strict=True):
             seq += 1
             recorded = utc_text(new.recorded_at) if new.recorded_at else recorded_now
             payload_json = canonical_json(new.payload)
-            event = seal(new, seq, event_id, recorded, prev, payload_json, chained)
+            event = seal(new, seq, event_id, recorded, prev, payload_json, sealing)
             sealed.append(event)
             rows.append(_row(event, payload_json, new.dedupe_key))
             prev = event.hash
-        if staged is not None:
-            staged.events.extend(rows)
-        else:
-            self._write(rows, seq, prev)
+        self.sink.put(self.conn, rows, (seq, prev))
         self._head = (seq, prev)
         return sealed
 
-    def append_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+    def append_rows(self, rows: Sequence[EventRow]) -> None:
         """Seal rows that a staged ``append`` left unsealed, after the current head (which must
-        be the one they were numbered after), and insert them."""
+        be the one they were numbered after), and hand them to the sink."""
         if not rows:
             return
         seq, prev = self.lock_head()
-        if rows[0][0] != seq + 1:
-            raise ValueError(f"events numbered from {rows[0][0]} cannot follow event {seq}")
-        chained = []
+        if rows[0].seq != seq + 1:
+            raise ValueError(f"events numbered from {rows[0].seq} cannot follow event {seq}")
+        chained: list[PlainRow] = []
         for row in rows:
-            digest = chain_hash(row[:PREV_HASH], prev)
-            chained.append((*row[:PREV_HASH], prev, digest, *row[PREV_HASH + 2 :]))
-            prev = digest
-        self._write(chained, rows[-1][0], prev)
-        self._head = (rows[-1][0], prev)
+            sealed, prev = row.sealed_after(prev)
+            chained.append(sealed)
+        self.sink.put(self.conn, chained, (rows[-1].seq, prev))
+        self._head = (rows[-1].seq, prev)
 
-    def _write(self, rows: Sequence[tuple[Any, ...]], seq: int, last_hash: str) -> None:
-        insert_rows(self.conn, events, EVENT_COLUMNS, rows)
-        self.conn.execute(
-            update(ledger_head).where(ledger_head.c.id == 1).values(seq=seq, hash=last_hash)
-        )
-
-    def head(self) -> tuple[int, str]:
+    def head(self) -> Head:
         """Return the recorded head (seq, hash) without locking."""
         row = self.conn.execute(select(ledger_head.c.seq, ledger_head.c.hash)).first()
         return (row.seq, row.hash) if row else (0, GENESIS_HASH)
@@ -166,25 +153,6 @@ class Ledger:
         return {row[0] for row in select_in(self.conn, query, keys)}
 
 
-EVENT_COLUMNS = (
-    "seq",
-    "id",
-    "type",
-    "subject_type",
-    "subject_id",
-    "occurred_on",
-    "recorded_at",
-    "actor",
-    "role",
-    "payload",
-    "source",
-    "prev_hash",
-    "hash",
-    "dedupe_key",
-)
-PREV_HASH = EVENT_COLUMNS.index("prev_hash")  # the hashed fields come before it, in order
-
-
 def _ids(now: datetime, count: int) -> list[str]:
     # Time-ordered ids (milliseconds, 40 random bits per append, a counter): unique, and new
     # ones land at the end of the id index instead of at random places in it.
@@ -192,8 +160,8 @@ def _ids(now: datetime, count: int) -> list[str]:
     return [f"{stem}{n:010x}" for n in range(count)]
 
 
-def _row(event: Event, payload_json: str, dedupe_key: str | None) -> tuple[Any, ...]:
-    return (
+def _row(event: Event, payload_json: str, dedupe_key: str | None) -> PlainRow:
+    return (  # in EventRow's order
         event.seq,
         event.id,
         event.type,

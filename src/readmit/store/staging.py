@@ -1,11 +1,12 @@
 """Writes held back instead of executed: what a pipelined import ships to its writer.
 
-A connection whose execution options carry a ``Staged`` (``STAGED``) runs its reads as usual
-and records each write (the driver statement and its parameters, exactly as SQLAlchemy would
-have handed them to the driver) instead of running it. Another connection, in another process,
-then replays them in one transaction (``store/chunk_writer.py``). The code that computes the
-writes (the ledger, the projections, the import's own bookkeeping) is the same code a direct
-write runs, so the two cannot drift apart.
+A connection whose execution options carry a ``Staged`` (``STAGED``, set by a unit of work's
+``StagedSink``: ``store/event_sink``) runs its reads as usual and records each write (the
+driver statement and its parameters, exactly as SQLAlchemy would have handed them to the
+driver) instead of running it. Another connection, in another process, then replays them in
+one transaction (``store/chunk_writer.py``). The code that computes the writes (the ledger,
+the projections, the import's own bookkeeping) is the same code a direct write runs, so the
+two cannot drift apart.
 
 What a staged connection reads never includes its own staged writes: it suits work that, like
 an import's chunk, reads what it needs first and only then writes.
@@ -16,8 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Engine, event
 from sqlalchemy.engine.interfaces import ExecutionContext
+
+from readmit.store.event_rows import PlainRow
 
 STAGED = "readmit_staged"
 # The import's writes are plain INSERTs and UPDATEs, and its reads plain SELECTs. Anything else
@@ -37,17 +40,11 @@ Statement = tuple[str, Any, bool]
 @dataclass
 class Staged:
     """The writes of one staged transaction, in the order they were made, and the events it
-    appended: rows of the events table left unsealed (``Ledger.append``), for whoever commits
+    appended: their rows left unsealed (``store/event_sink.StagedSink``), for whoever commits
     them to seal after the head they land on (``Ledger.append_rows``)."""
 
     statements: list[Statement] = field(default_factory=list)
-    events: list[tuple[Any, ...]] = field(default_factory=list)
-
-
-def staged_writes(conn: Connection) -> Staged | None:
-    """Return what ``conn`` stages its writes into, or None when it makes them."""
-    staged: Staged | None = conn.get_execution_options().get(STAGED)
-    return staged
+    events: list[PlainRow] = field(default_factory=list)
 
 
 def allow_staging(engine: Engine) -> None:

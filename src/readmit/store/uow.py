@@ -8,9 +8,10 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from readmit.domain.events import Event, NewEvent
+from readmit.store.event_sink import DirectSink, EventSink, StagedSink
 from readmit.store.ledger import Ledger
 from readmit.store.projections import Projections
-from readmit.store.staging import STAGED, Staged
+from readmit.store.staging import Staged
 
 
 class UnitOfWork:
@@ -27,26 +28,25 @@ class UnitOfWork:
         staged: Staged | None = None,
         projections: Projections | None = None,
     ) -> None:
-        """``staged``: read, and record the writes there instead of making them (they are
-        committed elsewhere; ``store/staging``). ``projections``: projectors that keep what
-        they read beyond this transaction, for a caller that knows it stays true."""
+        """``staged``: read, and record the writes there instead of making them (its events
+        go to a ``StagedSink``, to be committed elsewhere: ``store/event_sink``).
+        ``projections``: projectors that keep what they read beyond this transaction, for a
+        caller that knows it stays true."""
         self.engine = engine
-        self.write = write and staged is None
-        self.staged = staged
+        self.sink: EventSink = DirectSink() if staged is None else StagedSink(staged)
+        self.write = write and self.sink.seals  # staged writes take the lock where committed
         self._projections = projections
 
     def __enter__(self) -> UnitOfWork:
+        dialect = self.engine.dialect.name
         options: dict[str, object] = {"readmit_write": self.write}
-        if not self.write and self.engine.dialect.name == "postgresql":
+        if not self.write and dialect == "postgresql":
             # A reader sees one snapshot: the chain and its head are read consistently.
             options["isolation_level"] = "REPEATABLE READ"
-        if self.staged is not None:
-            options[STAGED] = self.staged
-            if self.engine.dialect.name == "postgresql":
-                options["postgresql_readonly"] = True  # a write that escaped staging fails
+        options.update(self.sink.options(dialect))
         self.conn = self.engine.connect().execution_options(**options)
         self._tx = self.conn.begin()
-        self.ledger = Ledger(self.conn)
+        self.ledger = Ledger(self.conn, self.sink)
         self.projections = self._projections or Projections()
         if self.write:
             # Lock the head first: writers are serialised, and every guard reads current state.

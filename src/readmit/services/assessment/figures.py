@@ -94,11 +94,7 @@ def group_returns(app: App, country: str, minimum: int = 2) -> list[GroupReturn]
     )
     with app.uow(write=False) as uow:
         rows = uow.conn.execute(query).all()
-    return [GroupReturn(r.flight_id, _day(r.departure_on), r.kind, int(r.n)) for r in rows]
-
-
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    return [GroupReturn(r.flight_id, r.departure_on, r.kind, int(r.n)) for r in rows]
 
 
 def backlog(app: App, country: str, on: date) -> int:

@@ -53,9 +53,7 @@ def recorded_assessments(app: App, country: str | None = None) -> list[RecordedA
                 str(body.get("rating")),
                 str(body.get("from")),
                 str(body.get("to")),
-                row.occurred_on
-                if isinstance(row.occurred_on, date)
-                else date.fromisoformat(row.occurred_on),
+                row.occurred_on,
                 row.actor,
                 bool(body.get("meets_determination_condition")),
             )

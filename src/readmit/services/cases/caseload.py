@@ -139,15 +139,9 @@ def list_cases(
     )
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
 def _row(r: Any, today: date) -> CaseRow:
-    ordered = _as_date(r["final_order_date"]) or today
-    expires = _as_date(r["document_expires_on"])
+    ordered = r["final_order_date"] or today
+    expires = r["document_expires_on"]
     return CaseRow(
         r["case_id"],
         r["nationality"],

@@ -115,7 +115,6 @@ def _years(app: App) -> tuple[int, int]:
         ).one()
     if low is None:
         return 1, 0
-    low, high = (v if isinstance(v, date) else date.fromisoformat(str(v)) for v in (low, high))
     return max(low.year, standard_start.year), high.year
 
 

@@ -27,7 +27,8 @@ from readmit.domain.flights import Flight
 from readmit.services.cases.commands import PERSONAL_FIELDS, NewCase, opening_events
 from readmit.services.cases.flights import NewFlight, flight_scheduled_event
 from readmit.services.context import Actor
-from readmit.store.bulk import insert_rows, select_in
+from readmit.store.bulk import insert_rows
+from readmit.store.lookups import existing_cases, existing_flights, flights_by_id, seats_taken
 from readmit.store.schema import persons
 from readmit.store.uow import UnitOfWork
 
@@ -37,15 +38,6 @@ KEY = "_key"
 # the store holds events imported with such keys.
 LEGACY_KEY = "_legacy_key"
 PARSED = "_date_"
-FLIGHT_COLUMNS = (
-    "flight_id",
-    "departure_on",
-    "kind",
-    "destination",
-    "capacity",
-    "status",
-    "version",
-)
 
 
 class RowHandler(Protocol):
@@ -134,9 +126,8 @@ class CaseRows:
         self.known = set()
 
     def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None:
-        query = "SELECT case_id FROM cases WHERE case_id IN ({})"
         ids = [r["case_id"] for r in rows if r["case_id"] and r["case_id"] not in self.known]
-        self.known.update(found[0] for found in select_in(uow.conn, query, ids))
+        self.known.update(existing_cases(uow.conn, ids))
         self.persons = []
 
     def apply(self, row: Row) -> list[NewEvent]:
@@ -208,9 +199,8 @@ class FlightRows:
         self.known = set()
 
     def load(self, uow: UnitOfWork, rows: Sequence[Row]) -> None:
-        query = "SELECT flight_id FROM flights WHERE flight_id IN ({})"
         ids = [r["flight_id"] for r in rows if r["flight_id"] and r["flight_id"] not in self.known]
-        self.known.update(found[0] for found in select_in(uow.conn, query, ids))
+        self.known.update(existing_flights(uow.conn, ids))
 
     def apply(self, row: Row) -> list[NewEvent]:
         text(row, "capacity", True)
@@ -274,17 +264,8 @@ class EventRows:
         # leave it): both are loaded before any row of the chunk applies.
         named = {r["flight_id"] for r in rows if r["flight_id"]}
         wanted = named.union(c.flight_id for c in self.cases.values() if c.flight_id)
-        query = f"SELECT {', '.join(FLIGHT_COLUMNS)} FROM flights WHERE flight_id IN ({{}})"
-        self.flights.update(
-            (found[0], Flight.from_row(dict(zip(FLIGHT_COLUMNS, found, strict=True))))
-            for found in select_in(uow.conn, query, named.difference(self.flights))
-        )
-        unseated = wanted.difference(self.seats)
-        query = "SELECT flight_id, COUNT(*) FROM cases WHERE flight_id IN ({}) GROUP BY flight_id"
-        self.seats.update(dict.fromkeys(unseated, 0))
-        self.seats.update(
-            (found[0], int(found[1])) for found in select_in(uow.conn, query, unseated)
-        )
+        self.flights.update(flights_by_id(uow.conn, named.difference(self.flights)))
+        self.seats.update(seats_taken(uow.conn, wanted.difference(self.seats)))
 
     def apply(self, row: Row) -> list[NewEvent]:
         case_id = str(text(row, "case_id", True))

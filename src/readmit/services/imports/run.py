@@ -45,10 +45,8 @@ KINDS: dict[str, type[CaseRows] | type[FlightRows] | type[EventRows]] = {
     "flights": FlightRows,
     "events": EventRows,
 }
-# Rows per transaction. Each commit rewrites every page its rows touched in the indexes keyed by
-# case (at a million events, most of them): fewer, larger commits rewrite them fewer times (1M
-# events: ~77 s in 50,000-row chunks, ~66 s in 100,000; 200,000 gained nothing more that could
-# be told from the noise, and a crash redoes up to one chunk).
+# Rows per transaction: each commit rewrites every index page its rows touched, so fewer, larger
+# commits rewrite them fewer times; a crash redoes up to one chunk (bench/README.md).
 CHUNK_ROWS = 100_000
 CONTENT, ORDINAL = "_content", "_ordinal"
 

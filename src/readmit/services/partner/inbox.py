@@ -70,7 +70,7 @@ def partner_inbox(app: App, country: str, limit: int = 50) -> list[InboxEvent]:
             r.seq,
             r.subject_id,
             r.type,
-            r.occurred_on if isinstance(r.occurred_on, date) else date.fromisoformat(r.occurred_on),
+            r.occurred_on,
             r.actor,
             stances.get(r.seq),
         )

@@ -119,11 +119,7 @@ def _span(app: App, code: str) -> tuple[date, date]:
     if low is None:
         today = date.today()
         return today, today
-    return _day(low), _day(high)
-
-
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    return low, high
 
 
 def _synthetic(app: App, code: str) -> bool:
