@@ -188,7 +188,7 @@ def run_store(url: str, folder: Path, paths: dict[str, Path]) -> dict[str, float
     started = time.perf_counter()
     for kind in ("cases", "flights", "events"):
         t0 = time.perf_counter()
-        report = import_file(app, kind, paths[kind], actor)
+        report = import_file(app, actor, kind=kind, path=paths[kind])
         figures[f"{kind}_seconds"] = time.perf_counter() - t0
         figures["events"] += report.applied
         figures["rejected"] += len(report.rejected)

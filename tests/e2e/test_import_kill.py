@@ -146,7 +146,7 @@ def prepared(db: Path, paths: dict[str, Path]) -> App:
     app = bootstrap(Settings(database_url=f"sqlite:///{db}", key_dir=db.parent / "keys"))
     upgrade(app)
     for kind in ("cases", "flights"):
-        import_file(app, kind, paths[kind], Actor("importer", "admin"))
+        import_file(app, Actor("importer", "admin"), kind=kind, path=paths[kind])
     return app
 
 
@@ -171,7 +171,11 @@ def test_a_killed_import_run_again_ends_exactly_like_an_uninterrupted_one(tmp_pa
     assert summary["resumed_at_row"] >= done
     assert summary["rejected"] == len(range(0, CASES, BAD_EVERY))
     uninterrupted = import_file(
-        reference_app, "events", paths["events"], Actor("importer", "admin"), chunk_rows=200
+        reference_app,
+        Actor("importer", "admin"),
+        kind="events",
+        path=paths["events"],
+        chunk_rows=200,
     )
     assert summary["read"] == uninterrupted.read
     assert summary["rejected"] == len(uninterrupted.rejected)

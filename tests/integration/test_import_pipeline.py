@@ -64,9 +64,9 @@ def import_all(app: App, folder: Path, pipeline: bool, **options: Any) -> list[I
     return [
         import_file(
             app,
-            kind,
-            write(folder, f"{kind}.csv", content),
             ACTOR,
+            kind=kind,
+            path=write(folder, f"{kind}.csv", content),
             chunk_rows=2,
             today=TODAY,
             pipeline=pipeline,
@@ -212,7 +212,7 @@ B1,interview_held,2020-07-10
 """
 
     def lags(app: App, pipeline: bool, folder: Path) -> list[Any]:
-        import_file(app, "cases", write(folder, "cases.csv", CASES), ACTOR, today=TODAY)
+        import_file(app, ACTOR, kind="cases", path=write(folder, "cases.csv", CASES), today=TODAY)
         # Presented in June through the API; the partner disputed, so B1 may be presented again.
         record_case_event(
             app, ACTOR, CaseEvent(case_id="B1", event="presented", on=date(2020, 6, 1))
@@ -223,7 +223,9 @@ B1,interview_held,2020-07-10
             CaseEvent(case_id="B1", event="nationality_disputed", on=date(2020, 6, 5)),
         )
         path = write(folder, "events.csv", events)
-        import_file(app, "events", path, ACTOR, chunk_rows=1, today=TODAY, pipeline=pipeline)
+        import_file(
+            app, ACTOR, kind="events", path=path, chunk_rows=1, today=TODAY, pipeline=pipeline
+        )
         with app.engine.connect() as conn:
             query = "SELECT lag FROM coop_facts WHERE subject_id = 'B1' AND lag IS NOT NULL"
             found = list(conn.execute(text(query + " ORDER BY seq")).scalars())
@@ -276,7 +278,9 @@ def test_a_pipelined_import_on_sqlite_lets_the_log_start_over_after_every_chunk(
     reference = direct_twin(sqlite_app, tmp_path, request)
     sizes = {}
     for app, pipeline in ((sqlite_app, True), (reference, False)):
-        import_file(app, "cases", path, ACTOR, chunk_rows=400, today=TODAY, pipeline=pipeline)
+        import_file(
+            app, ACTOR, kind="cases", path=path, chunk_rows=400, today=TODAY, pipeline=pipeline
+        )
         database = Path(str(app.engine.url.database))
         sizes[pipeline] = database.with_name(database.name + "-wal").stat().st_size
     # Held open, the log would have grown to all 15 chunks' pages.
@@ -340,7 +344,9 @@ B4,manifested,2020-02-17,,G2,
 
     def run(app: App, folder: Path, pipeline: bool) -> ImportReport:
         for kind, content in (("cases", CASES), ("flights", flights)):
-            import_file(app, kind, write(folder, f"{kind}.csv", content), ACTOR, today=TODAY)
+            import_file(
+                app, ACTOR, kind=kind, path=write(folder, f"{kind}.csv", content), today=TODAY
+            )
         for event, on, payload in (
             ("presented", date(2020, 2, 1), {}),
             ("nationality_confirmed", date(2020, 2, 2), {}),
@@ -351,7 +357,9 @@ B4,manifested,2020-02-17,,G2,
                 app, ACTOR, CaseEvent(case_id="B3", event=event, on=on, payload=payload)
             )
         path = write(folder, "events.csv", events)
-        return import_file(app, "events", path, ACTOR, chunk_rows=2, today=TODAY, pipeline=pipeline)
+        return import_file(
+            app, ACTOR, kind="events", path=path, chunk_rows=2, today=TODAY, pipeline=pipeline
+        )
 
     direct_app = direct_twin(db_app, tmp_path, request)
     pipelined, direct = run(db_app, tmp_path, True), run(direct_app, tmp_path / "direct", False)

@@ -69,7 +69,7 @@ def write(folder: Path, name: str, content: str) -> Path:
 
 
 def run(app: App, kind: str, path: Path, **options: Any) -> ImportReport:
-    return import_file(app, kind, path, ACTOR, today=TODAY, **options)
+    return import_file(app, ACTOR, kind=kind, path=path, today=TODAY, **options)
 
 
 def load_all(app: App, folder: Path, chunk_rows: int = 5000) -> ImportReport:

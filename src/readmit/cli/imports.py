@@ -38,7 +38,12 @@ def _run(kind: str, path: Path, strict: bool, as_json: bool, chunk_rows: int) ->
             bar.update(task, completed=done, total=total)
 
         report = importing.import_file(
-            application, kind, path, cli_actor(application), advance, chunk_rows
+            application,
+            cli_actor(application),
+            kind=kind,
+            path=path,
+            progress=advance,
+            chunk_rows=chunk_rows,
         )
     _summarise(report, as_json)
     if strict and report.rejected:

@@ -55,7 +55,12 @@ class RowHandler(Protocol):
     def flush(self, uow: UnitOfWork) -> None: ...
 
 
-def text(row: Row, name: str, required: bool = False) -> str | None:
+def text(
+    row: Row,
+    name: str,
+    *,
+    required: bool = False,
+) -> str | None:
     """Return a cell's text, or None; a required cell that is empty rejects the row."""
     value: str | None = row.get(name)
     if value is None and required:
@@ -63,9 +68,15 @@ def text(row: Row, name: str, required: bool = False) -> str | None:
     return value
 
 
-def day(row: Row, name: str, required: bool = False, today: date | None = None) -> date | None:
+def day(
+    row: Row,
+    name: str,
+    *,
+    required: bool = False,
+    today: date | None = None,
+) -> date | None:
     """Return a date cell (YYYY-MM-DD), or None when empty; a bad or future date rejects the row."""
-    raw = text(row, name, required)
+    raw = text(row, name, required=required)
     if raw is None:
         return None
     parsed: date | None = row.get(PARSED + name)
@@ -86,9 +97,14 @@ def whole(row: Row, name: str, minimum: int) -> int | None:
     return int(raw)
 
 
-def boolean(row: Row, name: str, required: bool = False) -> bool | None:
+def boolean(
+    row: Row,
+    name: str,
+    *,
+    required: bool = False,
+) -> bool | None:
     """Return a true/false cell, or None when empty."""
-    raw = text(row, name, required)
+    raw = text(row, name, required=required)
     if raw is None:
         return None
     if raw.lower() not in {"true", "false"}:
@@ -141,15 +157,16 @@ class CaseRows:
         return [event]
 
     def _parse(self, row: Row) -> NewCase:
-        custody = str(text(row, "custody", True)).lower()
+        custody = str(text(row, "custody", required=True)).lower()
         if custody not in {"detained", "released"}:
             raise InvalidInput(f"custody must be detained or released, not {custody!r}")
         birth_country = text(row, "country_of_birth")
         return NewCase(
-            case_id=str(text(row, "case_id", True)),
-            nationality=country_code(str(text(row, "nationality", True))),
-            final_order_date=day(row, "final_order_date", True, self.today) or date.min,
-            criminal=bool(boolean(row, "criminal", True)),
+            case_id=str(text(row, "case_id", required=True)),
+            nationality=country_code(str(text(row, "nationality", required=True))),
+            final_order_date=day(row, "final_order_date", required=True, today=self.today)
+            or date.min,
+            criminal=bool(boolean(row, "criminal", required=True)),
             custody=custody,
             country_of_birth=country_code(birth_country) if birth_country else None,
             entry_age=whole(row, "entry_age", 0),
@@ -203,12 +220,12 @@ class FlightRows:
         self.known.update(existing_flights(uow.conn, ids))
 
     def apply(self, row: Row) -> list[NewEvent]:
-        text(row, "capacity", True)
+        text(row, "capacity", required=True)
         new = NewFlight(
-            flight_id=str(text(row, "flight_id", True)),
-            departure_on=day(row, "departure_on", True) or date.min,
-            kind=str(text(row, "kind", True)).lower(),
-            destination=country_code(str(text(row, "destination", True))),
+            flight_id=str(text(row, "flight_id", required=True)),
+            departure_on=day(row, "departure_on", required=True) or date.min,
+            kind=str(text(row, "kind", required=True)).lower(),
+            destination=country_code(str(text(row, "destination", required=True))),
             capacity=whole(row, "capacity", 1) or 0,
         )
         if new.flight_id in self.known:
@@ -268,13 +285,13 @@ class EventRows:
         self.seats.update(seats_taken(uow.conn, wanted.difference(self.seats)))
 
     def apply(self, row: Row) -> list[NewEvent]:
-        case_id = str(text(row, "case_id", True))
-        event = str(text(row, "event", True)).lower()
+        case_id = str(text(row, "case_id", required=True))
+        event = str(text(row, "event", required=True)).lower()
         if event not in CASE_EVENTS:
             raise InvalidInput(
                 f"unknown event {event!r}; known events: {', '.join(sorted(CASE_EVENTS))}"
             )
-        on = day(row, "occurred_on", True, self.today) or date.min
+        on = day(row, "occurred_on", required=True, today=self.today) or date.min
         payload = self._payload(row)
         case = self.cases.get(case_id)
         if case is None:

@@ -53,9 +53,10 @@ CONTENT, ORDINAL = "_content", "_ordinal"
 
 def import_file(
     app: App,
+    actor: Actor,
+    *,
     kind: str,
     path: Path,
-    actor: Actor,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     today: date | None = None,
