@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -136,3 +140,19 @@ def test_a_liaison_contests_and_asserts_through_the_cli_and_both_views_differ(en
         ["partner", "contest", presented.id, "--country", "SL", "--reason", "x", "--evidence", "y"],
     )
     assert refused.exit_code == 1 and "acts for SL" in refused.output
+
+
+def test_a_piped_table_comes_out_whole(env: App) -> None:
+    # Piped, a console is 80 columns wide unless told otherwise, and Rich cuts table cells.
+    load_pack_claims(env)
+    command = [str(Path(sys.executable).parent / "readmit"), "assess", "KH"]
+    shown = subprocess.run(
+        [*command, "--from", "2020-10-01", "--to", "2022-05-16"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+        check=True,
+    ).stdout
+    rows = [line for line in shown.splitlines() if "│" in line]
+    assert rows and not any("…" in row for row in rows), "no cell is cut"
+    assert any(len(row) > 80 for row in rows), "the table takes the room it needs"

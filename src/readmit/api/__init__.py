@@ -21,7 +21,7 @@ from readmit import __version__
 from readmit.api.docs import install_docs
 from readmit.api.errors import error_responses, install_error_handlers
 from readmit.api.middleware import AccessLog, BodyLimit, Idempotency, SecurityHeaders
-from readmit.api.routes import ROUTERS
+from readmit.api.routes import ROUTERS, health
 from readmit.services.context import App, bootstrap
 
 API_PREFIX = "/api/v1"
@@ -91,6 +91,7 @@ def create_app(app: App) -> FastAPI:
     for child in ROUTERS:
         router.include_router(child)
     api.include_router(router)
+    api.include_router(health.router)  # before the dashboard, which is mounted at /
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
     install_docs(api, DOCS_URL, OPENAPI_URL)
     if app.settings.cors_origins:

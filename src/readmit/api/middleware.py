@@ -158,7 +158,9 @@ class AccessLog:
         try:
             await self.app(scope, receive, watching)
         finally:
-            actor = scope.get("state", {}).get("actor")
+            state = scope.get("state", {})
+            # The API's caller, or the dashboard's signed-in user.
+            actor = state.get("actor") or state.get("web_user")
             access_log.info(
                 "request",
                 method=scope["method"],

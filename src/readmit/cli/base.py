@@ -42,8 +42,10 @@ EXIT_CODES: list[tuple[type[ReadmitError], int]] = [
     (ReadmitError, 1),
 ]
 
+# Piped, a console is 80 columns wide and cuts tables: give it room, so a table comes out whole.
+_PIPED_WIDTH = None if sys.stdout.isatty() else 1000
 err = Console(stderr=True, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, width=_PIPED_WIDTH)
 
 
 def exit_code(error: ReadmitError) -> int:
