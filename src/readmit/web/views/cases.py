@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 
 from readmit.domain.cases import State
 from readmit.domain.errors import InvalidInput, PermissionDenied
-from readmit.domain.permissions import Permission
+from readmit.domain.permissions import FLIGHT_STEP_PERMISSIONS, Permission
 from readmit.services.cases import access as case_access
 from readmit.services.cases import caseload
 from readmit.services.cases import flights as flight_service
@@ -58,9 +58,10 @@ def answering_side(view: View) -> str | None:
     """Return which side of the record the user answers for: partner, state, or None."""
     if view.user is None:
         return None
-    if view.user.may(P.CASE_RESPOND):
+    # Only a partner's liaison speaks for the partner (asserts); staff who answer are the state.
+    if view.user.may(P.CASE_ASSERT):
         return "partner"
-    if view.user.may(P.CASE_RECORD):
+    if view.user.may(P.CASE_RESPOND) or view.user.may(P.CASE_RECORD):
         return "state"
     return None
 
@@ -162,15 +163,23 @@ def schedule(view: View, form: FormData) -> str:
     return f"/flights/{new.flight_id}"
 
 
-@site.action("/flights/{flight_id}/charter", P.FLIGHT_WRITE)
+def charter_steps(view: View) -> list[str]:
+    """The charter steps this viewer may record (the API's table: propose, or answer)."""
+    if view.user is None:
+        return []
+    return [e for e, needed in FLIGHT_STEP_PERMISSIONS.items() if view.user.may(needed)]
+
+
+# The step's own permission is checked by the service, as for the API's twin route.
+@site.action("/flights/{flight_id}/charter", P.FLIGHT_READ)
 def charter_step(view: View, form: FormData) -> str:
     """Record a charter's proposal to the partner, or the partner's answer."""
     event = str(form.get("event") or "")
-    if event not in {"charter_proposed", "charter_accepted", "charter_refused"}:
+    if event not in FLIGHT_STEP_PERMISSIONS:
         raise InvalidInput("choose charter_proposed, charter_accepted or charter_refused")
     flight_id = view.params["flight_id"]
     reason = str(form.get("reason") or "").strip() or None
-    flight_service.record_charter_step(
+    case_access.record_flight_step(
         view.app,
         view.actor(),
         flight_id=flight_id,
@@ -196,4 +205,5 @@ def flight_page(view: View) -> dict[str, Any]:
         "title": f"Flight {flight['flight_id']}",
         "flight": flight,
         "can_schedule": view.user is not None and view.user.may(P.FLIGHT_WRITE),
+        "charter_steps": charter_steps(view),
     }

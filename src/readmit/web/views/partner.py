@@ -23,7 +23,8 @@ from readmit.web.views import site
 P = Permission
 
 
-@site.page("/partner", "partner.html", P.CASE_RESPOND, "Partner portal", nav="Partner portal")
+# As its API twin (GET /partner/cases): only a liaison speaks for a partner country.
+@site.page("/partner", "partner.html", P.CASE_ASSERT, "Partner portal", nav="Partner portal")
 def portal(view: View) -> dict[str, Any]:
     """Pending requests of the liaison's own country, and the latest events to answer."""
     actor = view.actor()
