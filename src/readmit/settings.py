@@ -1,11 +1,20 @@
-"""Typed settings, read once from the environment by ``bootstrap`` (never at import time)."""
+"""Typed settings, read once by ``bootstrap`` (never at import time): from READMIT_ environment
+variables, else from ``readmit.toml`` in the working folder, else the defaults."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+# A folder's own settings: written by ``readmit demo``, read by every command run there.
+SETTINGS_FILE = "readmit.toml"
 
 
 def _default_key_dir() -> Path:
@@ -16,6 +25,19 @@ class Settings(BaseSettings):
     """Every setting readmit reads; each is documented in docs/settings.md."""
 
     model_config = SettingsConfigDict(env_prefix="READMIT_", extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments first, then READMIT_ variables, then readmit.toml in the working folder."""
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=Path(SETTINGS_FILE))
+        return init_settings, env_settings, toml
 
     database_url: str = Field(
         default="sqlite:///readmit.db",

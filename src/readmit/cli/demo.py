@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from readmit.demo.run import build_demo
 from readmit.demo.summary import LAST_YEAR, Summary, summarise
 from readmit.domain.errors import InvalidInput
 from readmit.services.context import App, bootstrap
+from readmit.settings import SETTINGS_FILE
 
 DEFAULT_DB = Path("readmit-demo.db")
 
@@ -62,6 +65,25 @@ def demo_app(db: Path) -> App:
     return bootstrap(settings)
 
 
+def remember_database(url: str, folder: Path | None = None) -> str:
+    """Point the folder's readmit.toml at the demo's database, unless it names another one.
+
+    Every command run in the folder then reads the demo's data with no setting to make.
+    """
+    settings = (folder or Path.cwd()) / SETTINGS_FILE
+    if not settings.exists():
+        settings.write_text(
+            "# Written by `readmit demo`: readmit commands run in this folder use its database.\n"
+            f"database_url = {json.dumps(url)}\n",
+            encoding="utf-8",
+        )
+        return f"{SETTINGS_FILE} here now points at {url}: commands run in this folder use it"
+    named = tomllib.loads(settings.read_text(encoding="utf-8")).get("database_url")
+    if named == url:
+        return f"{SETTINGS_FILE} here points at {url}"
+    return f"{SETTINGS_FILE} here names {named!r}, not the demo's {url}: it was left as it is"
+
+
 @app.command("demo")
 def demo(
     db: Path = typer.Option(DEFAULT_DB, "--db", help="SQLite file to create or reuse."),
@@ -83,6 +105,7 @@ def demo(
         reporter.finish()
     state = "reused (nothing added)" if report.reused else f"{report.events_added} events added"
     err.print(f"demo database {db}: seed {seed}, {state}, {report.seconds:.1f} s")
+    err.print(remember_database(application.settings.database_url))
     render(summary)
     render_screening(report.screening, summary)
     address = f"http://127.0.0.1:{port}/"

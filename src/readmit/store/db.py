@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
@@ -60,8 +61,31 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+CHOOSE = (
+    "choose the database with database_url in readmit.toml (in this folder) or READMIT_DATABASE_URL"
+)
+
+
+def missing_file(engine: Engine) -> Path | None:
+    """The SQLite file the engine points at, when it does not exist (connecting would create it)."""
+    name = engine.url.database if is_sqlite(engine) else None
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    path = Path(name)
+    return None if path.exists() else path
+
+
 def require_schema(engine: Engine) -> None:
-    """Raise SchemaMissing, with what to do, when the store has not been migrated."""
+    """Raise SchemaMissing, with what to do, when the store has not been migrated.
+
+    A SQLite file that does not exist is not created by asking: the message names it instead.
+    """
+    absent = missing_file(engine)
+    if absent is not None:
+        raise SchemaMissing(
+            f"there is no readmit database at {absent.resolve()}; run `readmit demo` to build the "
+            f"demo's here, or `readmit db upgrade` to create an empty one; or {CHOOSE}"
+        )
     if not inspect(engine).has_table("events"):
         raise SchemaMissing(
             f"the database at {engine.url.render_as_string(hide_password=True)} has no readmit "

@@ -1,0 +1,43 @@
+"""One data location for the demo and every command: the folder's readmit.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from readmit.cli import app
+from readmit.cli.demo import remember_database
+from readmit.services.context import App
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working folder with no READMIT_ database setting in the environment."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("READMIT_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def test_a_command_run_where_the_demo_ran_reads_the_demos_database(
+    folder: Path, sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READMIT_KEY_DIR", str(sqlite_app.settings.key_dir))
+    said = remember_database(sqlite_app.settings.database_url)
+    assert "now points at" in said and (folder / "readmit.toml").exists()
+    result = CliRunner().invoke(app, ["sanctions", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "KH-2017" in result.output
+    assert "left as it is" in remember_database("sqlite:///elsewhere.db")
+
+
+def test_a_missing_database_is_named_with_how_to_choose_one_and_nothing_is_created(
+    folder: Path,
+) -> None:
+    result = CliRunner().invoke(app, ["case", "show", "SYN-KH-000123"])
+    assert result.exit_code == 3
+    said = " ".join(result.output.split())
+    assert str(folder / "readmit.db") in said
+    assert "readmit demo" in said and "readmit.toml" in said and "READMIT_DATABASE_URL" in said
+    assert list(folder.iterdir()) == [], "no empty database is left behind"
