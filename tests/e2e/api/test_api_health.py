@@ -28,6 +28,7 @@ def test_a_store_never_migrated_is_alive_but_not_ready_and_says_why(tmp_path: Pa
         answer = client.get("/health/ready")
     app.engine.dispose()
     assert answer.status_code == 503 and answer.json()["status"] == "not_ready"
-    schema = next(c for c in answer.json()["checks"] if c["name"] == "schema")
-    assert not schema["ok"] and "readmit db upgrade" in schema["detail"]
+    database = next(c for c in answer.json()["checks"] if c["name"] == "database")
+    assert not database["ok"] and "readmit db upgrade" in database["detail"]
+    assert not (tmp_path / "never-upgraded.db").exists(), "asking creates no database"
     assert "never-upgraded" not in answer.text, "the database's address is not public"

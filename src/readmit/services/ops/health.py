@@ -17,6 +17,7 @@ from readmit.domain.errors import ReadmitError
 from readmit.services.context import App
 from readmit.services.sanctions.pack import current_pack
 from readmit.store import migrate
+from readmit.store.db import missing_file
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Readiness:
 
 
 def _database(app: App) -> str:
+    if missing_file(app.engine) is not None:  # connecting would create an empty one
+        raise ReadmitError("the database file does not exist: run `readmit db upgrade`")
     with app.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
     return "reachable"
