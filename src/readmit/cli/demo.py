@@ -26,6 +26,7 @@ from readmit.cli.base import app, err, get_app, out
 from readmit.cli.serve import APP_FACTORY
 from readmit.demo.accounts import DemoLogin
 from readmit.demo.profiles import WINDOW
+from readmit.demo.record import choices, record_rows
 from readmit.demo.run import build_demo
 from readmit.demo.summary import LAST_YEAR, Summary, summarise
 from readmit.domain.errors import InvalidInput
@@ -65,12 +66,12 @@ def demo_app(db: Path) -> App:
     return bootstrap(settings)
 
 
-def remember_database(url: str, folder: Path | None = None) -> str:
+def remember_database(url: str, folder: Path) -> str:
     """Point the folder's readmit.toml at the demo's database, unless it names another one.
 
     Every command run in the folder then reads the demo's data with no setting to make.
     """
-    settings = (folder or Path.cwd()) / SETTINGS_FILE
+    settings = folder / SETTINGS_FILE
     if not settings.exists():
         settings.write_text(
             "# Written by `readmit demo`: readmit commands run in this folder use its database.\n"
@@ -105,7 +106,8 @@ def demo(
         reporter.finish()
     state = "reused (nothing added)" if report.reused else f"{report.events_added} events added"
     err.print(f"demo database {db}: seed {seed}, {state}, {report.seconds:.1f} s")
-    err.print(remember_database(application.settings.database_url))
+    # Beside the database, so that commands run in its folder read it by its name there.
+    err.print(remember_database(f"sqlite:///{db.name}", db.parent))
     render(summary)
     render_screening(report.screening, summary)
     address = f"http://127.0.0.1:{port}/"
@@ -161,16 +163,31 @@ def render(summary: Summary) -> None:
     out.print(table)
     render_ratings(summary)
     render_sanctions(summary)
+    render_cambodia(summary)
+
+
+def render_cambodia(summary: Summary) -> None:
+    """Print Cambodia's record beside the ledger, the scenario's own choices, and the flags."""
     kh = summary.cambodia
-    out.print("[bold]Cambodia in the ledger, beside the public record (docs/sources.md)[/]")
-    for group in kh.group_returns:
-        out.print(f"  group return {group.departure_on}: {group.removed} removed ({group.kind})")
-    out.print(f"  2019: {kh.removals_2019} removed, {kh.criminal_2019} on criminal grounds")
-    out.print(f"  final orders pending on 2022-05-16: {kh.pending_2022_05_16}")
     out.print(
-        f"  2020-10-01 to 2022-05-16: {kh.window_interviews} interview, "
-        f"{kh.window_removals} removals"
+        "[bold]Cambodia in the ledger, beside the public record[/] "
+        "(docs/sources.md; [U] = uncertain in the record)",
+        highlight=False,
     )
+    table = Table(title="True to the record: what the record says, and what the ledger holds")
+    for name in ("the record says", "the ledger holds", "holds it"):
+        table.add_column(name)
+    for row in record_rows(kh):
+        table.add_row(row.record, row.ledger, "yes" if row.holds else "NO")
+    out.print(table)
+    out.print("  Chosen by the scenario (the record gives no count or day for these):")
+    for choice in choices(kh):
+        out.print(f"    {choice.what}: {choice.chosen}", highlight=False)
+    out.print("  Flagged: removals outside the agreement")
+    for found in kh.outside_agreement or ():
+        out.print(f"    {found.reason}", highlight=False)
+    if not kh.outside_agreement:
+        out.print("    none")
 
 
 def render_ratings(summary: Summary) -> None:

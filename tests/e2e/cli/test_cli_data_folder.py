@@ -24,12 +24,12 @@ def test_a_command_run_where_the_demo_ran_reads_the_demos_database(
     folder: Path, sqlite_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("READMIT_KEY_DIR", str(sqlite_app.settings.key_dir))
-    said = remember_database(sqlite_app.settings.database_url)
+    said = remember_database("sqlite:///readmit.db", folder)  # the demo's database, by name
     assert "now points at" in said and (folder / "readmit.toml").exists()
     result = CliRunner().invoke(app, ["sanctions", "list", "--json"])
     assert result.exit_code == 0, result.output
     assert "KH-2017" in result.output
-    assert "left as it is" in remember_database("sqlite:///elsewhere.db")
+    assert "left as it is" in remember_database("sqlite:///elsewhere.db", folder)
 
 
 def test_a_missing_database_is_named_with_how_to_choose_one_and_nothing_is_created(
