@@ -26,6 +26,8 @@ def verify(
         print_json(result.to_dict())
     elif result.ok:
         out.print(f"ok: {result.events} events, head {result.head_seq} {result.head_hash}")
+        if result.checkpoint_seq is not None:
+            out.print(f"ok: the log extends the signed checkpoint at event {result.checkpoint_seq}")
     else:
         err.print(f"[bold red]FAILED[/] at event {result.first_bad_seq}: {result.reason}")
     if not result.ok:

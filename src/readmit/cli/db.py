@@ -15,8 +15,15 @@ app.add_typer(db_app, name="db")
 def upgrade() -> None:
     """Apply every migration (creates the database if it does not exist)."""
     application = get_app()
+    before = maintenance.schema_revision(application)
     report = maintenance.upgrade(application)
-    err.print(f"schema is up to date at {maintenance.describe(application)}")
+    where, now = maintenance.describe(application), maintenance.schema_revision(application)
+    if before is None:
+        err.print(f"created the readmit schema (migration {now}) at {where}")
+    elif before != now:
+        err.print(f"upgraded the schema from migration {before} to {now} at {where}")
+    else:
+        err.print(f"the schema was already up to date (migration {now}) at {where}")
     err.print(
         f"policy pack {report.pack} (version {report.version}): {report.added} steps added, "
         f"{report.revised} revised, {report.voided} voided"

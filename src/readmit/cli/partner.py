@@ -6,8 +6,9 @@ from datetime import date
 
 import typer
 
-from readmit.cli.base import app, cli_actor, err, get_app, print_json
+from readmit.cli.base import app, cli_actor, err, get_app, print_json, say
 from readmit.domain.dates import parse_date
+from readmit.services.cases import caseload
 from readmit.services.context import Actor, App
 from readmit.services.partner import respond as service
 
@@ -25,6 +26,36 @@ def _liaison(application: App, country: str) -> Actor:
 
 def _day(value: str | None) -> date:
     return parse_date(value, "--on") or date.today()
+
+
+@partner_app.command("pending")
+def pending(
+    country: str = typer.Option(..., "--country", help="The partner country you act for."),
+    page: int = typer.Option(1, "--page", min=1, help="Page of 100 cases, oldest order first."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List your nationals' cases awaiting your answer: presented or at interview."""
+    application = get_app()
+    states = frozenset(s.value for s in caseload.PENDING_PARTNER)
+    found = caseload.list_cases(
+        application,
+        _liaison(application, country),
+        f=caseload.CaseFilter(states=states, page=page),
+    )
+    if as_json:
+        print_json(
+            {
+                "total": found.total,
+                "page": found.page,
+                "pages": found.pages,
+                "as_of": found.as_of,
+                "cases": [r.__dict__ for r in found.rows],
+            }
+        )
+        return
+    say(f"{found.total} cases awaiting an answer (page {found.page} of {found.pages}):")
+    for row in found.rows:
+        say(f"  {row.case_id}  {row.state:<20} final order {row.final_order_date}")
 
 
 @partner_app.command("acknowledge")

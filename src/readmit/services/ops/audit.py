@@ -35,6 +35,7 @@ class VerifyResult:
     head_hash: str
     first_bad_seq: int | None = None
     reason: str = ""
+    checkpoint_seq: int | None = None  # the signed checkpoint the log was proved to extend
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -85,7 +86,13 @@ def verify_ledger(app: App, checkpoint: Path | None = None) -> VerifyResult:
         return failed(
             signed[0], "the log no longer extends the signed checkpoint (history was rewritten)"
         )
-    return VerifyResult(ok=True, events=tracker.count, head_seq=head_seq, head_hash=head_hash)
+    return VerifyResult(
+        ok=True,
+        events=tracker.count,
+        head_seq=head_seq,
+        head_hash=head_hash,
+        checkpoint_seq=signed[0] if signed else None,
+    )
 
 
 def _key(app: App) -> Ed25519PrivateKey:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from readmit.services.assessment import claims
+from readmit.services.assessment import claims, published
 from readmit.services.context import App
 from readmit.services.sanctions.pack import PackLoadReport, load_history
 from readmit.store import migrate
@@ -10,10 +10,17 @@ from readmit.store.projections import clear_projections, project
 
 
 def upgrade(app: App) -> PackLoadReport:
-    """Apply every migration, then load the policy pack's historical sanctions (idempotently)."""
+    """Apply every migration, then load the policy pack's claims, published figures and
+    historical sanctions (idempotently)."""
     migrate.upgrade(app.engine)
     claims.load_pack_claims(app)
+    published.load_pack_published(app)
     return load_history(app)
+
+
+def schema_revision(app: App) -> str | None:
+    """The migration the store is at (None: no schema yet)."""
+    return migrate.current_revision(app.engine)
 
 
 def describe(app: App) -> str:
