@@ -16,8 +16,12 @@ from demo_support import SEED, demo_app, demo_database, first_output
 from typer.testing import CliRunner
 
 from readmit.cli import app
+from readmit.demo.record import cambodia_check, choices, record_rows
+from readmit.domain.claims import fiscal_year_span
 from readmit.services.assessment import assess as assessment
 from readmit.services.assessment import figures
+from readmit.services.assessment.agreement_scope import removals_outside_agreement
+from readmit.services.assessment.claims import list_claims
 from readmit.services.context import App
 from readmit.services.ops.audit import verify_ledger
 
@@ -51,10 +55,22 @@ def test_april_2018_was_the_largest_group_to_that_date(demo: App) -> None:
     assert earlier and max(earlier) < 43
 
 
-def test_2019_has_81_removals_to_cambodia_of_which_71_criminal(demo: App) -> None:
-    year = (date(2019, 1, 1), date(2019, 12, 31))
+def test_fy2019_has_81_removals_to_cambodia_of_which_71_criminal(demo: App) -> None:
+    # DHS's "81 in 2019, 71 criminal", read as fiscal year 2019 (the record: likely, [U]).
+    year = fiscal_year_span(2019)
+    assert year == (date(2018, 10, 1), date(2019, 9, 30))
     assert figures.count_removals(demo, "KH", start=year[0], end=year[1]) == 81
     assert figures.count_removals(demo, "KH", start=year[0], end=year[1], criminal=True) == 71
+
+
+def test_ices_fiscal_years_hold_74_29_and_110_removals_a_rise_of_279_per_cent(demo: App) -> None:
+    counts = {
+        fy: figures.count_removals(demo, "KH", start=first, end=last)
+        for fy in (2016, 2017, 2018)
+        for first, last in [fiscal_year_span(fy)]
+    }
+    assert counts == {2016: 74, 2017: 29, 2018: 110}
+    assert round(100 * (counts[2018] - counts[2017]) / counts[2017]) == 279
 
 
 def test_about_1900_final_orders_are_pending_on_16_may_2022(demo: App) -> None:
@@ -115,6 +131,21 @@ def test_the_summary_shows_sanctions_ratings_decisions_and_a_login_per_role(
     assert "http://127.0.0.1:8000/" in printed
 
 
+def test_the_summary_labels_fiscal_years_uncertainty_the_scenarios_choices_and_the_flag(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    printed = " ".join(first_output(tmp_path_factory).split())
+    cambodia = printed.split("Cambodia in the ledger")[1].split("Screened")[0]
+    assert "[U] = uncertain in the record" in cambodia
+    assert "FY2019" in cambodia and "likely [U]" in cambodia
+    assert "Chosen by the scenario" in cambodia
+    chosen = cambodia.split("Chosen by the scenario")[1]
+    assert "the mode of the one interview" in chosen and "virtual" in chosen
+    assert '"some"' in chosen and '"a few hundred"' in chosen
+    assert "removals outside the agreement" in chosen
+    assert "SYN-LA-900001" in chosen and "covers: nationals_only" in chosen
+
+
 def test_cambodia_is_uncooperative_and_the_contrast_countries_cooperative(demo: App) -> None:
     window = assessment.Window(date(2020, 10, 1), date(2022, 5, 16))
     last_year = assessment.Window(date(2022, 1, 1), date(2022, 12, 31))
@@ -134,10 +165,57 @@ def test_the_2022_dispute_shows_both_sides_figures(demo: App) -> None:
 
 
 def test_as_of_a_past_date_the_ledger_shows_what_was_known_then(demo: App) -> None:
-    late = assessment.Window(date(2019, 1, 1), date(2019, 12, 31))
-    early = assessment.Window(date(2019, 1, 1), date(2019, 12, 31), as_of=date(2019, 6, 30))
+    first, last = fiscal_year_span(2019)
+    late = assessment.Window(first, last)
+    early = assessment.Window(first, last, as_of=date(2019, 6, 30))
     assert assessment.assess(demo, "KH", late)["metrics"]["removals"] == 81
     assert assessment.assess(demo, "KH", early)["metrics"]["removals"] < 81
+
+
+def test_the_fy2019_assessment_shows_dhss_claim_labelled_as_an_uncertain_fiscal_year(
+    demo: App,
+) -> None:
+    found = assessment.assess(demo, "KH", assessment.Window(*fiscal_year_span(2019)))
+    beside = {c["claim_id"]: c for c in found["claims"]}
+    dhs = beside["kh-dhs-2019-removals"]
+    assert (dhs["figure"], dhs["ledger_value"], dhs["same_dates"]) == (81, 81, True)
+    listed = {c["claim_id"]: c for c in list_claims(demo, "KH")["claims"]}
+    assert listed["kh-dhs-2019-removals"]["period"] == "FY2019 (2018-10-01 – 2019-09-30) [U]"
+    assert listed["kh-ice-fy2018-removals"]["fiscal_years"] == "FY2018"
+    assert "uncertain" in listed["kh-dhs-2019-removals"]["note"]
+
+
+def test_two_laotians_removed_to_cambodia_are_flagged_outside_the_memorandum(demo: App) -> None:
+    found = removals_outside_agreement(demo, "KH")
+    assert [(f.nationality, f.destination) for f in found] == [("LA", "KH"), ("LA", "KH")]
+    assert all(f.case_id.startswith("SYN-LA-") for f in found)
+    assert all("covers: nationals_only" in f.reason for f in found)
+    assert all("fail to obtain citizenship" in f.reason for f in found)
+    # They are not Cambodia's removals: KVAO's 768 and FY2019's 81 count Cambodians only.
+    assert figures.count_removals(demo, "LA", start=found[0].removed_on, end=found[0].removed_on)
+    agreement = list_claims(demo, "KH")["agreement"]
+    assert agreement is not None
+    (outside,) = agreement["removals_outside"]
+    assert (outside["nationality"], outside["removals"]) == ("LA", 2)
+    assert "SYN-" not in str(agreement)  # the public listing names no case
+    assert removals_outside_agreement(demo, "LA") == []  # no agreement with Laos in the pack
+
+
+def test_every_row_of_the_true_to_the_record_table_holds_in_the_ledger(demo: App) -> None:
+    kh = cambodia_check(demo)
+    rows = record_rows(kh)
+    assert rows and all(row.holds for row in rows), [r for r in rows if not r.holds]
+    said = " ".join(row.record for row in rows)
+    assert "FY2019 likely [U]" in said and "FY2016 74, FY2017 29, FY2018 110" in said
+    # What the record does not give is not in the record's column ...
+    for chosen in ("virtual", "45", "300", "2018-10-16"):
+        assert chosen not in said
+    # ... but among the scenario's choices.
+    chose = {c.what: c.chosen for c in choices(kh)}
+    assert chose["the mode of the one interview of October 2020 - May 2022"] == "virtual"
+    assert chose['how many virtual interviews Cambodia\'s "some" means'].startswith("45 ")
+    assert chose['how many "a few hundred" being processed means'].startswith("300 ")
+    assert chose["the day the two Laotians were removed"] == "2018-10-16"
 
 
 def _free_port() -> int:

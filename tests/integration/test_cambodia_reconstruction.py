@@ -6,6 +6,10 @@ The US embassy said Cambodia had "conducted only one citizenship verification in
 accepted only two removals – from among more than 1,800 individuals ordered removed" since
 October 2020 (Phnom Penh Post, May 2022). The ledger below holds about 1,850 pending cases,
 hundreds of presentations in the window, one interview and two removals.
+
+The record gives those two counts and "more than 1,800"; everything else here is this test's
+choice, not the record's: the number of pending cases and of presentations, the interviews
+asked for, the releases, and the mode of the one interview (virtual: the record gives none).
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from readmit.services.context import App
 
 D = date
 WINDOW = Window(D(2020, 10, 1), D(2022, 5, 16))
+# The test's choices (the record gives none of these counts).
 PENDING, PRESENTED, INTERVIEWS_ASKED, RELEASED = 1852, 380, 300, 40
+INTERVIEW_MODE = "virtual"  # the test's choice: the record gives no mode for the one interview
 
 
 def cambodia(ledger: Ledger) -> None:
@@ -33,7 +39,7 @@ def cambodia(ledger: Ledger) -> None:
         if n < INTERVIEWS_ASKED:
             ev("interview_scheduled", case, D(2021, 1, 10) + timedelta(days=n))
         if n == 0:
-            ev("interview_held", case, D(2021, 2, 1), mode="virtual")
+            ev("interview_held", case, D(2021, 2, 1), mode=INTERVIEW_MODE)
             ev("nationality_confirmed", case, D(2021, 2, 15))
         if n >= PENDING - RELEASED:
             ev("released", case, D(2021, 6, 1) + timedelta(days=n % 30))
@@ -123,6 +129,32 @@ def test_cambodia_2020_to_2022_is_uncooperative_with_reasons_naming_the_figures(
     assert beside["kh-embassy-2022-removals"]["ledger_minus_claim"] == 0
     assert beside["kh-embassy-2022-interviews"]["ledger_minus_claim"] == 0
     assert beside["kh-aajc-2022-final-orders"]["figure"] == 1900
+    # Cambodia's "some" virtual interviews has no number: nothing is subtracted from it.
+    some = beside["kh-gov-2022-virtual-interviews"]
+    assert (some["figure"], some["figure_text"], some["ledger_minus_claim"]) == (
+        None,
+        "some (number not given)",
+        None,
+    )
+    # Cambodia's offer of 2017 to interview 26 people is not an interview the US requested, and
+    # its "hundreds" accepted (since 2002, [U]) is not about this window's removals.
+    assert "kh-mfa-2017-ready-to-interview" not in beside
+    assert "kh-gov-2022-hundreds-accepted" not in beside
+    assert result["agreement"]["covers"] == "nationals_only"
+    assert "fail to obtain citizenship" in result["agreement"]["scope"]
+
+
+def test_cambodias_hundreds_accepted_stands_beside_the_ledgers_removals_since_2002(
+    db_app: App,
+) -> None:
+    ledger = Ledger(db_app)
+    cambodia(ledger)
+    ledger.commit()
+    result = assess(db_app, "KH", Window(D(2002, 1, 1), D(2022, 5, 12)))
+    beside = {c["claim_id"]: c for c in result["claims"]}
+    hundreds = beside["kh-gov-2022-hundreds-accepted"]
+    assert (hundreds["figure_text"], hundreds["ledger_value"]) == ("hundreds", 2)
+    assert hundreds["asserted_by"].startswith("Prime Minister Hun Sen")
 
 
 def test_a_cooperative_partner_is_rated_cooperative_and_sorted_after_cambodia(

@@ -61,14 +61,25 @@ def test_a_changed_pack_adds_only_what_changed(db_app: App, tmp_path: Path) -> N
     pack = tmp_path / "pack"
     shutil.copytree(PACKS_DIR / "us_ina_243d", pack)
     path = pack / "sanctions" / "KH-2017.yaml"
-    path.write_text(
-        path.read_text().replace("last_verified_on: 2022-05-12", "last_verified_on: 2022-11-20")
-    )
+    text = path.read_text().replace("date: 2022-11-22", "date: 2022-11-23")
+    path.write_text(text.replace("Phnom Penh on 22 November", "Phnom Penh on 23 November"))
     db_app.settings.pack = str(pack)
     report = upgrade(db_app)
     assert (report.added, report.revised) == (0, 1)
     view = registry.show_sanction(db_app, "KH-2017")
-    assert view.sanction.measures["KH-2017-1"].last_verified_on == date(2022, 11, 20)
+    assert view.sanction.measures["KH-2017-1"].last_verified_on == date(2022, 11, 23)
+    assert upgrade(db_app).revised == 0
+
+
+def test_a_step_whose_date_alone_changed_is_revised(db_app: App, tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(PACKS_DIR / "us_ina_243d", pack)
+    path = pack / "sanctions" / "KH-2017.yaml"
+    path.write_text(path.read_text().replace("date: 2022-11-22", "date: 2022-11-24", 1))
+    db_app.settings.pack = str(pack)
+    assert upgrade(db_app).revised == 1
+    view = registry.show_sanction(db_app, "KH-2017")
+    assert date(2022, 11, 24) in {step.on for step in view.sanction.steps}
     assert upgrade(db_app).revised == 0
 
 
@@ -92,10 +103,10 @@ def test_what_was_in_force_on_a_date_is_a_query(db_app: App) -> None:
 
 def test_the_registry_lists_sanctions_as_of_a_date_with_their_status(db_app: App) -> None:
     status = {s.id: s.status for s in registry.list_sanctions(db_app, date(2018, 1, 1))}
-    assert status["GN-2017"] == "in_force" and status["GM-2016"] == "lifted"
+    assert status["GN-2017"] == "in_force" and status["GM-2016"] == "ended_date_unknown"
     assert "GH-2019" not in status
     today = {s.id: s for s in registry.list_sanctions(db_app)}
-    assert today["GY-2001"].status == "ended_date_unknown"
+    assert today["GY-2001"].status == "lifted"
     assert today["LA-2018"].status == "partly_lifted"
     assert today["KH-2017"].stale, "in force and not verified for over a year"
     assert not today["GN-2017"].stale

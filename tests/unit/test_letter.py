@@ -63,6 +63,12 @@ def test_the_discontinuation_letter_says_what_the_articles_quote() -> None:
     )
     assert "reconstructed from published wording" in text
     assert "Issuance resumes only when the Secretary of Homeland Security notifies" in text
+    # The letter's own words on resumption (Phnom Penh Post, spring 2022), line breaks aside.
+    assert (
+        "resume only when the Secretary of Homeland Security notifies the Secretary of State "
+        "that Cambodia has complied with US requests relating to acceptance of its national or "
+        "nationals." in " ".join(text.split())
+    )
     assert "Legal basis: INA 243(d), 8 U.S.C. 1253(d); 9 FAM 601.12" in text
 
 

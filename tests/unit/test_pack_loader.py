@@ -127,20 +127,31 @@ def test_pakistan_is_recorded_with_an_unknown_scope_never_guessed() -> None:
     assert sanction.status_on(date(2026, 1, 1)) == "uncertain"
 
 
-def test_guyana_is_ended_date_unknown_and_never_in_force_today() -> None:
+def test_guyana_is_lifted_effective_14_december_2001() -> None:
     sanction = {h.id: h for h in load_pack().sanctions}["GY-2001"].sanction
     (measure,) = sanction.measures.values()
+    assert not measure.end_unknown and measure.valid_to == date(2001, 12, 14)
+    assert sanction.status_on(date(2001, 12, 13)) == "in_force"
+    assert sanction.status_on(date(2001, 12, 14)) == "lifted"
+    assert sanction.status_on(date.today()) == "lifted"
+
+
+def test_the_gambia_ended_on_an_unknown_day_by_its_one_report_and_is_never_in_force_today() -> None:
+    sanction = {h.id: h for h in load_pack().sanctions}["GM-2016"].sanction
+    (measure,) = sanction.measures.values()
     assert measure.end_unknown and measure.valid_to is None
+    assert measure.ended_by == date(2017, 12, 12)
     assert sanction.status_on(date.today()) == "ended_date_unknown"
-    assert sanction.status_on(date(2001, 11, 1)) == "uncertain"
+    assert sanction.status_on(date(2017, 9, 12)) == "in_force", "verified in force that day"
+    assert sanction.status_on(date(2017, 10, 1)) == "uncertain"
 
 
 def test_the_pack_version_is_a_hash_of_its_files(pack_copy: Path) -> None:
     before = pack_version(pack_copy)
     edit(
         pack_copy / "sanctions" / "KH-2017.yaml",
-        "last_verified_on: 2022-05-12",
-        "last_verified_on: 2022-05-16",
+        "last_verified_on: 2017-09-14",
+        "last_verified_on: 2017-09-15",
     )
     assert pack_version(pack_copy) != before
 
@@ -204,12 +215,12 @@ def test_a_ladder_must_understand_the_standard_ranks(pack_copy: Path) -> None:
 
 def test_a_not_public_step_may_not_cite_a_source(pack_copy: Path) -> None:
     edit(
-        pack_copy / "sanctions" / "ER-2017.yaml",
+        pack_copy / "sanctions" / "GM-2016.yaml",
         '    not_public: true\n    summary: "The notification',
         '    not_public: true\n    sources: [x]\n    summary: "The notification',
     )
     with pytest.raises(
-        PackError, match=r"ER-2017\.yaml: steps\[1\]: Value error, a not_public step has no source"
+        PackError, match=r"GM-2016\.yaml: steps\[1\]: Value error, a not_public step has no source"
     ):
         load_pack(pack_copy)
 

@@ -74,6 +74,10 @@ def measures(draw: st.DrawFn, index: int) -> Measure:
         end_unknown=end_unknown,
         ended_by=start + timedelta(days=400) if end_unknown else None,
         citation=draw(st.sampled_from(["INA 243(d)", "INA 243(d); 22 CFR 41.123", ""])),
+        # A verification proves the measure in force that day (docs/policy-packs.md).
+        last_verified_on=draw(
+            st.none() | st.integers(-30, 700).map(lambda n: start + timedelta(days=n))
+        ),
     )
 
 

@@ -63,11 +63,11 @@ GH = {"nationality": "GH", "post_country": "GH", "visa_class": "B2", "decision_d
         ),
         (
             {
-                "nationality": "GY",
-                "post_country": "GY",
+                "nationality": "GM",
+                "post_country": "GM",
                 "visa_class": "B1",
-                "decision_date": "2001-12-01",
-                "employer": "GY-GOV",
+                "decision_date": "2017-10-01",
+                "employer": "GM-GOV",
             },
             "the record does not say whether this measure applied on that day",
         ),

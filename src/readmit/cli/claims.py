@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from readmit.cli.base import app, get_app, out, print_json
+from readmit.packs.sources import load_articles
 from readmit.services.assessment import claims as service
 
 claims_app = typer.Typer(help="Claims: figures asserted outside the ledger, each with its source.")
@@ -21,6 +22,7 @@ def list_claims(
     if as_json:
         print_json(found)
         return
+    articles = load_articles()
     out.print(f"[bold]claims about {found['country_name']} ({found['country']})[/]")
     for claim in found["claims"]:
         metric = f" [{claim['metric']}]" if claim["metric"] else ""
@@ -31,12 +33,14 @@ def list_claims(
         )
         out.print(
             f"  {claim['figure_text']}: {claim['counts']}{metric} — {claim['asserted_by']}, "
-            f"{when}; source: {claim['source']}"
+            f"{when}; source: {articles.plain(claim['source'])}",
+            markup=False,
         )
     if found["partner_measures"]:
         out.print("[bold]measures taken in return[/]")
     for measure in found["partner_measures"]:
         out.print(
             f"  {measure['occurred_on']} ({measure['date_precision']}): {measure['measure']}"
-            f" — {measure['asserted_by']}; source: {measure['source']}"
+            f" — {measure['asserted_by']}; source: {articles.plain(measure['source'])}",
+            markup=False,
         )

@@ -115,11 +115,24 @@ def _render(result: ScreeningResult, letter: str | None, as_json: bool) -> None:
         say(f"citations: {d.citations}")
     if d.holding:
         say("no appeal; the application fee is not refunded")
+    _print_related(result)
     if letter:
         out.print("")
         out.print(letter, markup=False)
     elif result.has_letter:
         say("(add --letter to print the letter to the applicant)")
+
+
+def _print_related(result: ScreeningResult) -> None:
+    """The measures beside the regime, said after its decision, which they never change."""
+    if not result.related:
+        return
+    said = "; ".join(f.sentence() for f in result.related)
+    alone = result.decision.decision == "not_affected"
+    say(f"not affected by {result.regime}; {said}" if alone else f"beside {result.regime}: {said}")
+    for f in result.related:
+        say(f"  {f.reason}")
+        say(f"  source: {f.measure.all_sources[0]}")
 
 
 @app.command("screen")

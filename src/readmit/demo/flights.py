@@ -63,15 +63,17 @@ def plan_flights(rng: random.Random, profile: Profile) -> list[PlannedFlight]:
 def _year_flights(
     rng: random.Random, profile: Profile, year: int, count: int
 ) -> list[PlannedFlight]:
-    last = min(date(year, 12, 31), END)
+    """Flights of one year of ``profile.removals`` (a calendar or a US fiscal year)."""
+    first, last = profile.span(year)
+    last = min(last, END)
     # A month with a named group return holds that group only, as the record reports it.
-    taken = {g.on.month for g in profile.groups if g.on.year == year}
-    by_month: dict[int, list[date]] = defaultdict(list)
+    taken = {(g.on.year, g.on.month) for g in profile.groups if first <= g.on <= last}
+    by_month: dict[tuple[int, int], list[date]] = defaultdict(list)
     for _ in range(count):
-        day = random_day(rng, date(year, 1, 3), last)
-        while day.month in taken:
-            day = random_day(rng, date(year, 1, 3), last)
-        by_month[day.month].append(day)
+        day = random_day(rng, first, last)
+        while (day.year, day.month) in taken:
+            day = random_day(rng, first, last)
+        by_month[(day.year, day.month)].append(day)
     flights: list[PlannedFlight] = []
     for month in sorted(by_month):
         days = sorted(by_month[month])

@@ -7,7 +7,7 @@ import hashlib
 
 from readmit.services.imports.backfill import REFERENCE
 
-SCENARIO_VERSION = "2"
+SCENARIO_VERSION = "3"
 
 
 def event_key(seed: int, subject_id: str, index: int | str) -> str:

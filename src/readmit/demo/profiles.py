@@ -1,11 +1,14 @@
 """Country profiles of the demo scenario: the public record where it speaks, plausible elsewhere.
 
 Cambodia follows the public record (docs/sources.md) to the person: the group returns on their
-dates and sizes, 81 removals
-in 2019 of which 71 criminal, 1,900 final orders pending on 16 May 2022 (the US embassy's
-"more than 1,800", AAJC's "about 1,900"), and between October 2020 and that day exactly one
-interview and two removals. The other countries are synthetic samples at a plausible scale
-(docs/sources.md); the cooperative ones are scaled down (about 1:1000 of real volumes).
+dates and sizes, ICE's removals by US fiscal year (74 in FY2016, 29 in FY2017, 110 in FY2018),
+DHS's 81 removals "in 2019" of which 71 criminal (read as FY2019, which the record leaves
+uncertain), 1,900 final orders pending on 16 May 2022 (the US embassy's "more than 1,800",
+AAJC's "about 1,900"), between October 2020 and that day exactly one interview and two
+removals, and the two Laotians once removed to Cambodia. Where the record gives no day or no
+count, the scenario chooses one (docs/demo.md lists its choices). The other countries are
+synthetic samples at a plausible scale (docs/sources.md); the cooperative ones are scaled down
+(about 1:1000 of real volumes).
 """
 
 from __future__ import annotations
@@ -45,8 +48,25 @@ class Presentations:
 
 
 @dataclass(frozen=True)
+class Outside:
+    """People of another nationality removed together to the profile's country: a removal its
+    agreement (nationals only) does not cover. The record gives the count; the day is the
+    scenario's choice when the record gives none."""
+
+    nationality: str
+    size: int
+    on: date
+    source: str
+
+
+@dataclass(frozen=True)
 class Profile:
-    """How removals to one country went, year by year, and what was still pending at the end."""
+    """How removals to one country went, year by year, and what was still pending at the end.
+
+    ``removals`` and ``criminal_by_year`` count calendar years, or US fiscal years (1 October to
+    30 September, as ICE and DHS count) from ``fiscal_from`` on; the calendar year before the
+    first fiscal year then ends on 30 September, where that fiscal year begins.
+    """
 
     code: str
     first_order_year: int
@@ -73,6 +93,24 @@ class Profile:
     release_after_days: tuple[int, int] = (120, 240)
     reintegration: str | None = None
     cooperative: bool = False
+    fiscal_from: int | None = None
+    outside_agreement: tuple[Outside, ...] = ()
+
+    def span(self, year: int) -> tuple[date, date]:
+        """Return the first and last day of a year of ``removals`` (fiscal or calendar)."""
+        fiscal = self.fiscal_from
+        if fiscal is not None and year >= fiscal:
+            return date(year - 1, 10, 1), date(year, 9, 30)
+        if fiscal is not None and year == fiscal - 1:
+            return date(year, 1, 3), date(year, 9, 30)
+        return date(year, 1, 3), date(year, 12, 31)
+
+    def year_of(self, day: date) -> int:
+        """Return the year of ``removals`` a day falls in (FY2019 for 2018-10-01)."""
+        fiscal = self.fiscal_from
+        if fiscal is not None and day >= date(fiscal - 1, 10, 1):
+            return day.year + 1 if day.month >= 10 else day.year
+        return day.year
 
 
 def _years(first: int, last: int, count: int) -> dict[int, int]:
@@ -82,12 +120,19 @@ def _years(first: int, last: int, count: int) -> dict[int, int]:
 FACTS_001 = "Phnom Penh Post, 'Lift unjust travel ban on officials, US urged' (May 2022)"
 FACTS_000 = "Phnom Penh Post, 'Officials deplore US embassy's visa denial' (spring 2022)"
 FACTS_003 = "Radio Free Asia, 15 Sep 2017"
+FACTS_004 = (
+    "The Star / ANN, 'Hun Sen asks US for humanitarian shift in deportation policy' (Nov 2022)"
+)
+ICE_2019_07 = "ICE, 'ICE removes 37 Cambodian nationals' (July 2019)"
 
 KVAO = "Khmer Vulnerability Aid Organisation"
 
-# Removals to Cambodia per calendar year outside the named groups: 2002-2015 sum to 449, so that
-# with 2016 (74), 2017 (29), 2018 (110), 2019 (81) and January 2020 (25) the total is 768, the
-# KVAO count for 2020; 2017 to 2018 is the +279% that AAJC reported.
+# Removals to Cambodia outside the named groups. 2002-2015 are calendar years (the scenario's
+# own, 2015 ending on 30 September) summing to 449; from FY2016 on they are ICE's fiscal years:
+# FY2016 74, FY2017 29, FY2018 110 (with the April and August 2018 groups), FY2019 81 (with the
+# November 2018, 17 December 2018 and July 2019 groups; DHS's "2019", read as FY2019 [U]).
+# With January 2020 (25) the total is 768, the KVAO count for 2020; FY2017 to FY2018 is the
+# +279% that AAJC reported.
 _KH_EARLY = [10, 35, 30, 32, 35, 32, 30, 34, 35, 36, 33, 35, 38, 34]
 
 CAMBODIA = Profile(
@@ -100,25 +145,30 @@ CAMBODIA = Profile(
     # added.
     pending_ordered_by=(date(2017, 9, 13), 0.88),
     later_orders=35,
+    fiscal_from=2016,
     removals={
         **dict(zip(range(2002, 2016), _KH_EARLY, strict=True)),
         2016: 74,
         2017: 29,
-        2019: 44,
+        2018: 110 - 43 - 30,
+        2019: 81 - 1 - 36 - 37,
     },
     groups=(
         Group(date(2018, 4, 2), 43, source=FACTS_001),
         Group(date(2018, 8, 21), 30),
         Group(date(2018, 11, 6), 1, kind="commercial"),
         Group(date(2018, 12, 17), 36, source=FACTS_001),
-        Group(date(2019, 7, 2), 37, criminal=35, source=FACTS_001),
+        Group(date(2019, 7, 2), 37, criminal=35, source=f"{FACTS_001}; {ICE_2019_07}"),
         Group(date(2020, 1, 22), 25, source=FACTS_001),
         Group(
             date(2021, 3, 18), 1, "commercial", interviewed_by=date(2020, 2, 27), source=FACTS_001
         ),
         Group(date(2022, 2, 9), 1, "commercial", interviewed_by=date(2020, 3, 5), source=FACTS_001),
     ),
-    criminal_by_year={2019: 71},
+    criminal_by_year={2019: 71},  # FY2019
+    # "Once, they deported two Laotians to Cambodia" (Hun Sen, Nov 2022): the day is not given;
+    # 16 October 2018 is the scenario's choice.
+    outside_agreement=(Outside("LA", 2, date(2018, 10, 16), FACTS_004),),
     presentations=(
         Presentations(date(2004, 1, 1), date(2016, 12, 31), 560),
         Presentations(date(2017, 1, 1), date(2020, 9, 30), 240, scheduled=60),

@@ -50,9 +50,41 @@ def country_plan(seed: int, profile: Profile) -> CountryPlan:
         story.steps += st.pending_extras(rng, profile, story)
     closed = [_closed(rng, profile, next(numbers)) for _ in range(profile.closed)]
     plan.stories += pending + late + closed
+    _outside_agreement(seed, plan)
     for story in plan.stories:
         story.steps.sort(key=lambda s: (s.on, _PRIORITY[s.event]))
     return plan
+
+
+# Case numbers of people removed outside the agreement: apart from their nationality's own.
+OUTSIDE_NUMBERS = 900_001
+
+
+def _outside_agreement(seed: int, plan: CountryPlan) -> None:
+    """Add the people of another nationality removed to the plan's country (outside its
+    agreement), each group on a flight of its own. Drawn from a generator of their own, so the
+    rest of the country's plan is the same with or without them."""
+    profile = plan.profile
+    rng = random.Random(f"readmit-demo/{seed}/{profile.code}/outside-agreement")
+    numbers = count(OUTSIDE_NUMBERS)
+    for n, group in enumerate(profile.outside_agreement, start=1):
+        flight = PlannedFlight(
+            f"SYN-FL-{profile.code}-{group.on:%Y%m%d}-X{n:02d}",
+            group.on,
+            "commercial",
+            profile.code,
+            group.size,
+            source=group.source,
+        )
+        plan.flights.append(flight)
+        for _ in range(group.size):
+            order = group.on - timedelta(days=rng.randint(*profile.order_to_removal_days))
+            criminal = rng.random() < profile.criminal_share
+            detained = rng.random() < profile.detained_share
+            story = Story(next(numbers), group.nationality, order, criminal, detained)
+            story.country_of_birth = group.nationality
+            story.steps = st.removal_steps(rng, profile, story, flight)
+            plan.stories.append(story)
 
 
 _PRIORITY = {
@@ -84,7 +116,7 @@ def _criminal_flags(
     """Criminal grounds per person: exact where the record gives a count, else by share."""
     quota: dict[int, list[bool]] = {}
     for year, total in profile.criminal_by_year.items():
-        in_year = [f for f in flights if f.departure_on.year == year]
+        in_year = [f for f in flights if profile.year_of(f.departure_on) == year]
         fixed = sum(f.criminal or 0 for f in in_year if f.criminal is not None)
         open_seats = sum(f.size for f in in_year if f.criminal is None)
         flags = [True] * (total - fixed) + [False] * (open_seats - (total - fixed))
@@ -94,9 +126,9 @@ def _criminal_flags(
         if flight.criminal is not None:
             flags = [True] * flight.criminal + [False] * (flight.size - flight.criminal)
             rng.shuffle(flags)
-        elif flight.departure_on.year in quota:
-            taken = quota[flight.departure_on.year]
-            flags, quota[flight.departure_on.year] = taken[: flight.size], taken[flight.size :]
+        elif profile.year_of(flight.departure_on) in quota:
+            year = profile.year_of(flight.departure_on)
+            flags, quota[year] = quota[year][: flight.size], quota[year][flight.size :]
         else:
             flags = [rng.random() < profile.criminal_share for _ in range(flight.size)]
         yield flags

@@ -126,7 +126,8 @@ def presentation_steps(
     if interview == "none":
         return steps
     scheduled = random_day(rng, presented + timedelta(days=7), presented + timedelta(days=120))
-    scheduled = min(scheduled, end)
+    # An interview held by ``end`` is scheduled at least a week before it.
+    scheduled = min(scheduled, end - timedelta(days=7) if interview == "held" else end)
     steps.append(Step("interview_scheduled", scheduled))
     if interview == "held":
         held = random_day(rng, scheduled + timedelta(days=7), end)

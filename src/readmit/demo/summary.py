@@ -1,4 +1,7 @@
-"""What the demo prints when it has built the scenario: the record's figures from the ledger."""
+"""What the demo prints when it has built the scenario: the record's figures from the ledger.
+
+Cambodia's figures beside the record, and the scenario's own choices, are in ``demo.record``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 
 from readmit.demo.applications import SHOWCASE
 from readmit.demo.profiles import END, WINDOW
+from readmit.demo.record import CambodiaCheck, cambodia_check
 from readmit.demo.run import CONSULAR
 from readmit.domain.countries import country_name
 from readmit.services.assessment import assess as assessment
@@ -16,18 +20,6 @@ from readmit.services.context import App
 from readmit.services.sanctions import registry as sanctions
 from readmit.services.screening.engine import ScreeningRequest
 from readmit.services.screening.single import screen_one
-
-
-@dataclass
-class CambodiaCheck:
-    """Cambodia's figures as the ledger holds them, beside the public record's (docs/sources.md)."""
-
-    group_returns: list[figures.GroupReturn]
-    removals_2019: int
-    criminal_2019: int
-    pending_2022_05_16: int
-    window_interviews: int
-    window_removals: int
 
 
 @dataclass(frozen=True)
@@ -62,22 +54,6 @@ class Summary:
     ratings: list[Rating] = field(default_factory=list)
     in_force: list[sanctions.SanctionSummary] = field(default_factory=list)
     screened: list[Screened] = field(default_factory=list)
-
-
-def cambodia_check(app: App) -> CambodiaCheck:
-    """Read Cambodia's headline figures back from the ledger."""
-    start, end = WINDOW
-    year = (date(2019, 1, 1), date(2019, 12, 31))
-    return CambodiaCheck(
-        group_returns=[g for g in figures.group_returns(app, "KH") if g.removed >= 20],
-        removals_2019=figures.count_removals(app, "KH", start=year[0], end=year[1]),
-        criminal_2019=figures.count_removals(app, "KH", start=year[0], end=year[1], criminal=True),
-        pending_2022_05_16=figures.backlog(app, "KH", end),
-        window_interviews=figures.count_events(
-            app, "KH", event_type="interview_held", start=start, end=end
-        ),
-        window_removals=figures.count_removals(app, "KH", start=start, end=end),
-    )
 
 
 def summarise(app: App) -> Summary:

@@ -1,10 +1,10 @@
-"""Claims, agreements and partner measures: the record outside the ledger, each with its source.
+"""Claims and partner measures: the record outside the ledger, each with its source.
 
 A *claim* is a figure someone asserted (the US embassy, an NGO, a government): what it counts,
 the date or period it refers to, who asserts it, and the article it comes from. Claims may
 conflict; they are kept side by side and shown beside the ledger's own figure for the same
-quantity. An *agreement* is a bilateral readmission arrangement whose deadlines feed the
-on-time metrics. A *partner measure* is a step a partner took in return (a timeline entry).
+quantity. A *partner measure* is a step a partner took in return (a timeline entry).
+Agreements and the partner's positions on them are in ``readmit.domain.agreements``.
 """
 
 from __future__ import annotations
@@ -32,9 +32,63 @@ class Source(_Strict):
     url: str | None = None
     reliability: Literal["primary", "secondary", "reported"] = "reported"
 
+    def text(self) -> str:
+        """Return the source as one line: its title, then its article id or address."""
+        if self.article:
+            return f"{self.title} [{self.article}]"
+        return f"{self.title} <{self.url}>" if self.url else self.title
+
+
+class FiscalYears(_Strict):
+    """US fiscal years a claim counts (FY2019 = 1 October 2018 to 30 September 2019)."""
+
+    first: int = Field(ge=1900, le=2100)
+    last: int | None = Field(default=None, ge=1900, le=2100)
+
+    @model_validator(mode="after")
+    def _order(self) -> FiscalYears:
+        if self.last is not None and self.last < self.first:
+            raise ValueError(f"last fiscal year {self.last} is before the first, {self.first}")
+        return self
+
+    @property
+    def final(self) -> int:
+        """The last fiscal year counted (the first when only one is)."""
+        return self.last if self.last is not None else self.first
+
+    def span(self) -> tuple[date, date]:
+        """Return the first and last day the fiscal years cover."""
+        return fiscal_year_span(self.first)[0], fiscal_year_span(self.final)[1]
+
+    def label(self) -> str:
+        """Return ``FY2019`` or ``FY2017–FY2018``."""
+        if self.final == self.first:
+            return f"FY{self.first}"
+        return f"FY{self.first}–FY{self.final}"
+
+
+def fiscal_year_span(year: int) -> tuple[date, date]:
+    """Return the first and last day of a US fiscal year (FY2019: 2018-10-01 to 2019-09-30)."""
+    return date(year - 1, 10, 1), date(year, 9, 30)
+
+
+# What a claim may mark as uncertain in the record (shown as [U]).
+Uncertain = Literal["figure", "refers_from", "refers_to", "fiscal_years"]
+_UNCERTAIN_WORDS = {
+    "figure": "the figure",
+    "refers_from": "the start of the period",
+    "refers_to": "the date or end of the period",
+    "fiscal_years": "whether the years are fiscal years",
+}
+
 
 class Claim(_Strict):
-    """A figure asserted outside the ledger."""
+    """A figure asserted outside the ledger.
+
+    ``fiscal_years`` says that the period is a run of US fiscal years (ICE and DHS count so);
+    ``uncertain`` lists what the record leaves uncertain (the figure, an end of the period,
+    whether the years are fiscal ones).
+    """
 
     id: str = Field(max_length=64)
     country: str
@@ -47,6 +101,8 @@ class Claim(_Strict):
     asserted_by: str
     source: Source
     note: str | None = None
+    fiscal_years: FiscalYears | None = None
+    uncertain: list[Uncertain] = Field(default_factory=list)
 
     @field_validator("country")
     @classmethod
@@ -59,6 +115,17 @@ class Claim(_Strict):
             raise ValueError(f"claim {self.id}: unknown metric {self.metric!r}")
         if self.refers_from and self.refers_from > self.refers_to:
             raise ValueError(f"claim {self.id}: refers_from is after refers_to")
+        if self.fiscal_years is not None:
+            first, last = self.fiscal_years.span()
+            if (self.refers_from, self.refers_to) != (first, last):
+                raise ValueError(
+                    f"claim {self.id}: {self.fiscal_years.label()} runs from {first} to {last}; "
+                    "refers_from and refers_to must say so"
+                )
+        if "fiscal_years" in self.uncertain and self.fiscal_years is None:
+            raise ValueError(f"claim {self.id}: fiscal_years is uncertain but not given")
+        if "refers_from" in self.uncertain and self.refers_from is None:
+            raise ValueError(f"claim {self.id}: refers_from is uncertain but not given")
         return self
 
     def content_hash(self) -> str:
@@ -67,10 +134,38 @@ class Claim(_Strict):
         return hashlib.sha256(body.encode()).hexdigest()
 
     def period_text(self) -> str:
-        """Return the date or period the claim refers to, as text."""
-        if self.refers_from:
-            return f"{self.refers_from.isoformat()} – {self.refers_to.isoformat()}"
-        return self.refers_to.isoformat()
+        """Return the date or period the claim refers to, as text, fiscal years named as such
+        (``FY2019 (2018-10-01 – 2019-09-30) [U]``) and an uncertain end marked ``[U]``."""
+
+        def mark(name: Uncertain) -> str:
+            return " [U]" if name in self.uncertain else ""
+
+        to = f"{self.refers_to.isoformat()}{mark('refers_to')}"
+        text = (
+            f"{self.refers_from.isoformat()}{mark('refers_from')} – {to}"
+            if self.refers_from
+            else to
+        )
+        if self.fiscal_years is not None:
+            text = f"{self.fiscal_years.label()} ({text}){mark('fiscal_years')}"
+        return text
+
+    def qualified_note(self) -> str | None:
+        """Return the note, led by what the record leaves uncertain and by the fiscal years."""
+        lead = []
+        if self.fiscal_years is not None:
+            years = f"US fiscal year{'s' if self.fiscal_years.last else ''}"
+            certainty = (
+                " (uncertain: the source does not say so)"
+                if ("fiscal_years" in self.uncertain)
+                else ""
+            )
+            lead.append(f"{self.fiscal_years.label()}: {years}{certainty}.")
+        others = [_UNCERTAIN_WORDS[u] for u in self.uncertain if u != "fiscal_years"]
+        if others:
+            lead.append(f"Uncertain in the record: {', '.join(others)}.")
+        text = " ".join([*lead, self.note or ""]).strip()
+        return text or None
 
 
 class PartnerMeasure(_Strict):
@@ -89,42 +184,6 @@ class PartnerMeasure(_Strict):
     @classmethod
     def _country(cls, value: str) -> str:
         return country_code(value)
-
-
-class Agreement(_Strict):
-    """A readmission agreement as the public record reports it."""
-
-    id: str
-    title: str
-    partner: str
-    removing_state: str
-    signed_year: int
-    signed_year_disputed_by: list[str] = Field(default_factory=list)
-    covers: Literal["nationals_only", "nationals_and_third_country_nationals"]
-    response_deadline_days: int
-    document_validity_days: int
-    itinerary_notice_days: int
-    reported_by: Literal["text", "primary", "secondary"]
-    sources: list[Source]
-    note: str | None = None
-
-    @field_validator("partner", "removing_state")
-    @classmethod
-    def _country(cls, value: str) -> str:
-        return country_code(value)
-
-    def summary(self) -> dict[str, Any]:
-        """Return the terms an assessment shows, with how they are known."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "covers": self.covers,
-            "response_deadline_days": self.response_deadline_days,
-            "document_validity_days": self.document_validity_days,
-            "itinerary_notice_days": self.itinerary_notice_days,
-            "reported_by": self.reported_by,
-            "sources": [s.title for s in self.sources],
-        }
 
 
 CLAIM_DATE_TOLERANCE_DAYS = 31
@@ -179,9 +238,3 @@ class MeasuresFile(_Strict):
     """``partner_measures.yaml``."""
 
     measures: list[PartnerMeasure]
-
-
-class AgreementsFile(_Strict):
-    """``agreements.yaml``."""
-
-    agreements: list[Agreement]

@@ -95,6 +95,34 @@ class Measure:
     def scope_known(self) -> bool:
         return self.classes is not None and self.who is not None
 
+    def certain_span(self) -> tuple[date, date | None] | None:
+        """The days the record places within the measure's time: (first, day after the last).
+
+        The second is None while no end is recorded. A measure is in force over one unbroken
+        stretch of days, and a verification proves it in force on its day: so the days between
+        a verification and a known edge are settled too (from the effective date to the last
+        verification when the end is unknown; from the verification to the end, or onward, when
+        the start is unknown). docs/policy-packs.md, "What a dated source proves".
+        """
+        start, verified = self.valid_from, self.last_verified_on
+        if start is not None and not self.end_unknown:
+            return start, self.valid_to
+        if verified is None or (self.starts is not None and verified < self.starts):
+            return None
+        first = start if start is not None else verified
+        last = verified + timedelta(days=1) if self.end_unknown else self.valid_to
+        bound = self.valid_to or self.ended_by
+        if last is not None and bound is not None:
+            last = min(last, bound)
+        if last is not None and last <= first:
+            return None
+        return first, last
+
+    def time_known(self, day: date) -> bool:
+        """Tell whether the record places ``day`` within the measure's time."""
+        span = self.certain_span()
+        return span is not None and span[0] <= day and (span[1] is None or day < span[1])
+
     def state_on(self, day: date) -> MeasureState:
         """Tell whether the measure was in force on ``day``, or whether the record cannot say."""
         start = self.starts
@@ -102,11 +130,9 @@ class Measure:
             return MeasureState.NOT_IN_FORCE
         if self.valid_to is not None and day >= self.valid_to:
             return MeasureState.NOT_IN_FORCE
-        if self.end_unknown:
-            if self.ended_by is None or day < self.ended_by:
-                return MeasureState.UNCERTAIN
+        if self.end_unknown and self.ended_by is not None and day >= self.ended_by:
             return MeasureState.NOT_IN_FORCE
-        if self.valid_from is None or not self.scope_known:
+        if not self.time_known(day) or not self.scope_known:
             return MeasureState.UNCERTAIN
         return MeasureState.IN_FORCE
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from readmit.domain.countries import COUNTRY_CODES
 
@@ -134,6 +135,17 @@ class RankLadders:
 
 
 @dataclass(frozen=True)
+class LegalInstrument:
+    """An instrument of the legal frame beside the statute: an executive order, a memorandum."""
+
+    title: str
+    on: date
+    says: str
+    sources: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Regime:
     """The legal frame: who determines, who orders, what the applicant is told."""
 
@@ -151,6 +163,13 @@ class Regime:
     place_rule: str
     resumption_condition: str
     sources: tuple[str, ...]
+    related_instruments: tuple[LegalInstrument, ...] = ()
+    short_name: str = ""  # the regime in a sentence ("243(d)"); the citation when empty
+
+    @property
+    def called(self) -> str:
+        """The regime's name in a sentence: 'not affected by 243(d)'."""
+        return self.short_name or self.citation
 
 
 @dataclass(frozen=True)

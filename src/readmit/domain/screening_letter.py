@@ -6,20 +6,29 @@ and say so in their text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from string import Template
 
 from readmit.domain.countries import country_name
 from readmit.domain.errors import InvalidInput
 from readmit.domain.sanctions import Measure, restriction_text
 from readmit.domain.sanctions_policy import Policy
+from readmit.domain.sanctions_related import RelatedFinding
 from readmit.domain.screening import Decision
 
 
 def render_letter(
-    policy: Policy, decision: Decision, measures: Mapping[str, Measure], decision_id: str
+    policy: Policy,
+    decision: Decision,
+    measures: Mapping[str, Measure],
+    decision_id: str,
+    related: Sequence[RelatedFinding] = (),
 ) -> str:
-    """Render the letter for a discontinued or restricted decision."""
+    """Render the letter for a discontinued or restricted decision.
+
+    Related measures (a proclamation, a suspension outside the regime) are said after the
+    letter, as restrictions this notice does not decide.
+    """
     template = policy.letters.get(decision.decision)
     if template is None:
         raise InvalidInput(
@@ -47,4 +56,14 @@ def render_letter(
         "resumption_condition": regime.resumption_condition,
         "citations": decision.citations,
     }
-    return Template(template.body).safe_substitute(values).rstrip() + "\n"
+    text = Template(template.body).safe_substitute(values).rstrip() + "\n"
+    return text + _beside(regime.called, related)
+
+
+def _beside(regime: str, related: Sequence[RelatedFinding]) -> str:
+    """The related measures, said as what this notice does not decide."""
+    if not related:
+        return ""
+    lines = [f"  - {f.sentence()}: {f.reason}" for f in related]
+    head = f"Not under {regime}, and not decided by this notice:"
+    return "\n" + head + "\n" + "\n".join(lines) + "\n"

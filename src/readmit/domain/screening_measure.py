@@ -98,10 +98,13 @@ def _window(m: Measure) -> Expr:
 
 
 def _certain(m: Measure) -> Expr:
-    """The decision day falls in the time the record says the measure was in force."""
-    if m.valid_from and not m.end_unknown:
-        return DateIn(DECISION_DAY, m.valid_from, m.valid_to)
-    return FALSE
+    """The decision day falls in the time the record says the measure was in force.
+
+    Beside a known start and end, a verification settles the days between it and a known edge
+    (``Measure.certain_span``): a dated source proves the measure was in force that day.
+    """
+    span = m.certain_span()
+    return DateIn(DECISION_DAY, span[0], span[1]) if span is not None else FALSE
 
 
 def _class_any(m: Measure, policy: Policy) -> Expr:
@@ -170,7 +173,7 @@ def _review_text(m: Measure, policy: Policy, terms: _Terms) -> Expr:
                 terms.time_unknown,
                 Lit(
                     "the record does not say whether this measure applied on that day "
-                    f"({m.validity_text()})"
+                    f"({m.validity_text()}{_unverified_text(m)})"
                 ),
             ),
             (
@@ -189,8 +192,32 @@ def _review_text(m: Measure, policy: Policy, terms: _Terms) -> Expr:
     )
 
 
+def _unverified_text(m: Measure) -> str:
+    """Where the verification leaves the day open: on which side of it the day falls."""
+    verified = m.last_verified_on
+    if m.certain_span() is None or verified is None:
+        return "; no dated verification shows it in force"
+    if m.valid_from is not None:
+        return f"; last verified in force on {verified.isoformat()}, before that day"
+    if not m.end_unknown:
+        return f"; verified in force on {verified.isoformat()}, after that day"
+    return f"; verified in force on {verified.isoformat()} only"
+
+
 def _head(m: Measure, policy: Policy, found: Sequence[Branch]) -> Expr:
     since = f"in force since {m.valid_from.isoformat()}" if m.valid_from else m.validity_text()
+    verified = m.last_verified_on
+    if (m.end_unknown or not m.valid_from) and m.certain_span() and verified:
+        # The rule of docs/policy-packs.md, "What a dated source proves", in the reason's words.
+        if m.valid_from:
+            since += (
+                f" (end date unknown; verified in force on {verified.isoformat()}, "
+                "so in force on every day up to then)"
+            )
+        elif not m.end_unknown:
+            since += f" (verified in force on {verified.isoformat()}, so in force from then on)"
+        else:
+            since += f" (verified in force on {verified.isoformat()})"
     place = f"; applied in {m.country}" if policy.regime.place_rule == "issuance_in_country" else ""
     listed = _classes_text(m, policy)
     uncertain = policy.visa_classes.expand(m.uncertain_classes)

@@ -2,16 +2,19 @@
 
 ``load_pack(name)`` reads the files the sanctions part of readmit owns (regime, visa classes,
 organisations, ranks, letters, ``sanctions/*.yaml``) and checks them against each other and
-against the lifecycle rules. Other parts of readmit read their own files of the same pack with
-``load_pack_file(pack, "standard.yaml", Model)``, which reports errors the same way. A
-malformed pack raises ``PackError`` naming the file, the path inside it and what is wrong.
+against the lifecycle rules; beside them, the related measures of ``related/*.yaml``, checked
+against the policy only (``packs.related``). Other parts of readmit read their own files of
+the same pack with ``load_pack_file(pack, "standard.yaml", Model)``, which reports errors the
+same way. A malformed pack raises ``PackError`` naming the file, the path inside it and what is
+wrong.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from readmit.domain.errors import PackError, ReadmitError
 from readmit.domain.sanctions_lifecycle import Sanction, Step
 from readmit.domain.sanctions_policy import Policy
+from readmit.domain.sanctions_related import RelatedMeasure
 
 PACKS_DIR = Path(__file__).parent
 DEFAULT_PACK = "us_ina_243d"
@@ -46,6 +50,9 @@ class LoadedPack:
     version: str
     policy: Policy
     sanctions: tuple[SanctionHistory, ...]
+    # Measures beside the regime (``related/``): never sanctions, never in the ledger.
+    related: tuple[RelatedMeasure, ...] = ()
+    related_by_country: Mapping[str, tuple[RelatedMeasure, ...]] = field(default_factory=dict)
 
 
 def pack_path(pack: str | Path) -> Path:
@@ -133,6 +140,7 @@ def load_pack(pack: str | Path = DEFAULT_PACK) -> LoadedPack:
 @functools.lru_cache(maxsize=8)
 def _load(root: Path, version: str) -> LoadedPack:
     from readmit.packs.checks import build_policy, build_sanctions
+    from readmit.packs.related import build_related, by_country
 
     policy = build_policy(root, version)
     try:
@@ -141,4 +149,5 @@ def _load(root: Path, version: str) -> LoadedPack:
         raise
     except ReadmitError as error:
         raise PackError(error.message, **error.details) from None
-    return LoadedPack(policy.pack, root, version, policy, sanctions)
+    related = build_related(root, policy)
+    return LoadedPack(policy.pack, root, version, policy, sanctions, related, by_country(related))

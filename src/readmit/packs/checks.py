@@ -16,6 +16,7 @@ from readmit.domain.sanctions_lifecycle import (
 from readmit.domain.sanctions_policy import (
     CATEGORIES,
     STANDARD_RANKS,
+    LegalInstrument,
     LetterTemplate,
     Organisation,
     OrganisationTree,
@@ -60,17 +61,36 @@ def build_policy(root: Path, version: str) -> Policy:
     return Policy(
         pack=regime.id,
         version=version,
-        regime=Regime(
-            **{
-                **regime.model_dump(),
-                "regulations": tuple(regime.regulations),
-                "sources": tuple(regime.sources),
-            }
-        ),
+        regime=_regime(regime),
         visa_classes=VisaClassTable(table),
         organisations=_organisations(orgs),
         ranks=_ranks(ranks),
         letters={s.decision: LetterTemplate(s.decision, s.title, s.body) for s in letters.letters},
+    )
+
+
+def _regime(spec: RegimeFile) -> Regime:
+    """The regime, its legal frame's other instruments checked: dated, each with a source."""
+    instruments = []
+    for i, item in enumerate(spec.related_instruments):
+        for k, source in enumerate(item.sources):
+            if not source.startswith(("https://", "http://")):
+                raise PackError(
+                    f"regime.yaml: related_instruments[{i}].sources[{k}]: {source!r} is not an "
+                    "address (http:// or https://)",
+                    file="regime.yaml",
+                )
+        instruments.append(
+            LegalInstrument(item.title, item.on, item.says, tuple(item.sources), tuple(item.notes))
+        )
+    fields = spec.model_dump(exclude={"related_instruments"})
+    return Regime(
+        **{
+            **fields,
+            "regulations": tuple(spec.regulations),
+            "sources": tuple(spec.sources),
+            "related_instruments": tuple(sorted(instruments, key=lambda x: x.on)),
+        }
     )
 
 

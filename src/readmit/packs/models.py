@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -12,9 +12,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class InstrumentSpec(Strict):
+    """An instrument of the regime's legal frame beside the statute (an order, a memorandum)."""
+
+    title: str
+    on: date = Field(alias="date")  # YAML 1.1 reads a bare `on` key as true
+    says: str
+    sources: list[str] = Field(min_length=1)
+    notes: list[str] = []
+
+
 class RegimeFile(Strict):
     id: str
     name: str
+    short_name: str = ""  # the regime in a sentence: "243(d)"
     legal_text: str
     citation: str
     regulations: list[str] = []
@@ -27,6 +38,7 @@ class RegimeFile(Strict):
     place_rule: Literal["issuance_in_country", "anywhere"]
     resumption_condition: str
     sources: list[str] = Field(min_length=1)
+    related_instruments: list[InstrumentSpec] = []
 
 
 class VisaClassSpec(Strict):
@@ -161,3 +173,76 @@ class SanctionSpec(Strict):
     summary: str
     notes: list[str] = []
     steps: list[StepSpec] = Field(min_length=1)
+
+
+# The related measures of ``related/*.yaml``: beside the regime's sanctions, never among them.
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
+class RelatedWhoSpec(Strict):
+    everyone: bool = False
+    employers: list[str] = []
+    family: bool = False  # spouses and children of those employees
+    text: str = ""  # whom it covers, in words
+
+    @model_validator(mode="after")
+    def _coherent(self) -> RelatedWhoSpec:
+        if self.everyone == bool(self.employers):
+            raise ValueError("set everyone: true, or name the employers covered (not both)")
+        if self.employers and not self.text:
+            raise ValueError("say in text whom the measure covers")
+        return self
+
+
+class RelatedMeasureSpec(Strict):
+    id: Slug
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    effect: str  # in words: "full entry ban", "visa issuance suspended"
+    summary: str
+    persons: Literal["nationals", "applicants_at_post"] = "nationals"
+    classes: list[str] | Literal["unknown"]
+    exempt_classes: list[str] = []
+    uncertain_classes: list[str] = []
+    who: RelatedWhoSpec | Literal["unknown"] = RelatedWhoSpec(everyone=True)
+    valid_from: date = Field(alias="from")
+    valid_to: date | None = Field(default=None, alias="to")
+    end: Literal["recorded", "none", "unknown"] = "none"
+    ended_by: date | None = None
+    last_verified_on: date | None = None
+    sources: list[str] = []
+    notes: list[str] = []
+
+    @model_validator(mode="after")
+    def _dates(self) -> RelatedMeasureSpec:
+        if (self.end == "recorded") != (self.valid_to is not None):
+            raise ValueError("`to` is given exactly when end is 'recorded'")
+        if self.ended_by is not None and self.end != "unknown":
+            raise ValueError("ended_by bounds an unknown end: set end: unknown")
+        return self
+
+
+class RelatedFile(Strict):
+    """One instrument beside the regime (``related/<id>.yaml``) and its measures."""
+
+    id: Slug
+    instrument: str
+    title: str
+    kind: Literal["proclamation", "suspension", "revocation"]
+    signed_on: date | None = None
+    legal_basis: str
+    legal_basis_certain: bool
+    under: str | None = None
+    restriction: str
+    citation: str
+    grounds: str
+    sources: list[str] = Field(min_length=1)
+    notes: list[str] = []
+    measures: list[RelatedMeasureSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _basis(self) -> RelatedFile:
+        if self.legal_basis_certain and not self.under:
+            raise ValueError("a certain legal basis says `under` which provision")
+        if not self.legal_basis_certain and self.under:
+            raise ValueError("an uncertain legal basis names no `under`: say so in legal_basis")
+        return self

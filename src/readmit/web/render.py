@@ -41,6 +41,8 @@ def environment() -> Environment:
         pct=words.percent,
         day=words.day,
         label=words.label,
+        sources=words.sources,
+        link=words.link,
         svg=charts.svg,
     )
     env.globals.update(today=date.today)

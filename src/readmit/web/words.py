@@ -1,9 +1,15 @@
-"""Numbers, dates and codes as a reader expects them."""
+"""Numbers, dates, codes and sources as a reader expects them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
+
+from markupsafe import Markup, escape
+
+from readmit.domain.sources import Segment, safe_url
+from readmit.packs.sources import load_articles
 
 LABELS = {
     "ordered": "ordered removed",
@@ -82,3 +88,28 @@ def day(value: Any) -> str:
     if isinstance(value, date):
         return f"{value.day} {value:%B %Y}"
     return str(value)
+
+
+def link(text: Any, url: str | None) -> Markup:
+    """Return ``text`` as a link to ``url`` if it is an http(s) address, else as plain text.
+
+    Everything is escaped; an address of any other scheme (javascript:, data:) is never a link.
+    """
+    shown = "" if text is None else str(text)
+    safe = safe_url(url)
+    if safe is None:
+        return escape(shown)
+    return Markup('<a class="src" href="{}" rel="noopener">{}</a>').format(safe, shown or safe)
+
+
+def segments_html(segments: Iterable[Segment]) -> Markup:
+    """Return a source's segments as HTML: plain text escaped, each address a link."""
+    return Markup("").join(link(s.text, s.url) for s in segments)
+
+
+def sources(text: Any) -> Markup:
+    """Return a source as a reader can open it: each address a link, each article named by its
+    publisher, title and date (never by the pack's id)."""
+    if text is None or text == "":
+        return Markup("")
+    return segments_html(load_articles().cite(str(text)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from readmit.api.schemas.common import Strict
 
@@ -33,15 +33,41 @@ class ScreenIn(Strict):
     other_nationalities: Annotated[str, StringConstraints(max_length=256)] = ""
 
 
+class RelatedOut(BaseModel):
+    """A measure beside the regime (a proclamation, a suspension): it never changes ``decision``."""
+
+    id: str
+    instrument: str = Field(description="Proclamation 10949, …")
+    kind: Literal["proclamation", "suspension", "revocation"]
+    citation: str = Field(description="INA 212(f); Proclamation 10949")
+    legal_basis: str
+    legal_basis_certain: bool
+    effect: str = Field(description="full entry ban, partial entry ban, …")
+    summary: str
+    from_: date = Field(alias="from")
+    to: date | None
+    validity: str = Field(description="Its dates in words, with what the record leaves open")
+    status: Literal["applies", "may_apply"]
+    reason: str
+    doubts: list[str] = Field(description="What the record leaves open, when it only may apply")
+    source: str
+    sources: list[str]
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
 class ScreeningOut(BaseModel):
     decision_id: str
     decision: Literal[
         "not_affected", "discontinued", "restricted", "excepted", "needs_review", "invalid"
     ]
     measures: list[str]
-    reasons: str
+    reasons: str = Field(description="The regime's reasons; then any related measure, beside them")
     citations: str
     restrictions: str
+    related: list[RelatedOut] = Field(
+        description="Restrictions outside 243(d) that apply or may apply (not in batch output)"
+    )
     decision_date: date | None
     pack: str
     pack_version: str

@@ -7,18 +7,14 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from readmit.domain.claims import Claim, PartnerMeasure, Source
+from readmit.domain.claims import Claim, PartnerMeasure
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.events import canonical_json
+from readmit.services.assessment.agreement_scope import agreement_record
 from readmit.services.assessment.assess import claim_row
 from readmit.services.assessment.cooperation_pack import DEFAULT_REGIME, load_cooperation_pack
 from readmit.services.context import App
 from readmit.store.metrics_schema import coop_claims
-
-
-def _source_text(source: Source) -> str:
-    where = f" [{source.article}]" if source.article else (f" <{source.url}>" if source.url else "")
-    return f"{source.title}{where}"
 
 
 def _claim_values(claim: Claim) -> dict[str, Any]:
@@ -33,9 +29,9 @@ def _claim_values(claim: Claim) -> dict[str, Any]:
         "refers_from": claim.refers_from,
         "refers_to": claim.refers_to,
         "asserted_by": claim.asserted_by,
-        "source": _source_text(claim.source),
+        "source": claim.source.text(),
         "article": claim.source.article,
-        "note": claim.note,
+        "note": claim.qualified_note(),
         "content_hash": claim.content_hash(),
     }
 
@@ -53,7 +49,7 @@ def _measure_values(measure: PartnerMeasure) -> dict[str, Any]:
         "refers_from": None,
         "refers_to": measure.occurred_on,
         "asserted_by": measure.asserted_by,
-        "source": _source_text(measure.source),
+        "source": measure.source.text(),
         "article": measure.source.article,
         "note": measure.context,
         "content_hash": digest,
@@ -90,9 +86,16 @@ def load_pack_claims(app: App, regime: str = DEFAULT_REGIME) -> int:
 
 
 def list_claims(app: App, country: str) -> dict[str, Any]:
-    """Return a country's claims (figures asserted outside the ledger) and partner measures."""
+    """Return a country's claims (figures asserted outside the ledger) and partner measures,
+    and its agreement as the record has it (``agreement``: terms, scope, the partner's requests
+    and statements, removals outside it; null when there is none).
+
+    A claim of the pack also says its period in words (``period``: fiscal years named, ``[U]``
+    where uncertain) and what the record leaves uncertain (``uncertain``).
+    """
     code = country_code(country)
     c = coop_claims.c
+    known = {claim.id: claim for claim in load_cooperation_pack().claims}
     with app.uow(write=False) as uow:
         rows = uow.conn.execute(
             select(coop_claims).where(c.country == code).order_by(c.refers_to, c.claim_id)
@@ -100,7 +103,7 @@ def list_claims(app: App, country: str) -> dict[str, Any]:
         claims, measures = [], []
         for row in rows:
             if row["kind"] == "claim":
-                claims.append({**claim_row(row), "note": row["note"]})
+                claims.append({**claim_row(row), "note": row["note"], **_labels(known, row)})
             else:
                 measures.append(
                     {
@@ -118,4 +121,13 @@ def list_claims(app: App, country: str) -> dict[str, Any]:
         "country_name": country_name(code),
         "claims": claims,
         "partner_measures": measures,
+        "agreement": agreement_record(app, code),
     }
+
+
+def _labels(known: dict[str, Claim], row: Any) -> dict[str, Any]:
+    claim = known.get(str(row["claim_id"]))
+    if claim is None:
+        return {"period": None, "fiscal_years": None, "uncertain": []}
+    years = claim.fiscal_years.label() if claim.fiscal_years else None
+    return {"period": claim.period_text(), "fiscal_years": years, "uncertain": claim.uncertain}

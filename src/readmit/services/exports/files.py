@@ -131,6 +131,8 @@ def write_index(folder: Path, datasets: Sequence[Dataset], provenance: dict[str,
         "",
         "De-identified: no names, identifiers, dates of birth or family details; only the",
         "registry of sanctions, the public claims, and counts derived from the ledger.",
+        "`published_figures` is apart: counts US agencies published (ICE, DHS), not the",
+        "ledger's, each row with its publisher, table and address.",
         "",
         f"- ledger position: {provenance['ledger_position']['seq']} "
         f"(hash {provenance['ledger_position']['hash']})",

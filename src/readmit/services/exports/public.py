@@ -24,12 +24,14 @@ from readmit.domain.permissions import (
     may_see_case,
     role_of,
 )
+from readmit.packs.sources import load_articles
 from readmit.services.access.access_log import log_access
 from readmit.services.assessment import assess as assessment
 from readmit.services.assessment import claims
 from readmit.services.assessment.cooperation_pack import load_cooperation_pack
 from readmit.services.context import Actor, App
 from readmit.services.exports.files import Column, Dataset, write_dataset, write_index, write_one
+from readmit.services.exports.published import published_figures
 from readmit.services.exports.registry import registry, sanction_steps
 from readmit.services.sanctions.pack import current_pack
 from readmit.store.schema import cases, events, persons
@@ -48,6 +50,7 @@ def export_public(app: App, folder: Path, today: date | None = None) -> list[Pat
         cooperation_by_year(app),
         cases_by_state(app),
         claim_rows(app),
+        published_figures(app),
     ]
     provenance = _provenance(app, today)
     written = [p for d in datasets for p in write_dataset(folder, d, provenance)]
@@ -152,10 +155,24 @@ def cases_by_state(app: App) -> Dataset:
 def claim_rows(app: App) -> Dataset:
     """Figures asserted outside the ledger and partner measures, each with its source."""
     countries = sorted({c.country for c in load_cooperation_pack().claims})
+    articles = load_articles()
+
+    def cite(text: str | None) -> str | None:
+        return articles.plain(text) if text else text
+
     rows = []
     for code in countries:
         listed = claims.list_claims(app, code)
-        rows += [{"country": code, "kind": "claim", **c} for c in listed["claims"]]
+        rows += [
+            {
+                "country": code,
+                "kind": "claim",
+                **c,
+                "source": cite(c["source"]),
+                "note": cite(c["note"]),
+            }
+            for c in listed["claims"]
+        ]
         rows += [
             {
                 "country": code,
@@ -164,8 +181,8 @@ def claim_rows(app: App) -> Dataset:
                 "counts": m["measure"],
                 "refers_to": m["occurred_on"],
                 "asserted_by": m["asserted_by"],
-                "source": m["source"],
-                "note": m["context"],
+                "source": cite(m["source"]),
+                "note": cite(m["context"]),
             }
             for m in listed["partner_measures"]
         ]
@@ -180,7 +197,7 @@ def claim_rows(app: App) -> Dataset:
         Column("refers_from", D, "First day the figure refers to (empty: a single day)"),
         Column("refers_to", D, "Last (or only) day the figure refers to"),
         Column("asserted_by", S, "Who asserts it"),
-        Column("source", S, "The source"),
+        Column("source", S, "The source: its title, and its address in angle brackets"),
         Column("note", S, "Context"),
     )
     return Dataset(

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.errors import InvalidInput
+from readmit.packs.sources import load_articles
 from readmit.services.assessment import assess as assessment
 from readmit.services.assessment import claims
 from readmit.services.assessment.cooperation_pack import load_cooperation_pack
@@ -52,7 +53,7 @@ def country_brief(
     if end < start:
         raise InvalidInput(f"the brief's window ends ({end}) before it starts ({start})")
     found = assessment.assess(app, code, assessment.Window(start, end, as_of))
-    listed = claims.list_claims(app, code)
+    listed = _readable(claims.list_claims(app, code))
     brief = Brief(
         country=code,
         name=country_name(code),
@@ -71,6 +72,14 @@ def country_brief(
     return brief
 
 
+def _readable(listed: dict[str, Any]) -> dict[str, Any]:
+    """Name each claim's and measure's article by its publisher, title, date and address."""
+    articles = load_articles()
+    for key in ("claims", "partner_measures"):
+        listed[key] = [{**c, "source": articles.plain(c.get("source"))} for c in listed[key]]
+    return listed
+
+
 def _sanctions(app: App, code: str) -> list[dict[str, Any]]:
     """Each sanction on the country: its lifecycle steps and measures, with their sources."""
     found = []
@@ -81,7 +90,8 @@ def _sanctions(app: App, code: str) -> list[dict[str, Any]]:
             {"on": "", "step": f"measure {m.measure.id}", "text": f"{m.validity} ({m.state})"}
             for m in view.summary.measures
         ]
-        sources = [str(src) for step in view.sanction.steps for src in step.sources]
+        articles = load_articles()
+        sources = [articles.plain(src) for step in view.sanction.steps for src in step.sources]
         found.append(
             {
                 "id": summary.id,

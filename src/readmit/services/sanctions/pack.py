@@ -66,8 +66,15 @@ def load_history(app: App) -> PackLoadReport:
 
 
 def _key(pack: str, step: Step, payload: dict[str, object]) -> str:
-    content = canonical_json({"pack": pack, "step_id": step.step_id, "type": step.kind, **payload})
-    return hashlib.sha256(content.encode()).hexdigest()
+    # The step's day is part of what the pack says: a change of date alone is a revision.
+    content = {"pack": pack, "step_id": step.step_id, "type": step.kind, "on": step.on, **payload}
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
+def _unchanged(previous: Event, step: Step, payload: dict[str, object]) -> bool:
+    """The ledger already holds this step as the pack gives it (whatever key it was filed by)."""
+    held = {k: v for k, v in previous.payload.items() if k not in {"revises", "pack"}}
+    return previous.occurred_on == step.on and canonical_json(held) == canonical_json(payload)
 
 
 def _load_one(uow: UnitOfWork, pack: LoadedPack, history: SanctionHistory) -> tuple[int, int, int]:
@@ -81,10 +88,12 @@ def _load_one(uow: UnitOfWork, pack: LoadedPack, history: SanctionHistory) -> tu
         wanted.add(step.step_id)
         header = history.header if step.kind == DETERMINATION else None
         payload = step_payload(step, header)
-        key = _key(pack.name, step, payload)
-        if uow.ledger.existing_keys([key]):
-            continue
         previous = live.get(step.step_id)
+        key = _key(pack.name, step, payload)
+        if (previous is not None and _unchanged(previous, step, payload)) or (
+            uow.ledger.existing_keys([key])
+        ):
+            continue
         if previous is not None:
             payload["revises"] = previous.id
             revised += 1

@@ -17,6 +17,7 @@ from readmit.batch.screening import Engine, build_engine
 from readmit.domain.events import utc_now, utc_text
 from readmit.domain.sanctions import Measure
 from readmit.domain.sanctions_lifecycle import SUBJECT, fold
+from readmit.domain.sanctions_related import RelatedFinding, beside_regime, related_findings
 from readmit.domain.screening import Decision, parse_day
 from readmit.domain.screening_rules import add_years
 from readmit.packs import LoadedPack
@@ -46,15 +47,29 @@ class ScreeningRequest:
 
 @dataclass(frozen=True)
 class ScreeningResult:
+    """A decision under the regime, and the related measures reported beside it.
+
+    ``related`` never changes the decision: a proclamation or a suspension outside the regime is
+    said after the regime's reasons ("not affected by 243(d); a separate entry restriction …").
+    """
+
     decision_id: str
     decision: Decision
     pack: str
     pack_version: str
     measures: list[Measure]
+    related: tuple[RelatedFinding, ...] = ()
+    regime: str = ""  # the regime in a sentence: "243(d)"
 
     @property
     def has_letter(self) -> bool:
         return self.decision.decision in LETTER_DECISIONS
+
+    @property
+    def reasons(self) -> str:
+        """The regime's reasons, with the related measures said beside them."""
+        d = self.decision
+        return beside_regime(self.regime, d.decision, d.reasons, self.related)
 
     def to_dict(self, letter: str | None = None) -> dict[str, Any]:
         """The decision as the API answers it and the command line prints it."""
@@ -62,6 +77,8 @@ class ScreeningResult:
         return {
             "decision_id": self.decision_id,
             **d.outputs(),
+            "reasons": self.reasons,
+            "related": [f.to_dict() for f in self.related],
             "measures": list(d.measures),
             "decision_date": d.decision_on,
             "pack": self.pack,
@@ -86,6 +103,15 @@ def engine_at_head(app: App, uow: UnitOfWork) -> tuple[list[Measure], Engine, in
         _ENGINES[key] = (measures, build_engine(measures, pack.policy))
     measures, engine = _ENGINES[key]
     return measures, engine, seq
+
+
+def related_for(pack: LoadedPack, decision: Decision) -> tuple[RelatedFinding, ...]:
+    """The pack's related measures that apply, or may apply, to a decided application."""
+    if decision.decision == "invalid" or not pack.related_by_country:
+        return ()
+    return related_findings(
+        pack.related_by_country, pack.policy, decision.inputs, decision.decision_on
+    )
 
 
 def measures_at(uow: UnitOfWork, seq: int) -> list[Measure]:

@@ -7,7 +7,12 @@ from readmit.domain.screening import Decision
 from readmit.domain.screening_letter import render_letter
 from readmit.services.context import App
 from readmit.services.sanctions.pack import current_pack
-from readmit.services.screening.engine import ScreeningResult, decision_day, engine_at_head
+from readmit.services.screening.engine import (
+    ScreeningResult,
+    decision_day,
+    engine_at_head,
+    related_for,
+)
 from readmit.store.decision_log import get_decision
 
 
@@ -30,12 +35,15 @@ def letter(app: App, decision_id: str) -> str:
         holding=tuple(outcome.get("holding", [])),
         restricting=tuple(m.split(":")[0] for m in outcome["restrictions"].split(" | ") if m),
     )
+    pack = current_pack(app)
+    by_id = {m.id: m for m in measures}
     return render_letter(
-        current_pack(app).policy, decision, {m.id: m for m in measures}, decision_id
+        pack.policy, decision, by_id, decision_id, related=related_for(pack, decision)
     )
 
 
 def letter_for(app: App, result: ScreeningResult) -> str:
     """Render the letter of a decision just made."""
     by_id = {m.id: m for m in result.measures}
-    return render_letter(current_pack(app).policy, result.decision, by_id, result.decision_id)
+    policy = current_pack(app).policy
+    return render_letter(policy, result.decision, by_id, result.decision_id, related=result.related)

@@ -34,6 +34,7 @@ from readmit.services.screening.engine import (
     hold_row,
     log_entry,
     mask,
+    related_for,
 )
 from readmit.store.decision_writer import DecisionWriter, LogLine
 
@@ -102,9 +103,28 @@ def _attempt(
     today = request.today or date.today()
     decision = decide(program_for(rules.engine, inputs), inputs, as_of, today)
     decision_id = _new_id()
-    line = _log_line(decision_id, decision, actor, pack, seq=rules.seq, as_of=as_of, exact=not last)
+    related = related_for(pack, decision)
+    line = _log_line(
+        decision_id,
+        decision,
+        actor,
+        pack,
+        seq=rules.seq,
+        as_of=as_of,
+        exact=not last,
+        related=tuple(f.measure.id for f in related),
+    )
     matched = [m for m in rules.measures if m.id in decision.measures]
-    return ScreeningResult(decision_id, decision, pack.name, pack.version, matched), line
+    result = ScreeningResult(
+        decision_id,
+        decision,
+        pack.name,
+        pack.version,
+        matched,
+        related,
+        pack.policy.regime.called,
+    )
+    return result, line
 
 
 def screen_one(app: App, actor: Actor, request: ScreeningRequest) -> ScreeningResult:
@@ -149,11 +169,14 @@ def _log_line(
     seq: int,
     as_of: date | None,
     exact: bool,
+    related: tuple[str, ...] = (),
 ) -> LogLine:
+    # The related measures reported beside the decision are logged by id, not decided on.
+    outcome = {**result.outputs(), "holding": list(result.holding), "related": list(related)}
     row = {
         **log_entry(decision_id, "single", actor, pack, seq=seq, as_of=as_of),
         "decision": result.decision,
-        "outcome": {**result.outputs(), "holding": list(result.holding)},
+        "outcome": outcome,
         "inputs": mask(result),
         "input_name": None,
         "input_digest": None,

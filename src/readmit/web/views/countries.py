@@ -23,9 +23,10 @@ from readmit.domain.countries import country_code, country_name
 from readmit.domain.errors import NotFound
 from readmit.domain.permissions import Permission
 from readmit.services.assessment import assess as assessment
-from readmit.services.assessment import claims, figures, recorded
+from readmit.services.assessment import claims, figures, published, recorded
 from readmit.services.assessment.cooperation_pack import load_cooperation_pack
 from readmit.services.sanctions import registry as sanctions
+from readmit.services.sanctions import related
 from readmit.web import charts
 from readmit.web.forms import form_date
 from readmit.web.site import View
@@ -177,6 +178,16 @@ def country_context(view: View, code: str) -> dict[str, Any]:
     return at_position(view, code, lambda: build_country_context(view, code))
 
 
+def with_published(view: View, code: str, context: dict[str, Any]) -> dict[str, Any]:
+    """Add the published figures, apart from the ledger's: they come with the pack, not the
+    ledger, so they are read apart from the page kept for a ledger position."""
+    context["published_figures"] = published.published_for_country(view.app, code)
+    # Restrictions beside 243(d) (entry bans, suspensions of uncertain basis), from the pack.
+    day = context.get("as_of") or context.get("to")
+    context["related"] = [r.to_dict() for r in related.related_measures(view.app, code, day)]
+    return context
+
+
 def build_country_context(view: View, code: str) -> dict[str, Any]:
     """Build a country page: figures over time, the rating and its reasons, both sides, claims."""
     start, end, as_of, year_start = windows(view)
@@ -223,7 +234,8 @@ def country_index(view: View) -> dict[str, Any]:
 @site.page("/countries/{code}", "country.html", P.STATS_READ, "Country")
 def country_page(view: View) -> dict[str, Any]:
     """A country's public page."""
-    return country_context(view, country_code(view.params["code"]))
+    code = country_code(view.params["code"])
+    return with_published(view, code, country_context(view, code))
 
 
 @site.raw("/countries/{code}/charts/{index}.svg", P.STATS_READ)
@@ -259,7 +271,8 @@ def _all_countries(view: View, side: str, title: str) -> dict[str, Any]:
 @site.page("/analyst/countries/{code}", "country.html", P.ASSESSMENT_READ, "Country dashboard")
 def analyst_country(view: View) -> dict[str, Any]:
     """The analyst's country dashboard: the public page plus recording the assessment."""
-    context = country_context(view, country_code(view.params["code"]))
+    code = country_code(view.params["code"])
+    context = with_published(view, code, country_context(view, code))
     context["analyst"] = True
     return context
 

@@ -14,11 +14,12 @@ from readmit.domain.countries import country_code
 from readmit.domain.errors import InvalidInput
 from readmit.domain.permissions import Permission
 from readmit.domain.sanctions_policy import RELATIONSHIPS
+from readmit.domain.sanctions_related import RelatedFinding
 from readmit.domain.screening import INPUT_COLUMNS
 from readmit.services.sanctions import registry as sanctions
 from readmit.services.sanctions.pack import current_pack
 from readmit.services.screening import jobs, letters, replay, single
-from readmit.services.screening.engine import ScreeningRequest
+from readmit.services.screening.engine import ScreeningRequest, related_for
 from readmit.web.render import environment
 from readmit.web.scope_words import effect_words, scope_in_words
 from readmit.web.site import View
@@ -126,12 +127,17 @@ def decision(view: View) -> dict[str, Any]:
     """A logged decision with its reasons, the measures matched, and whether a letter is due."""
     replayed = replay.replay(view.app, view.params["decision_id"])
     d = replayed.then
-    regime = current_pack(view.app).policy.regime
+    pack = current_pack(view.app)
+    regime = pack.policy.regime
+    related = related_for(pack, d)
     return {
         "title": f"Decision: {d.decision.replace('_', ' ')}",
         "decision_id": replayed.decision_id,
         "decision": d.decision,
         "reasons": d.reasons,
+        "why": _why(regime.called, d.decision, d.reasons, related),
+        "regime_called": regime.called,
+        "related": [{**f.to_dict(), "sentence": f.sentence()} for f in related],
         "citations": d.citations,
         "restrictions": d.restrictions,
         "decision_on": d.decision_on,
@@ -147,6 +153,13 @@ def decision(view: View) -> dict[str, Any]:
         "source": f"the decision log (decision {replayed.decision_id}) and the sanctions in "
         f"the ledger on {d.decision_on}; policy pack version {replayed.pack_version_then}",
     }
+
+
+def _why(regime: str, decision: str, reasons: str, related: tuple[RelatedFinding, ...]) -> str:
+    """The decision's reason in one line: 'not affected by 243(d); a separate … applies'."""
+    if decision == "not_affected" and related:
+        return f"not affected by {regime}; " + "; ".join(f.sentence() for f in related)
+    return reasons
 
 
 @site.page(
