@@ -1,4 +1,4 @@
-"""Compile measures and a policy into one screening ``Program`` (DESIGN "Screening").
+"""Compile measures and a policy into one screening ``Program`` (docs/architecture.md, "Screening").
 
 Each measure becomes a status (0 nothing, 1 excepted, 2 restricted, 3 needs review,
 4 discontinued) and a reason in plain words; the row's decision is the highest status, unless
