@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select
 
 from readmit.domain.claims import Claim, PartnerMeasure
 from readmit.domain.countries import country_code, country_name
@@ -15,6 +15,7 @@ from readmit.services.assessment.assess import claim_row
 from readmit.services.assessment.cooperation_pack import DEFAULT_REGIME, load_cooperation_pack
 from readmit.services.context import App
 from readmit.store.metrics_schema import coop_claims
+from readmit.store.sync import sync_rows
 
 
 def _claim_values(claim: Claim) -> dict[str, Any]:
@@ -64,25 +65,10 @@ def load_pack_claims(app: App, regime: str = DEFAULT_REGIME) -> int:
     pack = load_cooperation_pack(regime)
     wanted = {v["claim_id"]: v for v in map(_claim_values, pack.claims)}
     wanted.update({v["claim_id"]: v for v in map(_measure_values, pack.measures)})
-    changed = 0
     with app.uow() as uow:
-        rows = uow.conn.execute(select(coop_claims.c.claim_id, coop_claims.c.content_hash))
-        existing = {str(row.claim_id): str(row.content_hash) for row in rows}
-        for claim_id, values in wanted.items():
-            if claim_id not in existing:
-                uow.conn.execute(insert(coop_claims).values(**values))
-            elif existing[claim_id] != values["content_hash"]:
-                uow.conn.execute(
-                    update(coop_claims).where(coop_claims.c.claim_id == claim_id).values(**values)
-                )
-            else:
-                continue
-            changed += 1
-        gone = sorted(set(existing) - set(wanted))
-        if gone:
-            uow.conn.execute(delete(coop_claims).where(coop_claims.c.claim_id.in_(gone)))
+        changed = sync_rows(uow.conn, coop_claims, "claim_id", wanted)
         uow.commit()
-    return changed + len(gone)
+    return changed
 
 
 def list_claims(app: App, country: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select
 
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.events import canonical_json
@@ -19,6 +19,7 @@ from readmit.packs import DEFAULT_PACK
 from readmit.packs.sources import load_published_figures
 from readmit.services.context import App
 from readmit.store.published_schema import published_figures
+from readmit.store.sync import sync_rows
 
 ABOUT = (
     "Counts published by US agencies (or, marked secondary, a news report quoting one), not "
@@ -63,24 +64,10 @@ def load_pack_published(app: App, pack: str = DEFAULT_PACK) -> int:
     """
     loaded = load_published_figures(pack)
     wanted = {v["figure_id"]: v for v in (_values(f, loaded) for f in loaded.figures)}
-    t = published_figures
-    changed = 0
     with app.uow() as uow:
-        rows = uow.conn.execute(select(t.c.figure_id, t.c.content_hash))
-        existing = {str(row.figure_id): str(row.content_hash) for row in rows}
-        for key, values in wanted.items():
-            if key not in existing:
-                uow.conn.execute(insert(t).values(**values))
-            elif existing[key] != values["content_hash"]:
-                uow.conn.execute(update(t).where(t.c.figure_id == key).values(**values))
-            else:
-                continue
-            changed += 1
-        gone = sorted(set(existing) - set(wanted))
-        if gone:
-            uow.conn.execute(delete(t).where(t.c.figure_id.in_(gone)))
+        changed = sync_rows(uow.conn, published_figures, "figure_id", wanted)
         uow.commit()
-    return changed + len(gone)
+    return changed
 
 
 def figure_row(row: Any) -> dict[str, Any]:
