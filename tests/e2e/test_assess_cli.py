@@ -82,7 +82,9 @@ def test_assess_human_output_names_the_rating_and_reasons(env: App) -> None:
 
 def test_a_bad_date_is_a_usage_error_not_a_traceback(env: App) -> None:
     result = CliRunner().invoke(app, ["assess", "KH", "--from", "2021-13-01", "--to", "x"])
-    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+    assert result.exit_code == 2 and "'2021-13-01' is not a real day" in result.output
+    result = CliRunner().invoke(app, ["assess", "KH", "--from", "2021-01-01", "--to", "x"])
+    assert result.exit_code == 2 and "'x' is not a date as YYYY-MM-DD" in result.output
 
 
 def test_claims_list_shows_the_embassy_figure_and_the_partner_measure(env: App) -> None:

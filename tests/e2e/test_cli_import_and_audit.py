@@ -86,7 +86,7 @@ def test_an_import_with_good_and_bad_rows_gives_exact_counts_and_reasons(
     )
     assert rows[0]["allowed_next_events"] == "presented stayed closed released"
     assert rows[1]["rejected_reason"].startswith("unknown case 'A9'")
-    assert rows[2]["rejected_reason"] == "occurred_on '2020-13-01' is not a date as YYYY-MM-DD"
+    assert rows[2]["rejected_reason"] == "occurred_on '2020-13-01' is not a real day"
     assert rows[3]["rejected_reason"].startswith("unknown event 'flew'")
     assert rows[3]["allowed_next_events"] == "stay_lifted closed released"
     assert (rows[0]["case_id"], rows[0]["event"]) == ("A2", "removed")

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 from api_support import Api, add_role_users, make_client, seed_cases
 
+from readmit.api import middleware
 from readmit.services.context import App
 
 
@@ -18,8 +20,10 @@ def api(sqlite_app: App, tmp_path: Path) -> Iterator[Api]:
 
 
 @pytest.fixture
-def logged_api(sqlite_app: App, tmp_path: Path) -> Iterator[Api]:
-    """The same, writing its access log."""
+def logged_api(sqlite_app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+    """The same, writing its access log (to a logger of its own: structlog keeps a logger
+    bound as it was first used, so an earlier test's would escape this test's capture)."""
+    monkeypatch.setattr(middleware, "access_log", structlog.get_logger("readmit.access"))
     yield from _serve(sqlite_app, tmp_path, access_log=True)
 
 

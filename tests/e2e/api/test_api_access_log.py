@@ -31,8 +31,7 @@ def test_each_request_is_logged_under_its_route_template_without_identifiers(
     ]
     with capture_logs() as logged:
         statuses = [logged_api.get(role, path).status_code for role, path in requests]
-        # The dashboard's signed-in user is named too (in this test: structlog keeps the
-        # loggers the first capture saw, so a second test could not capture them).
+        # The dashboard's signed-in user is named too.
         _sign_in(logged_api, "ana", "analyst")
         assert logged_api.client.get("/sanctions").status_code == 200
     *lines, dashboard = [entry for entry in logged if entry.get("event") == "request"]

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from readmit.batch.tables import TableSpec
 from readmit.domain.cases import CASE_EVENTS, Case, FlightInfo, transition
 from readmit.domain.countries import country_code
+from readmit.domain.dates import why_not_a_date
 from readmit.domain.errors import Duplicate, InvalidInput, NotFound
 from readmit.domain.events import NewEvent, new_event
 from readmit.domain.flights import Flight
@@ -81,7 +82,7 @@ def day(
         return None
     parsed: date | None = row.get(PARSED + name)
     if parsed is None:
-        raise InvalidInput(f"{name} {raw!r} is not a date as YYYY-MM-DD", column=name)
+        raise InvalidInput(f"{name} {raw!r} {why_not_a_date(raw)}", column=name)
     if today is not None and parsed > today:
         raise InvalidInput(f"{name} {raw} is in the future", column=name)
     return parsed
