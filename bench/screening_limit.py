@@ -35,13 +35,18 @@ def measure_table(measures: list[Measure], policy: Policy) -> pl.DataFrame:
             if who and who.min_rank
             else []
         )
+        span = m.certain_span()
         rows.append(
             {
                 "id": m.id,
                 "country": m.country,
                 "start": m.starts,
                 "end": m.valid_to or (m.ended_by if m.end_unknown else None),
-                "certain": m.valid_from is not None and not m.end_unknown and m.scope_known,
+                # The days the record places the measure in force (a dated verification settles
+                # the days up to it): outside them, or with its scope unknown, a match is review.
+                "scope_known": m.scope_known,
+                "certain_from": span[0] if span else None,
+                "certain_to": span[1] if span else None,
                 "residents": "residents" in m.persons,
                 "classes": sorted(policy.visa_classes.expand(m.classes))
                 if m.classes is not None
@@ -70,6 +75,12 @@ def measure_table(measures: list[Measure], policy: Policy) -> pl.DataFrame:
 STATUS = ["not_affected", "excepted", "restricted", "needs_review", "discontinued"]
 OUTPUTS = ["decision", "measures", "reasons", "citations", "restrictions", "decision_id"]
 BATCH = "b-0123456789abcdef"  # a batch id as long as readmit's, prefixing each row's decision id
+
+
+def _certain() -> pl.Expr:
+    start, end = pl.col("certain_from"), pl.col("certain_to")
+    placed = start.is_not_null() & (pl.col("day") >= start)
+    return pl.col("scope_known") & placed & (end.is_null() | (pl.col("day") < end))
 
 
 def polars_limit(source: Path, target: Path, measures: pl.DataFrame, classes: list[str]) -> int:
@@ -108,7 +119,7 @@ def polars_limit(source: Path, target: Path, measures: pl.DataFrame, classes: li
             .then(1)
             .when(
                 pl.col("review")
-                | ~pl.col("certain")
+                | ~_certain()
                 | pl.col("unsure").list.contains(pl.col("visa_class"))
             )
             .then(3)
@@ -198,7 +209,11 @@ def _who_polars() -> list[pl.Expr]:
             & pl.col("child")
             & (pl.col("child_under") > 0)
             & (pl.col("date_of_birth") == "")
-            & pl.col("members").list.contains(pl.col("principal_employer"))
+            # the age decides only where the principal's post would cover the child
+            & (
+                works("principal_employer", "principal_rank")
+                | missing("principal_employer", "principal_rank")
+            )
         )
     )
     return [covered.alias("covered"), (review & ~covered).alias("review")]
@@ -215,7 +230,9 @@ COPY (
   pairs AS (
     SELECT a.rid, a.visa_class, a.approved_exception, m.id, m.citation, m.restriction,
       m.exempt, m.unsure,
-      m.exceptions, m.certain, m.code,
+      m.exceptions, m.code,
+      m.scope_known AND m.certain_from IS NOT NULL AND a.day >= m.certain_from
+        AND (m.certain_to IS NULL OR a.day < m.certain_to) AS certain,
       m.everyone
         OR (list_contains(m.members, a.employer)
             AND (len(m.ranks) = 0 OR list_contains(m.ranks, a.rank)))
@@ -232,7 +249,9 @@ COPY (
             AND list_contains(m.members, a.principal_employer)
             AND len(m.ranks) > 0 AND a.principal_rank = '')
         OR (a.relationship = 'child' AND m.child AND m.child_under > 0
-            AND a.date_of_birth = '' AND list_contains(m.members, a.principal_employer))
+            AND a.date_of_birth = '' AND list_contains(m.members, a.principal_employer)
+            AND (len(m.ranks) = 0 OR list_contains(m.ranks, a.principal_rank)
+                 OR a.principal_rank = ''))
         AS review
     FROM apps a JOIN measures m ON a.post_country = m.country
     WHERE a.day >= m.start AND (m."end" IS NULL OR a.day < m."end")
