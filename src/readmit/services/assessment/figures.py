@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from readmit.domain.cases import CASE_EVENTS, CASE_OPENED
 from readmit.services.context import App
 from readmit.store.schema import cases, events, flights
 
@@ -140,3 +141,25 @@ def ledger_position(app: App) -> int:
     """Return the ledger's head position: every figure is a function of it (and the query)."""
     with app.uow(write=False) as uow:
         return uow.ledger.head()[0]
+
+
+def last_recorded_day(app: App) -> date | None:
+    """The latest day a case event happened on: where a page's default window ends.
+
+    Kept per ledger position; one index lookup per event type (the (type, day) index).
+    """
+    position = ledger_position(app)
+    kept = app.memo.get("last_recorded_day")
+    if isinstance(kept, tuple) and kept[0] == position:
+        return kept[1]  # type: ignore[no-any-return]
+    found: list[date] = []
+    with app.uow(write=False) as uow:
+        for kind in sorted(CASE_EVENTS | {CASE_OPENED}):
+            day = uow.conn.execute(
+                select(func.max(events.c.occurred_on)).where(events.c.type == kind)
+            ).scalar()
+            if day is not None:
+                found.append(day)
+    last = max(found, default=None)
+    app.memo["last_recorded_day"] = (position, last)
+    return last

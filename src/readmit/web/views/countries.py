@@ -51,11 +51,19 @@ def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
+def default_end(view: View) -> date:
+    """Where a window ends when the visitor names no day: the ledger's last recorded day
+    (a record that ends in 2022 is read up to 2022, not to an empty today)."""
+    today = date.today()
+    last = figures.last_recorded_day(view.app)
+    return min(today, last) if last is not None else today
+
+
 def windows(view: View) -> tuple[date, date, date | None, date]:
     """Return (trend start, end, as-of date, start of the last twelve months) from the query."""
     as_of = view.date_arg("as_of", date.min)
     as_of_or_none = None if as_of == date.min else as_of
-    end = view.date_arg("to", as_of_or_none or date.today())
+    end = view.date_arg("to", as_of_or_none or default_end(view))
     start = view.date_arg("from", quarter_start(date(end.year - 3, end.month, 1)))
     year_start = max(start, end - timedelta(days=364))
     return start, end, as_of_or_none, year_start
@@ -290,4 +298,7 @@ def record(view: View, form: FormData) -> str:
         view.app, view.actor(), assessment=result, on=date.today()
     )
     view.flash = f"Assessment {identifier[:12]}… recorded; a determination can now cite it."
-    return f"/analyst/countries/{code}"
+    dates = {"from": start.isoformat(), "to": end.isoformat()}
+    if as_of is not None:
+        dates["as_of"] = as_of.isoformat()
+    return f"/analyst/countries/{code}?{urlencode(dates)}"
