@@ -225,7 +225,7 @@ A3,manifested,2020-02-07,,F9,
 BAD_EVENTS = [
     ("A9,presented,2020-02-01", "not_found", "unknown case 'A9'"),
     ("A1,flew,2020-02-01", "invalid_input", "unknown event 'flew'"),
-    ("A1,presented,2020-02-30", "invalid_input", "occurred_on '2020-02-30' is not a date"),
+    ("A1,presented,2020-02-30", "invalid_input", "occurred_on '2020-02-30' is not a real day"),
     ("A1,presented,2030-02-01", "invalid_input", "occurred_on 2030-02-01 is in the future"),
     ("A1,presented,2019-02-01", "invalid_input", "before the final order of 2020-01-01"),
     ("A1,removed,2020-02-01", "illegal_transition", "case A1 is ordered: removed is not"),

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from readmit.batch.sniff import csv_problem
 from readmit.domain.errors import InvalidInput
 from readmit.domain.screening_compile import OUTPUTS
 
@@ -106,6 +107,9 @@ def slices(groups: list[int], chunk: int) -> Iterator[tuple[int, int]]:
 
 
 def _csv_chunks(source: Path) -> Iterator[tuple[pl.DataFrame, Malformed, float]]:
+    problem = csv_problem(source)
+    if problem is not None:
+        raise InvalidInput(f"{source.name} {problem}")
     with source.open(newline="", encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle), None)
     if not header:

@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from readmit.batch.sniff import csv_problem
 from readmit.domain.errors import UnreadableFile
 
 LINE = "line"
@@ -53,6 +54,9 @@ def read_table(path: Path, spec: TableSpec) -> pl.DataFrame:
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise UnreadableFile(f"{path}: not a CSV or Parquet file (use .csv or .parquet)")
+    problem = csv_problem(path) if kind == "CSV" else None
+    if problem is not None:
+        raise UnreadableFile(f"{path}: {problem}")
     try:
         frame = _read_csv(path) if kind == "CSV" else _read_parquet(path)
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as error:
