@@ -207,7 +207,7 @@ def rate(version: StandardVersion, metrics: dict[str, Any]) -> dict[str, Any]:
         )
     if len(applicable) < version.sufficiency.min_applicable_criteria:
         missing.append(
-            f"only {len(applicable)} criteria are applicable; the standard needs at least "
+            f"only {_criteria(len(applicable))} applicable; the standard needs at least "
             f"{version.sufficiency.min_applicable_criteria}"
         )
     uncooperative = sum(f["status"] == UNCOOPERATIVE for f in applicable)
@@ -226,3 +226,7 @@ def rate(version: StandardVersion, metrics: dict[str, Any]) -> dict[str, Any]:
 def rating_rank(rating: str) -> int:
     """Return a sort rank for a rating: worst first."""
     return RATINGS.index(rating) if rating in RATINGS else len(RATINGS)
+
+
+def _criteria(n: int) -> str:
+    return f"{n} criterion is" if n == 1 else f"{n} criteria are"

@@ -38,6 +38,7 @@ def environment() -> Environment:
     env.filters.update(
         country=country_name,
         num=words.number,
+        fact=words.fact,
         pct=words.percent,
         day=words.day,
         label=words.label,

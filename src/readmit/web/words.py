@@ -64,9 +64,19 @@ def number(value: Any) -> str:
     """Return a number with thousands separators; an absent figure as an en dash."""
     if value is None:
         return "–"
+    if isinstance(value, bool):  # a yes/no fact, never "True"
+        return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:,.1f}"
+        # A whole figure (a median of whole days) reads as one: 1,333, not 1,333.0.
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
     return f"{value:,}"
+
+
+def fact(value: Any) -> str:
+    """Return a recorded fact as a reader says it: yes or no for a true/false one."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "–" if value is None or value == "" else str(value)
 
 
 def percent(value: Any) -> str:
