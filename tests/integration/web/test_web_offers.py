@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from datetime import date
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
+
+from readmit.services.cases.caseload import PAGE_SIZE
+from readmit.services.cases.commands import CaseEvent, NewCase, open_case, record_case_event
+from readmit.services.context import Actor, App
 
 Client = Callable[[str | None], TestClient]
 
@@ -51,3 +56,18 @@ def test_a_liaison_answers_a_charter_on_the_dashboard_as_through_the_api(
 
 def test_another_countrys_liaison_cannot_answer_it(client_as: Client) -> None:
     assert client_as("liaison-sl").get("/flights/KH-2021-06").status_code == 404
+
+
+def test_the_partner_portal_pages_its_pending_requests(seeded: App, client_as: Client) -> None:
+    officer = Actor("officer", "case_officer")
+    for n in range(PAGE_SIZE + 5):  # more than one page of cases awaiting the partner
+        case_id = f"KH-PAGE-{n:03d}"
+        open_case(seeded, officer, new=NewCase(case_id, "KH", date(2019, 1, 1), True, "detained"))
+        record_case_event(
+            seeded, officer, CaseEvent(case_id=case_id, event="presented", on=date(2019, 2, 1))
+        )
+    liaison = client_as("liaison-kh")
+    first = liaison.get("/partner").text
+    assert 'href="/partner?page=2">Next page' in first
+    second = liaison.get("/partner", params={"page": 2}).text
+    assert "Previous page" in second and second.count('href="/cases/KH-') >= 5
