@@ -64,8 +64,6 @@ def number(value: Any) -> str:
     """Return a number with thousands separators; an absent figure as an en dash."""
     if value is None:
         return "–"
-    if isinstance(value, bool):  # a yes/no fact, never "True"
-        return "yes" if value else "no"
     if isinstance(value, float):
         # A whole figure (a median of whole days) reads as one: 1,333, not 1,333.0.
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"

@@ -55,7 +55,16 @@ def test_a_liaison_answers_a_charter_on_the_dashboard_as_through_the_api(
 
 
 def test_another_countrys_liaison_cannot_answer_it(client_as: Client) -> None:
-    assert client_as("liaison-sl").get("/flights/KH-2021-06").status_code == 404
+    # Out of scope reads as "does not exist", for the page and for the answer posted by hand.
+    other = client_as("liaison-sl")
+    assert other.get("/flights/KH-2021-06").status_code == 404
+    form = {
+        "event": "charter_refused",
+        "on": "2021-05-01",
+        "csrf_token": _csrf(other.get("/flights").text),
+    }
+    answer = other.post("/flights/KH-2021-06/charter", data=form, headers={"referer": "/"})
+    assert answer.status_code == 404
 
 
 def test_the_partner_portal_pages_its_pending_requests(seeded: App, client_as: Client) -> None:

@@ -63,7 +63,9 @@ def windows(view: View) -> tuple[date, date, date | None, date]:
     """Return (trend start, end, as-of date, start of the last twelve months) from the query."""
     as_of = view.date_arg("as_of", date.min)
     as_of_or_none = None if as_of == date.min else as_of
-    end = view.date_arg("to", as_of_or_none or default_end(view))
+    # The ledger is asked for its last day only when the visitor names none.
+    named = as_of_or_none or (None if view.arg("to") else default_end(view))
+    end = view.date_arg("to", named or date.today())
     start = view.date_arg("from", quarter_start(date(end.year - 3, end.month, 1)))
     year_start = max(start, end - timedelta(days=364))
     return start, end, as_of_or_none, year_start
