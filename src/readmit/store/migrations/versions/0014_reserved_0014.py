@@ -1,0 +1,18 @@
+"""Reserved: regimes beyond the US (filled by the change that needs it; empty until then).
+
+Revision ID: 0014
+Revises: 0013
+"""
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
