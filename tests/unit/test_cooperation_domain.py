@@ -60,7 +60,7 @@ def test_a_criterion_is_met_crossed_or_not_applicable(
 ) -> None:
     found = judge(CHARTERS, metrics(charters_accepted=accepted, charters_proposed=proposed))
     assert found["status"] == status
-    assert f"charters_proposed {proposed}" in found["text"]
+    assert f"charters proposed {proposed}" in found["text"]
 
 
 def test_a_criterion_naming_an_unknown_metric_is_refused() -> None:

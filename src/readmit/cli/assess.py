@@ -13,6 +13,7 @@ from readmit.cli.base import app, cli_actor, err, get_app, out
 from readmit.domain.countries import country_name
 from readmit.domain.dates import parse_date
 from readmit.domain.errors import InvalidInput
+from readmit.domain.metric_catalogue import metric_label, metric_value
 from readmit.services.assessment import assess as service
 from readmit.services.assessment import recorded
 
@@ -92,7 +93,7 @@ def _print_one(result: dict[str, Any]) -> None:
         out.print(f"  missing: {missing}")
     for reason in result["reasons"]:
         out.print(f"  [{reason['status']}] {reason['text']}")
-    table = Table("metric", "ledger", "contested", "partner", "claims")
+    table = Table("figure", "ledger", "contested", "partner", "claims")
     partner = result.get("partner", {}).get("metrics", {})
     for name, value in result["metrics"].items():
         claims = "; ".join(
@@ -101,10 +102,10 @@ def _print_one(result: dict[str, Any]) -> None:
             if c["metric"] == name
         )
         table.add_row(
-            name,
-            _value(value),
+            metric_label(name),
+            metric_value(name, value),
             _value(result["contested"].get(name)) if name in result["contested"] else "",
-            _value(partner[name]) if partner else "",
+            metric_value(name, partner[name]) if partner else "",
             claims,
         )
     out.print(table)

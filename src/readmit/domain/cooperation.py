@@ -15,6 +15,8 @@ from datetime import date
 from enum import IntEnum
 from typing import Any, NamedTuple
 
+from readmit.domain.metric_catalogue import metric_label, metric_value
+
 EPOCH = date(1970, 1, 1)
 
 
@@ -347,7 +349,8 @@ def explain_difference(
         parts.append(f"the partner asserts {pending} the state has not acknowledged")
     if not parts:
         parts.append("derived from the figures above, which differ")
-    return f"{name}: ours {ours}, partner {theirs} — " + "; ".join(parts)
+    figures = f"ours {metric_value(name, ours)}, partner {metric_value(name, theirs)}"
+    return f"{metric_label(name)}: {figures} — " + "; ".join(parts)
 
 
 def quarters(start: date, end: date) -> list[tuple[date, date]]:

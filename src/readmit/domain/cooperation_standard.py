@@ -10,6 +10,7 @@ missing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from readmit.domain.cooperation import METRIC_NAMES
 from readmit.domain.errors import NotFound
+from readmit.domain.metric_catalogue import metric_figure, metric_label
 
 COOPERATIVE, AT_RISK, UNCOOPERATIVE = "cooperative", "at_risk", "uncooperative"
 INSUFFICIENT = "insufficient_data"
@@ -136,13 +138,11 @@ def _fmt(value: float, unit: str) -> str:
 
 def _figures(criterion: Criterion, metrics: dict[str, Any]) -> str:
     names = [*criterion.numerator, *criterion.denominator, *criterion.shows]
-    return ", ".join(f"{name} {_count(metrics[name])}" for name in dict.fromkeys(names))
+    return ", ".join(metric_figure(name, metrics[name]) for name in dict.fromkeys(names))
 
 
-def _count(value: Any) -> str:
-    if value is None:
-        return "undefined"
-    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+def _labels(names: Sequence[str]) -> str:
+    return " + ".join(metric_label(name) for name in names)
 
 
 def judge(criterion: Criterion, metrics: dict[str, Any]) -> dict[str, Any]:
@@ -152,7 +152,7 @@ def judge(criterion: Criterion, metrics: dict[str, Any]) -> dict[str, Any]:
     denominator = sum(metrics[name] or 0 for name in criterion.denominator)
     base = {"criterion": criterion.id, "label": criterion.label}
     if numerator is None or (criterion.denominator and denominator == 0):
-        missing = " + ".join(criterion.denominator or criterion.numerator)
+        missing = _labels(criterion.denominator or criterion.numerator)
         return {
             **base,
             "status": NOT_APPLICABLE,
@@ -202,7 +202,7 @@ def rate(version: StandardVersion, metrics: dict[str, Any]) -> dict[str, Any]:
     missing: list[str] = []
     if events < version.sufficiency.min_events:
         missing.append(
-            f"the window holds {events} of {' + '.join(version.sufficiency.events_from)}; "
+            f"the window holds {events} of {_labels(version.sufficiency.events_from)}; "
             f"the standard needs at least {version.sufficiency.min_events}"
         )
     if len(applicable) < version.sufficiency.min_applicable_criteria:

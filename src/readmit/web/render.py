@@ -42,6 +42,8 @@ def environment() -> Environment:
         pct=words.percent,
         day=words.day,
         label=words.label,
+        metric=words.metric,
+        metric_number=words.metric_number,
         sources=words.sources,
         link=words.link,
         svg=charts.svg,

@@ -22,9 +22,14 @@ def and_list(items: Sequence[str]) -> str:
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
+_SMALL_WORDS = frozenset({"of", "and", "the", "for", "to", "in"})
+
+
 def rank_words(rank: str) -> str:
-    """Return a rank code as a title: ``director_general`` -> ``Director General``."""
-    return rank.replace("_", " ").title()
+    """Return a rank code as a title: ``director_general`` -> ``Director General``,
+    ``secretary_of_state`` -> ``Secretary of State``."""
+    words = rank.split("_")
+    return " ".join(w if n and w in _SMALL_WORDS else w.capitalize() for n, w in enumerate(words))
 
 
 def classes_words(measure: Measure) -> str:

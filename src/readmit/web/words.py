@@ -8,10 +8,14 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from readmit.domain.metric_catalogue import CATALOGUE, metric_definition, metric_label, metric_value
 from readmit.domain.sources import Segment, safe_url
 from readmit.packs.sources import load_articles
 
 LABELS = {
+    # Metrics are named once, in the catalogue the CLI, the PDF and the exports also read; an
+    # event or state of the same code (nationality_confirmed) keeps its own words below.
+    **{name: info.label for name, info in CATALOGUE.items()},
     "ordered": "ordered removed",
     "presented": "presented to the partner",
     "interview_scheduled": "interview scheduled",
@@ -38,18 +42,6 @@ LABELS = {
     "needs_review": "needs review",
     "in_person": "in person",
     "compliance_notification": "compliance notification",
-    "travel_documents_issued": "travel documents issued",
-    "documents_on_time_share": "share of documents on time",
-    "documents_lapsed": "documents lapsed unused",
-    "interviews_held_virtual": "interviews held virtually",
-    "release_to_removal_ratio": "release-to-removal ratio",
-    "median_days_presentation_to_interview": "median days, presentation to interview",
-    "median_days_presentation_to_document": "median days, presentation to document",
-    "median_days_order_to_removal": "median days, final order to removal",
-    "contested_events": "contested events",
-    "charters_proposed": "charters proposed",
-    "charters_accepted": "charters accepted",
-    "arrivals_refused": "arrivals refused",
     "insufficient_data": "not enough data",
 }
 
@@ -121,3 +113,15 @@ def sources(text: Any) -> Markup:
     if text is None or text == "":
         return Markup("")
     return segments_html(load_articles().cite(str(text)))
+
+
+def metric(name: str) -> Markup:
+    """Return a metric's label with its one-line definition beneath, from the catalogue."""
+    definition = metric_definition(name)
+    hint = Markup('<span class="hint">{}</span>').format(definition) if definition else ""
+    return Markup("{}{}").format(metric_label(name), hint)
+
+
+def metric_number(value: Any, name: str) -> str:
+    """Return a metric's value in its unit (a share as a percent); absent as an en dash."""
+    return "–" if value is None else metric_value(name, value)

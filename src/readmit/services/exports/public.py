@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from readmit.domain.cooperation import METRIC_NAMES
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.errors import InvalidInput, PermissionDenied
+from readmit.domain.metric_catalogue import metric_definition, metric_label
 from readmit.domain.permissions import (
     COUNTRY_BOUND,
     INTAKE_CASE_FIELDS,
@@ -97,7 +98,7 @@ def cooperation_by_year(app: App) -> Dataset:
         Column("rating", S, "cooperative, at_risk, uncooperative or insufficient_data"),
         Column("standard_version", S, "Version of the cooperation standard applied"),
         Column("ledger_seq", INT, "Ledger position the figures were read at"),
-        *(Column(m, N, f"Metric {m} (defined in docs/metrics.md)") for m in METRIC_NAMES),
+        *(Column(m, N, _metric_description(m)) for m in METRIC_NAMES),
     )
     return Dataset(
         "cooperation_by_year",
@@ -275,3 +276,7 @@ def _case_rows(app: App, actor: Actor, code: str | None) -> list[dict[str, Any]]
         row.update({f"personal_{k}": v for k, v in (shown or {}).items()})
         rows.append(row)
     return rows
+
+
+def _metric_description(name: str) -> str:
+    return f"{metric_label(name).capitalize()}: {metric_definition(name)}"

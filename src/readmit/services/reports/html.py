@@ -5,6 +5,7 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from readmit.domain.metric_catalogue import metric_label, metric_value
 from readmit.services.reports import charts as report_charts
 from readmit.services.reports.model import Brief
 
@@ -14,6 +15,7 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_ENV.filters.update(metric_label=metric_label, metric_value=metric_value)
 
 
 def render(brief: Brief) -> str:

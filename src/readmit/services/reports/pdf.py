@@ -8,6 +8,7 @@ from typing import Any
 
 from fpdf import FPDF
 
+from readmit.domain.metric_catalogue import metric_label, metric_value
 from readmit.services.reports import charts as report_charts
 from readmit.services.reports.model import Brief
 
@@ -104,17 +105,22 @@ def _summary(pdf: FPDF, brief: Brief) -> None:
     found = brief.assessment
     _para(pdf, f"Window {brief.start} to {brief.end}. {brief.provenance()}")
     standard = found["standard"]
-    _heading(pdf, f"Rating: {found['rating']}")
+    _heading(pdf, f"Rating: {str(found['rating']).replace('_', ' ')}")
     _para(pdf, f"Standard {standard['id']}, version {standard['version']}.")
     for reason in found["reasons"]:
-        _para(pdf, f"- [{reason.get('status')}] {reason.get('text')}", 9)
+        status = str(reason.get("status", "")).replace("_", " ")
+        _para(pdf, f"- [{status}] {reason.get('text')}", 9)
     _heading(pdf, "Cooperation figures in the window")
     contested = found.get("contested", {})
     rows = [
-        (name, value, contested.get(name, 0) if isinstance(contested, dict) else 0)
+        (
+            metric_label(name),
+            metric_value(name, value),
+            contested.get(name, 0) if isinstance(contested, dict) else 0,
+        )
         for name, value in found["metrics"].items()
     ]
-    _table(pdf, ("metric", "ledger figure", "contested by the partner"), rows, (80, 50, 50))
+    _table(pdf, ("figure", "in the ledger", "contested by the partner"), rows, (80, 50, 50))
 
 
 def _charts(pdf: FPDF, brief: Brief) -> None:
