@@ -23,11 +23,12 @@ from rich.progress import (
 from rich.table import Table
 
 from readmit.cli.base import app, err, get_app, out
-from readmit.cli.serve import APP_FACTORY
+from readmit.cli.serve import APP_FACTORY, proxy_options
 from readmit.demo.accounts import DemoLogin
 from readmit.demo.profiles import WINDOW
 from readmit.demo.record import choices, record_rows
 from readmit.demo.run import build_demo
+from readmit.demo.samples import write_samples
 from readmit.demo.summary import LAST_YEAR, Summary, summarise
 from readmit.domain.errors import InvalidInput
 from readmit.services.context import App, bootstrap
@@ -110,10 +111,20 @@ def demo(
     err.print(remember_database(f"sqlite:///{db.name}", db.parent))
     render(summary)
     render_screening(report.screening, summary)
+    samples = [_shown(path) for path in write_samples(files)]
+    out.print(f"Synthetic files to try `readmit import` on: {', '.join(samples)}")
     address = f"http://127.0.0.1:{port}/"
     render_logins(report.logins, address)
     if serve:
         serve_dashboard(application, port)
+
+
+def _shown(path: Path) -> str:
+    """A path as the reader would type it here: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def serve_dashboard(application: App, port: int) -> None:
@@ -130,6 +141,7 @@ def serve_dashboard(application: App, port: int) -> None:
         access_log=False,
         log_level="warning",
         server_header=False,
+        **proxy_options(application.settings),
     )
 
 
