@@ -64,6 +64,15 @@ def fresh_pg_url() -> Iterator[Callable[[], str]]:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _own_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Give each test its own data folder: the signed tree heads readmit keeps there (one file
+    per database) must not reach the home folder or another test."""
+    monkeypatch.setenv("READMIT_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
 def make_app(url: str, key_dir: Path) -> App:
     """Bootstrap an application on ``url`` and migrate it."""
     application = bootstrap(Settings(database_url=url, key_dir=key_dir))

@@ -47,6 +47,28 @@ class Settings(BaseSettings):
         default_factory=_default_key_dir,
         description="Folder holding the installation's Ed25519 signing key (outside the database)",
     )
+    signing_key: Path | None = Field(
+        default=None,
+        description="Path of the Ed25519 private key that signs tree heads (keep it outside "
+        "the database folder); empty: ledger-signing-key.pem in key_dir",
+    )
+    tree_heads_file: Path | None = Field(
+        default=None,
+        description="Append-only file of signed tree heads outside the store; empty: "
+        "tree-heads/<a name for the database>.jsonl in data_dir",
+    )
+    tree_head_interval_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="How often a running server signs a tree head while the log grows "
+        "(0: only after imports, sanction steps and the like, and when it stops)",
+    )
+    audit_verify_interval_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="GET /audit/verify runs at most once in this many seconds per server; "
+        "calls in between get the last result",
+    )
     actor: str = Field(default="", description="Who the CLI records as the actor of its events")
     data_dir: Path = Field(
         default_factory=lambda: Path.home() / ".local" / "share" / "readmit",
@@ -77,7 +99,23 @@ class Settings(BaseSettings):
         le=60,
         description="Seconds a server trusts a token it has just checked (0: check on every call)",
     )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (for the login throttle and the access log); empty (the "
+        "default) = none: the client is the address that connected",
+    )
+    enrolment_hours: int = Field(
+        default=72,
+        ge=1,
+        le=720,
+        description="Hours a one-time enrolment code stays redeemable",
+    )
     pack: str = Field(
         default="us_ina_243d",
         description="Policy pack to load: the name of a shipped pack or the path of a pack folder",
+    )
+    registry_packs: list[str] = Field(
+        default_factory=list,
+        description="More policy packs whose sanctions the registry holds beside READMIT_PACK's",
     )

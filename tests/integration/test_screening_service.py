@@ -17,7 +17,7 @@ from readmit.services.sanctions import registry, steps
 from readmit.services.screening.batch import screen_file
 from readmit.services.screening.engine import ScreeningRequest
 from readmit.services.screening.letters import letter
-from readmit.services.screening.replay import replay, resumed
+from readmit.services.screening.replay import replay, replay_as, resumed, resumed_as
 from readmit.services.screening.single import screen_one
 from readmit.store.sanctions_schema import decision_holds, decisions
 
@@ -92,12 +92,12 @@ def test_the_letter_of_a_logged_decision(db_app: App) -> None:
         "rank": "minister",
     }
     result = screen_one(db_app, OFFICER, ScreeningRequest(inputs=inputs))
-    text = letter(db_app, result.decision_id)
+    text = letter(db_app, OFFICER, result.decision_id)
     assert (
         "temporarily been discontinued under Section 243(d)" in text and result.decision_id in text
     )
     with pytest.raises(NotFound):
-        letter(db_app, "d-none")
+        letter(db_app, OFFICER, "d-none")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
@@ -258,3 +258,68 @@ def test_after_a_lift_the_discontinued_applications_come_back_as_a_queue(
     assert sorted(q.application_id for q in queue) == ["M1", "M2", "S1"]
     assert {q.resumed_on for q in queue} == {date(2031, 5, 15)}
     assert "M3" not in {q.application_id for q in queue}, "still held by KH-2017-1"
+
+
+def test_the_resumed_queue_and_replays_show_an_officer_only_what_they_screened(
+    db_app: App, tmp_path: Path
+) -> None:
+    other = Actor("officer-2", "consular_officer")
+    source = write_csv(
+        tmp_path / "in.csv",
+        [["M1", "KH", "B2", "2031-02-01", "KH", "KH-MOI", "", "", "", "", "", "", ""]],
+    )
+    sanction = _order_on_moi(db_app)
+    single = {
+        "application_id": "S2",
+        "nationality": "KH",
+        "visa_class": "B1",
+        "decision_date": "2031-03-01",
+        "post_country": "KH",
+        "employer": "KH-MOI",
+    }
+    theirs = screen_one(db_app, other, ScreeningRequest(inputs=single))
+    summary = screen_file(db_app, OFFICER, source=source, target=tmp_path / "out.csv")
+    steps.record_step(
+        db_app, DHS, steps.NotifyCompliance(sanction_id=sanction.id, on=date(2031, 5, 1))
+    )
+    steps.record_step(
+        db_app,
+        STATE,
+        steps.Lift(sanction_id=sanction.id, on=date(2031, 5, 2), effective=date(2031, 5, 15)),
+    )
+    day = date(2031, 6, 1)
+
+    def queue(actor: Actor) -> list[str]:
+        return sorted(q.application_id for q in resumed_as(db_app, actor, sanction.id, day))
+
+    assert queue(OFFICER) == ["M1"] and queue(other) == ["S2"]
+    assert queue(STATE) == ["M1", "S2"]  # the visa authority sees every officer's (read_all)
+    assert queue(Actor("analyst", "analyst")) == []
+    row = f"{summary.batch_id}:1"
+    with pytest.raises(NotFound) as hidden:
+        replay_as(db_app, other, row)
+    with pytest.raises(NotFound) as missing:
+        replay_as(db_app, other, "b-0000000000000000:1")
+    assert hidden.value.message.replace(row, "?") == missing.value.message.replace(
+        "b-0000000000000000:1", "?"
+    )
+    with pytest.raises(NotFound):
+        replay_as(db_app, OFFICER, theirs.decision_id)
+    with pytest.raises(NotFound):
+        letter(db_app, OFFICER, theirs.decision_id)
+    assert replay_as(db_app, STATE, theirs.decision_id).then.decision == "discontinued"
+
+
+def test_a_decision_on_an_unreadable_date_is_refused_for_replay_and_letter_saying_why(
+    db_app: App,
+) -> None:
+    inputs = {"nationality": "KH", "visa_class": "B1", "post_country": "KH"}
+    for bad in ("2022-02-30", "01/03/2022"):
+        made = screen_one(
+            db_app, OFFICER, ScreeningRequest(inputs={**inputs, "decision_date": bad})
+        )
+        assert made.decision.decision == "invalid"
+        for attempt in (replay_as, letter):
+            with pytest.raises(InvalidInput, match="is not a date") as refused:
+                attempt(db_app, OFFICER, made.decision_id)
+            assert refused.value.details["decision_date"] == bad

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from readmit.domain.errors import AuthenticationFailed, Conflict, InvalidInput, RateLimited
+from readmit.domain.errors import AuthenticationFailed, Conflict, InvalidInput
 from readmit.domain.events import utc_now, utc_text
 from readmit.services.access import sessions, users
 from readmit.services.context import Actor, App, bootstrap
@@ -109,20 +109,6 @@ def test_a_revoked_user_can_neither_log_in_nor_use_a_token(db_app: App) -> None:
         users.authenticate_token(db_app, issued.secret)
     with pytest.raises(AuthenticationFailed):
         sessions.login(db_app, "vis", password=PASSWORD)
-
-
-def test_logins_are_rate_limited_per_user_name_even_with_the_right_password(db_app: App) -> None:
-    users.add_user(db_app, ADMIN, name="det", role="determining_authority", password=PASSWORD)
-    for attempt in range(5):
-        with pytest.raises(AuthenticationFailed):
-            sessions.login(db_app, "det", password=f"wrong {attempt}", client=f"10.0.0.{attempt}")
-    with pytest.raises(RateLimited) as refused:
-        sessions.login(db_app, "det", password=PASSWORD, client="10.0.0.9")
-    assert refused.value.details["retry_after"] > 0
-    users.add_user(db_app, ADMIN, name="other", role="analyst", password=PASSWORD)
-    assert (
-        sessions.login(db_app, "other", password=PASSWORD, client="10.0.0.1").user.name == "other"
-    )
 
 
 def test_a_server_forgets_a_checked_token_at_once_when_revoked_here_and_soon_elsewhere(

@@ -12,7 +12,6 @@ from readmit.domain.metric_catalogue import (
     CATALOGUE,
     markdown_table,
     metric_figure,
-    metric_value,
 )
 from readmit.packs import load_pack_file
 from readmit.web.words import label, metric

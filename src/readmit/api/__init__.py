@@ -20,9 +20,11 @@ from fastapi.openapi.utils import get_openapi
 from readmit import __version__
 from readmit.api.docs import install_docs
 from readmit.api.errors import error_responses, install_error_handlers
-from readmit.api.middleware import AccessLog, BodyLimit, Idempotency, SecurityHeaders
+from readmit.api.lifespan import lifespan
+from readmit.api.middleware import AccessLog, BodyLimit, Idempotency, NulGuard, SecurityHeaders
 from readmit.api.routes import ROUTERS, health
 from readmit.services.context import App, bootstrap
+from readmit.services.transparency.seals import attest_commits
 
 API_PREFIX = "/api/v1"
 OPENAPI_URL = f"{API_PREFIX}/openapi.json"
@@ -83,7 +85,9 @@ def create_app(app: App) -> FastAPI:
         openapi_url=OPENAPI_URL,
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan(app),
     )
+    attest_commits(app)  # every write the server commits seals the tip of the chain it leaves
     api.state.readmit = app
     install_error_handlers(api)
     # Any call may meet these: a bad credential, a CSRF refusal, a body too large, a busy database.
@@ -103,6 +107,7 @@ def create_app(app: App) -> FastAPI:
             expose_headers=["ETag", "Location"],
         )
     api.add_middleware(Idempotency, readmit=app)
+    api.add_middleware(NulGuard)  # outside Idempotency: a refused body claims no key
     settings = app.settings
     api.add_middleware(
         BodyLimit, max_body=settings.api_max_body_bytes, max_upload=settings.api_max_upload_bytes

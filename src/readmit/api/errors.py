@@ -128,8 +128,8 @@ MEANINGS: dict[str, str] = {
     "that authority records it",
     "not_found": "no such resource or path, or one outside your scope; check the identifier",
     "method_not_allowed": "the path does not take this method; see the OpenAPI description",
-    "conflict": "the request clashes with what is recorded (or a job or a retry with the same "
-    "`Idempotency-Key` still runs); reload and decide again",
+    "conflict": "the request clashes with what is recorded (or a job still runs); reload and "
+    "decide again",
     "duplicate": "the same thing is recorded already; nothing new was written",
     "rule_violation": "the domain refuses the step in the current state; the message says why",
     "illegal_transition": "the case's state does not allow this event; `details.allowed` "

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import json
 import re
 import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 import structlog
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.responses import PlainTextResponse
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from readmit.api.errors import error_response, readmit_error_response
+from readmit.api.errors import VALIDATION_ERROR, error_response, readmit_error_response
+from readmit.domain import validation
 from readmit.domain.errors import ReadmitError
 from readmit.services.access import idempotency
 from readmit.services.context import App
@@ -108,6 +111,116 @@ class BodyLimit:
         await self.app(scope, counting, send)
 
 
+FORM_TYPES = ("application/json", "application/x-www-form-urlencoded")
+NUL_MESSAGE = "must not contain a NUL character"
+
+
+class NulGuard:
+    """Refuse a NUL character in a path, a query or a JSON or form body: a 422 naming the field.
+
+    PostgreSQL cannot store one, and no field of readmit's may hold one (``domain/validation``),
+    so the API and the dashboard refuse it here, before any route reads it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        field = _nul_in_path(scope) or _nul_in_query(scope)
+        content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+        body: bytes | None = None
+        if field is None and content_type in FORM_TYPES:
+            try:
+                body = await _read_body(receive)
+            except BodyTooLarge as error:
+                response = error_response(413, "payload_too_large", str(error.detail))
+                await response(scope, receive, send)
+                return
+            field = _nul_in_body(body, content_type)
+        if field is not None:
+            await _nul_refused(scope, field)(scope, receive, send)
+            return
+        await self.app(scope, receive if body is None else _replay_receive(body), send)
+
+
+def _nul_in_path(scope: Scope) -> str | None:
+    path = str(scope.get("path", ""))
+    if validation.NUL not in path:
+        return None
+    for template in _path_templates(scope.get("app")):
+        regex, _, _ = compile_path(template)
+        found = regex.match(path)
+        if found:
+            for name, value in found.groupdict().items():
+                if validation.NUL in value:
+                    return f"path.{name}"
+    return "path"
+
+
+def _path_templates(app: Any) -> list[str]:
+    """The API's path templates (``/api/v1/sanctions/{sanction_id}``), from its OpenAPI."""
+    openapi = getattr(app, "openapi", None)
+    return list(openapi().get("paths", {})) if callable(openapi) else []
+
+
+def _nul_in_query(scope: Scope) -> str | None:
+    query = bytes(scope.get("query_string", b"")).decode("latin-1")
+    if "%00" not in query and validation.NUL not in query:
+        return None
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if validation.NUL in name or validation.NUL in value:
+            return f"query.{name.replace(validation.NUL, '')}"
+    return None
+
+
+def _nul_in_body(body: bytes, content_type: str) -> str | None:
+    if content_type == "application/json":
+        if b"\\u0000" not in body and b"\x00" not in body:
+            return None
+        try:
+            return _nul_in_json(json.loads(body), "body")
+        except ValueError:
+            return None  # not JSON: the route's own parsing answers it
+    text = body.decode("utf-8", "replace")
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        if validation.NUL in name or validation.NUL in value:
+            return name.replace(validation.NUL, "") or "form"
+    return None
+
+
+def _nul_in_json(value: Any, where: str) -> str | None:
+    if isinstance(value, str):
+        return where if validation.NUL in value else None
+    items: list[tuple[Any, Any]] = []
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    for key, item in items:
+        if validation.NUL in str(key):
+            return where
+        found = _nul_in_json(item, f"{where}.{key}")
+        if found:
+            return found
+    return None
+
+
+def _nul_refused(scope: Scope, field: str) -> Any:
+    if str(scope.get("path", "")).startswith("/api/"):
+        return VALIDATION_ERROR.respond(
+            f"invalid request: {field}: {NUL_MESSAGE}",
+            {"errors": [{"field": field, "message": NUL_MESSAGE, "type": "string_nul"}]},
+        )
+    return PlainTextResponse(
+        f"The field {field!r} holds a NUL character (an invisible control character), which "
+        "readmit cannot keep. Remove it and send the form again.",
+        status_code=422,
+    )
+
+
 def _route_path(scope: Scope) -> str:
     """The path's template: the path with each path parameter's value replaced by its name.
 
@@ -192,7 +305,11 @@ def _redacted(body: bytes, content_type: str) -> bytes:
 
 
 class Idempotency:
-    """Honour an ``Idempotency-Key`` on POST: one effect, the same answer to every retry."""
+    """Honour an ``Idempotency-Key`` on POST: one effect, the same answer to every retry.
+
+    The request runs as a ``KeyedRequest``: its unit of work writes the key's record in the
+    transaction of its effect (``store/idempotency``); the answer is stored on it afterwards.
+    """
 
     def __init__(self, app: ASGIApp, readmit: App, wait_seconds: float = 30.0) -> None:
         self.app, self.readmit, self.wait_seconds = app, readmit, wait_seconds
@@ -219,20 +336,26 @@ class Idempotency:
         except BodyTooLarge as error:
             await error_response(413, "payload_too_large", str(error.detail))(scope, receive, send)
             return
-        await self._handle(scope, send, key, _principal(headers), body)
+        query = scope.get("query_string", b"")
+        request = idempotency.KeyedRequest(
+            principal=_principal(headers),
+            key=key,
+            method=scope["method"],
+            path=scope["path"],
+            body_digest=hashlib.sha256(query + b"\n" + body).hexdigest(),
+        )
+        await self._handle(scope, send, request, body)
 
     async def _handle(
-        self, scope: Scope, send: Send, key: str, principal: str, body: bytes
+        self, scope: Scope, send: Send, request: idempotency.KeyedRequest, body: bytes
     ) -> None:
-        query = scope.get("query_string", b"")
-        digest = hashlib.sha256(query + b"\n" + body).hexdigest()
         try:
-            outcome = await self._claim(principal, key, scope["method"], scope["path"], digest)
+            earlier = await self._earlier(request)
         except ReadmitError as error:
             await _error(error)(scope, _replay_receive(body), send)
             return
-        if isinstance(outcome, idempotency.Stored):
-            await _send_stored(outcome, send)
+        if earlier is not None:
+            await _send_stored(earlier, send)
             return
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
 
@@ -241,40 +364,35 @@ class Idempotency:
                 captured["status"], captured["headers"] = message["status"], message["headers"]
             elif message["type"] == "http.response.body":
                 captured["body"] += message.get("body", b"")
-            await send(message)
+            if not request.lost:  # the answer is the first request's, sent below
+                await send(message)
 
-        try:
+        with idempotency.serving(request):
             await self.app(scope, _replay_receive(body), capture)
-        finally:
-            await self._settle(principal, key, captured)
+        if request.lost:
+            try:
+                answer = await self._earlier(request) or _lost_answer(request)
+            except ReadmitError as error:
+                answer = _stored_error(error)
+            await _send_stored(answer, send)
+            return
+        await self._settle(request, captured)
 
-    async def _claim(
-        self, principal: str, key: str, method: str, path: str, digest: str
-    ) -> idempotency.Stored | None:
+    async def _earlier(self, request: idempotency.KeyedRequest) -> idempotency.Stored | None:
+        """The stored answer for this key, waiting a while for one whose effect is committed."""
         deadline = time.monotonic() + self.wait_seconds
         while True:
-            outcome = await run_in_threadpool(
-                functools.partial(
-                    idempotency.claim,
-                    self.readmit,
-                    principal,
-                    key=key,
-                    method=method,
-                    path=path,
-                    body_digest=digest,
-                )
-            )
-            if not isinstance(outcome, idempotency.Pending):
-                return outcome
-            if time.monotonic() > deadline:
-                raise idempotency.in_progress(key)
+            found = await run_in_threadpool(idempotency.look_up, self.readmit, request)
+            if not isinstance(found, idempotency.Effect):
+                return found
+            if found.orphaned or time.monotonic() > deadline:
+                return idempotency.effect_response(found)
             await asyncio.sleep(0.05)
 
-    async def _settle(self, principal: str, key: str, captured: dict[str, Any]) -> None:
+    async def _settle(self, request: idempotency.KeyedRequest, captured: dict[str, Any]) -> None:
         status = captured["status"]
-        if status >= 500 or status in {401, 403, 413, 429}:
-            # Refused before it ran, or failed: nothing happened, so a retry may run it.
-            await run_in_threadpool(idempotency.release, self.readmit, principal, key)
+        if status >= 500 or (status in {401, 403, 413, 429} and not request.recorded):
+            # Refused before it ran, or failed: a retry may run it (an effect stays recorded).
             return
         headers = {
             k.decode().lower(): v.decode()
@@ -283,9 +401,19 @@ class Idempotency:
         }
         body = _redacted(captured["body"], headers.get("content-type", ""))
         stored = idempotency.Stored(status, body, headers)
-        await run_in_threadpool(
-            functools.partial(idempotency.finish, self.readmit, principal, key=key, stored=stored)
-        )
+        await run_in_threadpool(idempotency.store_response, self.readmit, request, stored)
+
+
+def _lost_answer(request: idempotency.KeyedRequest) -> idempotency.Stored:
+    """The answer when the record vanished between losing the race and reading it (expired)."""
+    return idempotency.effect_response(idempotency.Effect(request.events, orphaned=True))
+
+
+def _stored_error(error: ReadmitError) -> idempotency.Stored:
+    response = readmit_error_response(error)
+    return idempotency.Stored(
+        response.status_code, bytes(response.body), {"content-type": "application/json"}
+    )
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -320,7 +448,8 @@ def _error(error: ReadmitError) -> Any:
 
 async def _send_stored(stored: idempotency.Stored, send: Send) -> None:
     headers = [(k.encode(), v.encode()) for k, v in stored.headers.items()]
-    headers.append((b"idempotent-replayed", b"true"))
+    if "idempotent-replayed" not in stored.headers:
+        headers.append((b"idempotent-replayed", b"true"))
     headers.append((b"content-length", str(len(stored.body)).encode()))
     await send({"type": "http.response.start", "status": stored.status, "headers": headers})
     await send({"type": "http.response.body", "body": stored.body})

@@ -140,7 +140,10 @@ def prepare(frame: pl.DataFrame, as_of: date | None, today: date) -> pl.DataFram
         for n in INPUT_COLUMNS
     ]
     frame = frame.with_columns(raw)
-    frame = frame.with_columns(_normalise(n, col(n)).alias(PREFIX + n) for n in INPUT_COLUMNS)
+    # An absent column is empty text already: only the file's own columns need normalising.
+    frame = frame.with_columns(
+        _normalise(n, col(n)).alias(PREFIX + n) for n in INPUT_COLUMNS if n in present
+    )
     if as_of is not None:
         frame = frame.with_columns(pl.lit(as_of.isoformat()).alias(PREFIX + "decision_date"))
     frame = frame.with_columns(

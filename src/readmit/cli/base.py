@@ -31,6 +31,7 @@ from readmit.domain.errors import (
     StoreFailed,
 )
 from readmit.services.context import Actor, App, bootstrap
+from readmit.services.transparency.seals import attest_commits
 
 # Exit codes: 0 ok; 1 the request was refused or something is wrong with the data;
 # 2 bad input or usage; 3 the database has no schema; 4 not found.
@@ -73,6 +74,7 @@ COMMANDS: dict[str, str] = {
     "sanctions": "sanctions",
     "decisions": "screening",
     "user": "users",
+    "whatif": "whatif",
 }
 
 
@@ -177,7 +179,9 @@ def _root() -> None:
 
 def get_app() -> App:
     """Build the application from settings (read once, here, not at import time)."""
-    return bootstrap()
+    application = bootstrap()
+    attest_commits(application)  # every write a command commits seals the tip it leaves
+    return application
 
 
 def cli_actor(application: App, role: str = "admin") -> Actor:

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from readmit.cli.base import app, cli_actor, err, get_app, out, print_json
-from readmit.domain.dates import parse_date
+from readmit.domain.validation import event_day
 from readmit.services.cases import commands as case_service
 from readmit.services.cases.commands import CaseView
 
@@ -94,7 +94,7 @@ def void(
 ) -> None:
     """Correct history: record that an event is void, and why. Nothing is edited or deleted."""
     application = get_app()
-    when = parse_date(on, "--on") or date.today()
+    when = event_day(on, "--on", date.today())
     case = case_service.void_event(
         application, cli_actor(application), event_id=event_id, reason=reason, on=when
     )

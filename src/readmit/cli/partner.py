@@ -7,7 +7,7 @@ from datetime import date
 import typer
 
 from readmit.cli.base import app, cli_actor, err, get_app, print_json, say
-from readmit.domain.dates import parse_date
+from readmit.domain.validation import event_day
 from readmit.services.cases import caseload
 from readmit.services.context import Actor, App
 from readmit.services.partner import respond as service
@@ -25,7 +25,7 @@ def _liaison(application: App, country: str) -> Actor:
 
 
 def _day(value: str | None) -> date:
-    return parse_date(value, "--on") or date.today()
+    return event_day(value, "--on", date.today())
 
 
 @partner_app.command("pending")

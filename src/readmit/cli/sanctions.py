@@ -42,6 +42,7 @@ def summary_json(s: registry.SanctionSummary) -> dict[str, Any]:
         "as_of": s.as_of.isoformat(),
         "stale": s.stale,
         "not_public_steps": s.not_public_steps,
+        "regime": s.regime,
         "measures": [measure_json(m) for m in s.measures],
     }
 
@@ -50,17 +51,27 @@ def summary_json(s: registry.SanctionSummary) -> dict[str, Any]:
 def list_(
     as_of: str = typer.Option(None, "--as-of", help="Show the registry as of this date."),
     country: str = typer.Option(None, "--country", help="Only this country (ISO code)."),
+    pack: str = typer.Option(
+        None,
+        "--pack",
+        "--regime",
+        help="Only this regime's sanctions (a pack of the registry); every regime's if omitted.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """List the sanctions known on a date, with their status that day and their measures."""
-    summaries = registry.list_sanctions(get_app(), parse_date(as_of, "--as-of"), country=country)
+    """List the sanctions known on a date, with their regime, their status that day and their
+    measures."""
+    summaries = registry.list_sanctions(
+        get_app(), parse_date(as_of, "--as-of"), country=country, regime=pack
+    )
     if as_json:
         print_json([summary_json(s) for s in summaries])
         return
     for s in summaries:
         stale = "  (stale: not verified for over a year)" if s.stale else ""
-        status = STATUS_WORDS.get(s.status, s.status)
+        status = STATUS_WORDS.get(s.status, s.status.replace("_", " "))
         out.print(f"[bold]{s.id}[/]  {s.country_name} ({s.country}): {status}{stale}")
+        say(f"    regime: {s.regime}")
         say(f"    {s.title}")
         for m in s.measures:
             flag = " (stale)" if m.stale and m.state != "not_in_force" else ""

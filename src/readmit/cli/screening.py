@@ -43,9 +43,19 @@ def check(
     ),
     exception_reference: str = _field("Which approved exception."),
     application_id: str = _field("The application's identifier."),
-    application_date: str = _field("Filing date (does not change the outcome)."),
+    application_date: str = _field(
+        "Day the application was lodged (governs where the pack says so: the EU, the UK)."
+    ),
     residence: str = _field("ISO code of the country of residence."),
     other_nationalities: str = _field("Other nationalities, ;-separated."),
+    passport_type: str = _field("ordinary, diplomatic or service (where the pack reads it)."),
+    family_of_eu_citizen: str = _field("true or false (where the pack reads it)."),
+    member_state: str = _field("ISO code of the consulate's state (where the pack reads it)."),
+    pack: str = typer.Option(
+        None,
+        "--pack",
+        help="Screen under this regime (a pack of the registry); default: the installation's pack.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
     with_letter: bool = typer.Option(False, "--letter", help="Print the letter to the applicant."),
     needed: bool = typer.Option(
@@ -57,7 +67,7 @@ def check(
     if needed:
         day = parse_date(decision_date, "--decision-date")
         needed_inputs = single.needed_inputs(
-            application, nationality, post_country=post_country, decision_date=day
+            application, nationality, post_country=post_country, decision_date=day, pack=pack
         )
         _print_needed(needed_inputs, as_json)
         return
@@ -78,9 +88,12 @@ def check(
         "application_date": application_date,
         "residence": residence,
         "other_nationalities": other_nationalities,
+        "passport_type": passport_type,
+        "family_of_eu_citizen": family_of_eu_citizen,
+        "member_state": member_state,
     }
     actor = cli_actor(application, ROLE)
-    result = single.screen_one(application, actor, ScreeningRequest(inputs=inputs))
+    result = single.screen_one(application, actor, ScreeningRequest(inputs=inputs, pack=pack))
     letter = letters.letter_for(application, result) if with_letter and result.has_letter else None
     _render(result, letter, as_json)
     if result.decision.decision == "invalid":
@@ -141,6 +154,11 @@ def screen(
     output: Path = typer.Option(..., "--output", help="Output file, .csv or .parquet."),
     as_of: str = typer.Option(None, "--as-of", help="Decide every row as of this date."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any row is invalid."),
+    pack: str = typer.Option(
+        None,
+        "--pack",
+        help="Screen under this regime (a pack of the registry); default: the installation's pack.",
+    ),
 ) -> None:
     """Screen a file of applications: the same rows with decision columns added."""
     application = get_app()
@@ -159,6 +177,7 @@ def screen(
             source=source,
             target=output,
             as_of=parse_date(as_of, "--as-of"),
+            pack=pack,
             progress=lambda rows, done: bar.update(task, completed=done, rows=rows),
         )
     err.print(

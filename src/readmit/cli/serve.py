@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 import uvicorn
 
 from readmit.cli.base import app, err, get_app
+from readmit.settings import Settings
 
 # An import string, not an object: each worker process builds its own app from the settings.
 APP_FACTORY = "readmit.api:app_from_env"
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's forwarded-header options: believe X-Forwarded-* only from the named proxies."""
+    # uvicorn believes them from 127.0.0.1 by default, so anyone on the machine (or a proxy
+    # that passes the header through) could choose the address the throttle and the log see.
+    trusted = [str(proxy) for proxy in settings.trusted_proxies]
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or ""}
 
 
 @app.command("serve")
@@ -31,6 +42,7 @@ def serve(
         access_log=False,
         log_level="warning",
         server_header=False,
+        **proxy_options(application.settings),
         # A worker imports the whole CLI (its main module) before it answers: allow for a busy
         # machine rather than kill and respawn workers that are merely slow to start.
         timeout_worker_healthcheck=180,

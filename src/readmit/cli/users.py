@@ -1,4 +1,5 @@
-"""``readmit user``: add users (printing their first API token), revoke, reset passwords."""
+"""``readmit user``: add users (printing their first API token), change roles, revoke, reset
+passwords. The operator's bootstrap: it acts alone (docs/security.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from readmit.cli.base import app, cli_actor, err, get_app, out, print_json
 from readmit.domain.errors import InvalidInput
 from readmit.services.access import users as user_service
 
-user_app = typer.Typer(help="Manage users, their API tokens and passwords (never prompts).")
+user_app = typer.Typer(
+    help="Manage users, their roles, API tokens and passwords (never prompts). The operator's "
+    "bootstrap on the server: these commands act alone, unlike an administrator over the API "
+    "(see docs/security.md)."
+)
 app.add_typer(user_app, name="user")
 
 
@@ -100,6 +105,23 @@ def reset_password(
     password = _password(password_file) or ""
     user_service.reset_password(application, cli_actor(application), name=name, password=password)
     err.print(f"password of {name} reset; their web sessions have ended")
+
+
+@user_app.command("role")
+def role(
+    name: str,
+    new_role: str = typer.Option(..., "--role", help="The role the user holds from now on."),
+    country: str | None = typer.Option(
+        None, "--country", help="The one country of a partner_liaison or reintegration_caseworker."
+    ),
+) -> None:
+    """Give a user another role (recorded in the ledger); their web sessions end."""
+    application = get_app()
+    user_service.change_role(
+        application, cli_actor(application), name=name, role=new_role, country=country
+    )
+    bound = f", country {country.upper()}" if country else ""
+    err.print(f"user {name} now holds role {new_role}{bound}")
 
 
 @user_app.command("list")

@@ -18,6 +18,7 @@ from readmit.services.context import Actor, App
 from readmit.services.imports import backfill
 from readmit.services.ops import maintenance
 from readmit.services.screening.batch import screen_file
+from readmit.services.transparency import sign_tree_head
 
 BUILT = "demo_built"
 SCREENED = "demo_screened"
@@ -84,6 +85,7 @@ def build_demo(app: App, seed: int, files: Path, progress: Progress | None = Non
     report.screening = _screen_once(app, seed, files, progress)
     progress.stage("Creating a demo user for each role")
     report.logins = ensure_demo_users(app)
+    sign_tree_head(app, reason="demo build")
     report.seconds = time.perf_counter() - started
     return report
 

@@ -25,7 +25,7 @@ FLIGHTS = (
     {"flight_id": "SYN-FLIGHT-EX1", "departure_on": "2022-09-15", "kind": "charter",
      "destination": "KH", "capacity": "10"},
 )  # fmt: skip
-_REMOVAL = (
+_REMOVAL: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("presented", "2022-06-10", {}),
     ("interview_scheduled", "2022-07-01", {}),
     ("interview_held", "2022-07-15", {"mode": "in_person"}),

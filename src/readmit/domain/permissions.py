@@ -4,8 +4,11 @@ Each role's jobs (docs/guides/) turned into permissions. Three rules sit beside 
 - separation of duties (INA 243(d)): only the determining authority determines, notifies and
   notifies compliance; only the visa authority orders, amends and lifts (``check_sanction_step``);
 - scoping: a partner liaison sees only cases of its own country, a reintegration caseworker only
-  arrivals in its country (``may_see_case``); anything else is "not found", so existence does
-  not leak;
+  arrivals in its country (``may_see_case``), and both only their country's figures
+  (``may_see_country``); a screening job, its rows and the applications it held belong to the
+  officer who screened them, and to roles with ``decision:read_all`` (``may_see_screening_of``);
+  anything else is "not found", so existence does not leak; the API and the dashboard both
+  ask these functions, and name the permissions of a shared route once (``RECORD_CASE_EVENT``);
 - masking: personal fields (names, identifiers, dates of birth, family) are shown only to roles
   with ``personal:read``, and only the fields that role needs (``visible_personal_fields``).
 """
@@ -58,6 +61,7 @@ class Permission(StrEnum):
     SANCTION_VERIFY = "sanction:verify"
     SCREEN = "screen"
     DECISION_REPLAY = "decision:replay"
+    DECISION_READ_ALL = "decision:read_all"
     ASSESSMENT_READ = "assessment:read"
     ASSESSMENT_RECORD = "assessment:record"
     AUDIT_VERIFY = "audit:verify"
@@ -124,8 +128,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.ASSESSMENT_READ,
         P.AUDIT_VERIFY,
     },
+    # The visa authority oversees every post's decisions: it approves exceptions and, after a
+    # lift, resumes the applications the sanction held, so it sees every officer's (read_all).
     R.VISA_AUTHORITY: _STAFF
     | {
+        P.DECISION_READ_ALL,
         P.SANCTION_ORDER,
         P.SANCTION_AMEND,
         P.SANCTION_LIFT,
@@ -152,6 +159,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 # Roles bound to one country: they see only that country's cases, flights and figures.
 COUNTRY_BOUND = frozenset({R.PARTNER_LIAISON, R.REINTEGRATION_CASEWORKER})
+
+# Routes both edges serve under one rule: any one of these lets a caller in.
+RECORD_CASE_EVENT = (P.CASE_RECORD, P.CASE_RECORD_PARTNER, P.CASE_RECORD_INTAKE)
+RECORD_FLIGHT_STEP = (P.FLIGHT_WRITE, P.FLIGHT_ANSWER)
 
 # Which permission records which case event. The partner's own answers (interviews, nationality,
 # travel documents, a refused arrival) are partner events; intake and services are the NGO's.
@@ -254,6 +265,18 @@ def may_see_case(
     if role == R.REINTEGRATION_CASEWORKER:
         return destination == country and state in ARRIVAL_STATES
     return True
+
+
+def may_see_country(role: str, bound_country: str | None, country: str) -> bool:
+    """Tell whether a role (bound to ``bound_country``) may see ``country``'s figures."""
+    if role in COUNTRY_BOUND:
+        return bound_country is not None and country.upper() == bound_country.upper()
+    return True
+
+
+def may_see_screening_of(role: str, name: str, owner: str) -> bool:
+    """Tell whether user ``name`` may see a job, decision or held application of ``owner``."""
+    return name == owner or has_permission(role, P.DECISION_READ_ALL)
 
 
 def visible_personal_fields(role: str) -> frozenset[str]:

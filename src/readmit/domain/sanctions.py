@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
+from readmit.domain.sanctions_params import Parameter
+
 DISCONTINUE = "discontinue"
 RESTRICT = "restrict"
 EFFECTS = frozenset({DISCONTINUE, RESTRICT})
@@ -37,9 +39,10 @@ class Who:
     family: tuple[str, ...] = ()
     child_under: int | None = None
     domestic_staff: bool = False
+    passport_types: tuple[str, ...] = ()  # empty: any passport
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "everyone": self.everyone,
             "employers": list(self.employers),
             "min_rank": self.min_rank,
@@ -47,6 +50,9 @@ class Who:
             "child_under": self.child_under,
             "domestic_staff": self.domestic_staff,
         }
+        if self.passport_types:  # only when set: a measure recorded before it reads the same
+            data["passport_types"] = list(self.passport_types)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Who:
@@ -57,6 +63,7 @@ class Who:
             family=tuple(data.get("family") or ()),
             child_under=data.get("child_under"),
             domestic_staff=bool(data.get("domestic_staff", False)),
+            passport_types=tuple(data.get("passport_types") or ()),
         )
 
 
@@ -75,6 +82,8 @@ class Measure:
     uncertain_classes: tuple[str, ...] = ()
     exempt_classes: tuple[str, ...] = ()
     restrictions: Mapping[str, Any] = field(default_factory=dict)
+    parameters: tuple[Parameter, ...] = ()
+    exempt_under_age: int | None = None  # children under this age are exempt (on the day)
     exceptions_allowed: bool = True
     valid_from: date | None = None
     first_known_on: date | None = None
@@ -187,7 +196,40 @@ class Measure:
             "sources": list(self.sources),
             "last_verified_on": _iso(self.last_verified_on),
             "notes": list(self.notes),
+            # Only when set, so that a measure recorded before parameters existed reads the same.
+            **({"parameters": [p.to_dict() for p in self.parameters]} if self.parameters else {}),
+            **(
+                {"exempt_under_age": self.exempt_under_age}
+                if self.exempt_under_age is not None
+                else {}
+            ),
         }
+
+    def restriction_items(self, day: date | None) -> list[dict[str, Any]]:
+        """Each restriction on ``day`` as data: its measure, effect, parameter, value and unit."""
+        items = [
+            {
+                "measure": self.id,
+                "effect": RESTRICT,
+                "parameter": key,
+                "value": self.restrictions[key],
+                "unit": "months" if key == "validity_months" else "",
+                "citation": self.citation,
+            }
+            for key in sorted(self.restrictions)
+        ]
+        for p in self.parameters:
+            items.append(
+                {
+                    "measure": self.id,
+                    "effect": p.effect,
+                    "parameter": p.parameter,
+                    "value": p.value_on(day),
+                    "unit": p.unit,
+                    "citation": p.citation or self.citation,
+                }
+            )
+        return items
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Measure:
@@ -206,6 +248,8 @@ class Measure:
             uncertain_classes=tuple(data.get("uncertain_classes") or ()),
             exempt_classes=tuple(data.get("exempt_classes") or ()),
             restrictions=dict(data.get("restrictions") or {}),
+            parameters=tuple(Parameter.from_dict(p) for p in data.get("parameters") or ()),
+            exempt_under_age=data.get("exempt_under_age"),
             exceptions_allowed=bool(data.get("exceptions_allowed", True)),
             valid_from=_date(data.get("valid_from")),
             first_known_on=_date(data.get("first_known_on")),
@@ -229,12 +273,15 @@ RESTRICTION_WORDS: dict[str, str] = {
 }
 
 
-def restriction_text(restrictions: Mapping[str, Any]) -> str:
-    """Describe a measure's restrictions in plain words, in a stable order."""
+def restriction_text(
+    restrictions: Mapping[str, Any], parameters: tuple[Parameter, ...] = (), day: date | None = None
+) -> str:
+    """Describe a measure's restrictions in plain words, in a stable order (values on ``day``)."""
     parts = []
     for key in sorted(restrictions):
         template = RESTRICTION_WORDS.get(key, key.replace("_", " ") + " {}")
         parts.append(template.format(restrictions[key]))
+    parts += [p.text(p.value_on(day)) for p in parameters]
     return "; ".join(parts)
 
 

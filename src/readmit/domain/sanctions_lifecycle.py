@@ -1,11 +1,13 @@
-"""The sanction lifecycle: its steps, their order, who may take each, and the fold to state.
+"""The sanction lifecycle: the fold of steps to state, checked against the regime's rules.
+
+Which steps a regime has, their order and who may take each are the pack's data
+(``domain.sanctions_steps``); the classic one reads
 
     determination -> notification -> order -> (amendment | compliance_notification -> lift)*
 
-Determination, notification and compliance notification belong to the determining authority;
-order, amendment and lift to the visa authority (separation of duties). An order needs a prior
-notification; a lift needs a compliance notification not yet used by an earlier lift. A step the
-rules need but the public record does not show is recorded flagged ``not_public``.
+with determination, notification and compliance notification the determining authority's and
+order, amendment and lift the visa authority's (separation of duties). A step the rules need but
+the public record does not show is recorded flagged ``not_public``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from readmit.domain.errors import IllegalTransition, InvalidInput, SeparationOfDuties
 from readmit.domain.events import Event
 from readmit.domain.sanctions import Measure, MeasureState
+from readmit.domain.sanctions_steps import CLASSIC, START, Lifecycle, StepRule, lifecycle_of
 
 DETERMINATION = "determination"
 NOTIFICATION = "notification"
@@ -28,9 +31,6 @@ COMPLIANCE = "compliance_notification"
 LIFT = "lift"
 VERIFICATION = "verification"
 VOIDED = "voided"
-STEPS = (DETERMINATION, NOTIFICATION, ORDER, AMENDMENT, COMPLIANCE, LIFT, VERIFICATION)
-DETERMINING_STEPS = frozenset({DETERMINATION, NOTIFICATION, COMPLIANCE})
-ORDERING_STEPS = frozenset({ORDER, AMENDMENT, LIFT})
 SUBJECT = "sanction"
 
 
@@ -73,52 +73,68 @@ class Sanction:
     steps: list[Step] = field(default_factory=list)
     notes: tuple[str, ...] = ()
     measures: dict[str, Measure] = field(default_factory=dict)
+    regime: str | None = None  # the pack whose history recorded it; None: recorded live
+    lifecycle: Lifecycle = CLASSIC
 
     def has(self, kind: str) -> bool:
         return any(s.kind == kind for s in self.steps)
+
+    def pending(self, kind: str) -> bool:
+        """Tell whether a ``kind`` step was recorded since the last step that closes it."""
+        closers = set(self.lifecycle.closers(kind))
+        waiting = False
+        for step in self.steps:
+            if step.kind == kind:
+                waiting = True
+            elif step.kind in closers:
+                waiting = False
+        return waiting
 
     def current_measures(self) -> list[Measure]:
         """Measures no amendment or lift has ended."""
         return [m for m in self.measures.values() if m.valid_to is None and not m.end_unknown]
 
     def wholly_lifted(self) -> bool:
-        return self.has(ORDER) and not self.current_measures()
+        return bool(self.measures) and not self.current_measures()
 
     def pending_compliance(self) -> bool:
-        """Tell whether a compliance notification awaits a lift."""
-        pending = False
-        for step in self.steps:
-            if step.kind == COMPLIANCE:
-                pending = True
-            elif step.kind == LIFT:
-                pending = False
-        return pending
+        """Tell whether a step that a later one must close (a compliance notification) waits."""
+        return any(
+            self.pending(s.kind) for s in self.lifecycle.steps if self.lifecycle.closers(s.kind)
+        )
 
     def allowed_next(self) -> list[str]:
         """Return the steps the rules allow next, in lifecycle order."""
-        return [k for k in STEPS if _order_problem(self, k) is None]
+        return [k for k in self.lifecycle.kinds if _order_problem(self, k) is None]
 
     def status_on(self, day: date) -> str:
         """Describe the sanction on ``day``: determined, notified, ordered, in_force, lifted…"""
         states = [m.state_on(day) for m in self.measures.values()]
         if MeasureState.IN_FORCE in states:
-            lifted = any(s.kind == LIFT and (s.takes_effect or s.on) <= day for s in self.steps)
+            ending = self.lifecycle.kinds_that(ends=True) - self.lifecycle.kinds_that(adds=True)
+            lifted = any(s.kind in ending and (s.takes_effect or s.on) <= day for s in self.steps)
             return "partly_lifted" if lifted else "in_force"
         if MeasureState.UNCERTAIN in states:
             return "uncertain"
         if self.measures and all(m.ended(day) for m in self.measures.values()):
             unknown = any(m.end_unknown for m in self.measures.values())
             return "ended_date_unknown" if unknown else "lifted"
-        reached = [s.kind for s in self.steps if s.on <= day]
-        for kind, status in ((ORDER, "ordered"), (NOTIFICATION, "notified")):
-            if kind in reached:
-                return status
-        return "determined" if DETERMINATION in reached else "not_yet"
+        reached = {s.kind for s in self.steps if s.on <= day}
+        for rule in reversed(self.lifecycle.steps):
+            if rule.status and rule.kind in reached:
+                return rule.status
+        return "not_yet"
 
 
-def check_step(sanction: Sanction, step: Step, determining_role: str, ordering_role: str) -> None:
-    """Raise when the rules refuse ``step`` after the sanction's history (order, roles, dates)."""
-    check_role(step.kind, step.role, determining_role, ordering_role)
+def check_step(
+    sanction: Sanction, step: Step, determining_role: str = "", ordering_role: str = ""
+) -> None:
+    """Raise when the rules refuse ``step`` after the sanction's history (order, roles, dates).
+
+    The roles come from the sanction's lifecycle; the two role arguments are read only for the
+    classic lifecycle's messages and are kept for callers written before lifecycles were data.
+    """
+    check_role(step.kind, step.role, determining_role, ordering_role, sanction.lifecycle)
     problem = _order_problem(sanction, step.kind)
     if problem:
         raise IllegalTransition(
@@ -135,52 +151,61 @@ def check_step(sanction: Sanction, step: Step, determining_role: str, ordering_r
     _check_measures(sanction, step)
 
 
-def check_role(kind: str, role: str, determining_role: str, ordering_role: str) -> None:
-    """Raise SeparationOfDuties unless ``role`` is the one the regime gives this step."""
-    if kind in DETERMINING_STEPS and role != determining_role:
+def check_role(
+    kind: str,
+    role: str,
+    determining_role: str = "",
+    ordering_role: str = "",
+    lifecycle: Lifecycle = CLASSIC,
+) -> None:
+    """Raise SeparationOfDuties unless ``role`` is one the regime's lifecycle gives this step."""
+    rule = lifecycle.rule(kind)
+    if rule is None or role in rule.roles:
+        return
+    if len(rule.roles) == 1:
         raise SeparationOfDuties(
-            f"a {kind} is the {determining_role}'s alone; the {role} cannot record it"
+            f"{_a(kind)} is the {rule.roles[0]}'s alone; the {role} cannot record it",
+            step=kind,
+            required_role=rule.roles[0],
+            role=role,
         )
-    if kind in ORDERING_STEPS and role != ordering_role:
-        raise SeparationOfDuties(f"a {kind} is the {ordering_role}'s alone; the {role} cannot")
-    if kind == VERIFICATION and role not in {determining_role, ordering_role}:
-        raise SeparationOfDuties(
-            f"a verification is recorded by the {ordering_role} or the {determining_role}"
-        )
+    raise SeparationOfDuties(
+        f"{_a(kind)} is recorded by the {' or the '.join(rule.roles)}; the {role} cannot",
+        step=kind,
+        role=role,
+    )
 
 
 def _order_problem(s: Sanction, kind: str) -> str | None:
-    rules: dict[str, tuple[bool, str]] = {
-        DETERMINATION: (not s.steps, "the sanction already has a determination"),
-        NOTIFICATION: (
-            s.has(DETERMINATION) and not s.has(NOTIFICATION),
-            "a notification needs a prior determination and is made once",
-        ),
-        ORDER: (
-            s.has(NOTIFICATION) and not s.has(ORDER),
-            "an order needs a prior notification and is made once",
-        ),
-        AMENDMENT: (
-            s.has(ORDER) and not s.wholly_lifted(),
-            "an amendment needs a measure in force",
-        ),
-        COMPLIANCE: (
-            s.has(ORDER) and not s.wholly_lifted() and not s.pending_compliance(),
-            "a compliance notification needs an order in force and none awaiting a lift",
-        ),
-        LIFT: (s.pending_compliance(), "a lift needs a prior compliance notification"),
-        VERIFICATION: (s.has(ORDER), "only ordered measures can be verified"),
-    }
-    if kind not in rules:
-        return f"unknown step {kind!r}"
-    allowed, problem = rules[kind]
-    return None if allowed else problem
+    rule = s.lifecycle.rule(kind)
+    if rule is None:
+        return f"unknown step {kind!r} (this regime's steps: {', '.join(s.lifecycle.kinds)})"
+    return None if _allowed(s, rule) else rule.rule
+
+
+def _allowed(s: Sanction, rule: StepRule) -> bool:
+    """Tell whether the lifecycle's rule lets this step follow the sanction's history."""
+    if not s.steps:
+        return rule.opens
+    named = [k for k in rule.after if k != START]
+    if rule.after and not any(s.has(k) for k in named):
+        return False
+    if rule.once and s.has(rule.kind):
+        return False
+    if rule.in_force and not s.current_measures():
+        return False
+    if rule.closes and not any(s.pending(k) for k in rule.closes):
+        return False
+    return not (s.lifecycle.closers(rule.kind) and s.pending(rule.kind))
 
 
 def _check_measures(s: Sanction, step: Step) -> None:
     current = {m.id for m in s.current_measures()}
-    if step.kind == ORDER and not step.adds:
-        raise InvalidInput("an order needs at least one measure")
+    rule = s.lifecycle.rule(step.kind) or CLASSIC.steps[0]
+    if rule.adds == "required" and not step.adds:
+        raise InvalidInput(f"{_a(step.kind)} needs at least one measure")
+    if rule.adds == "no" and step.adds:
+        raise InvalidInput(f"{_a(step.kind)} adds no measure; the steps that do: {_adding(s)}")
     for measure in step.adds:
         if measure.id in s.measures or sum(m.id == measure.id for m in step.adds) > 1:
             raise InvalidInput(f"measure id {measure.id} is already used in sanction {s.id}")
@@ -191,8 +216,10 @@ def _check_measures(s: Sanction, step: Step) -> None:
                 f"{step.kind} ends measure {measure_id!r}, which is not in force in {s.id} "
                 f"(in force: {', '.join(sorted(current)) or 'none'})"
             )
-    if step.kind == AMENDMENT and not step.adds and not ends:
-        raise InvalidInput("an amendment adds or ends at least one measure")
+    if rule.ends == "no" and ends:
+        raise InvalidInput(f"{_a(step.kind)} ends no measure")
+    if rule.adds == "optional" and rule.ends == "listed" and not step.adds and not ends:
+        raise InvalidInput(f"{_a(step.kind)} adds or ends at least one measure")
     for measure_id in step.verified:
         if measure_id not in s.measures:
             raise InvalidInput(f"no measure {measure_id!r} in sanction {s.id}")
@@ -201,6 +228,15 @@ def _check_measures(s: Sanction, step: Step) -> None:
         start = s.measures[measure_id].starts
         if effective is not None and start is not None and effective < start:
             raise InvalidInput(f"{measure_id} cannot end ({effective}) before it starts ({start})")
+
+
+def _a(word: str) -> str:
+    """The word with its article, as the messages say it: 'an order', 'a lift'."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word.replace('_', ' ')}"
+
+
+def _adding(s: Sanction) -> str:
+    return ", ".join(sorted(s.lifecycle.kinds_that(adds=True))) or "none"
 
 
 def apply_step(s: Sanction, step: Step) -> None:
@@ -215,7 +251,9 @@ def apply_step(s: Sanction, step: Step) -> None:
             valid_from=start,
             first_known_on=step.first_known_on if start is None else None,
         )
-    if step.kind in {AMENDMENT, LIFT}:
+    rule = s.lifecycle.rule(step.kind)
+    ends = rule.ends if rule is not None else "listed"
+    if ends != "no" and (step.ends is not None or ends == "all_by_default"):
         ending = step.ends if step.ends is not None else [m.id for m in s.current_measures()]
         for measure_id in ending:
             s.measures[measure_id] = _ended(s.measures[measure_id], step)
@@ -231,10 +269,20 @@ def _ended(measure: Measure, step: Step) -> Measure:
     return dataclasses.replace(measure, valid_to=step.takes_effect)
 
 
-def new_sanction(sanction_id: str, header: Mapping[str, Any]) -> Sanction:
-    """Start a sanction from its determination's header fields."""
+def new_sanction(
+    sanction_id: str,
+    header: Mapping[str, Any],
+    regime: str | None = None,
+    lifecycle: Lifecycle | None = None,
+) -> Sanction:
+    """Start a sanction from its first step's header fields, under its regime's lifecycle."""
     return Sanction(
-        sanction_id, header["country"], header.get("title", ""), header.get("summary", "")
+        sanction_id,
+        header["country"],
+        header.get("title", ""),
+        header.get("summary", ""),
+        regime=regime,
+        lifecycle=lifecycle or lifecycle_of(regime),
     )
 
 
@@ -253,10 +301,10 @@ def fold(events: Iterable[Event], upto: int | None = None) -> Sanction | None:
             kept.append(event)
     if not kept:
         return None
-    sanction = new_sanction(kept[0].subject_id, kept[0].payload)
+    sanction = new_sanction(kept[0].subject_id, kept[0].payload, kept[0].payload.get("pack"))
     for event in kept:
         step = step_from_event(event, sanction)
-        if step.kind == DETERMINATION:
+        if event is kept[0]:
             sanction.title = event.payload.get("title", sanction.title)
             sanction.summary = event.payload.get("summary", sanction.summary)
             sanction.notes = tuple(event.payload.get("notes") or sanction.notes)
@@ -318,10 +366,16 @@ def step_from_event(event: Event, sanction: Sanction) -> Step:
 
 
 def build(
-    sanction_id: str, header: Mapping[str, Any], steps: Sequence[Step], roles: tuple[str, str]
+    sanction_id: str,
+    header: Mapping[str, Any],
+    steps: Sequence[Step],
+    roles: tuple[str, str] = ("", ""),
+    *,
+    regime: str | None = None,
+    lifecycle: Lifecycle | None = None,
 ) -> Sanction:
     """Check and fold a whole history of steps (the pack loader's path); raise on a fault."""
-    sanction = new_sanction(sanction_id, header)
+    sanction = new_sanction(sanction_id, header, regime, lifecycle)
     for step in steps:
         check_step(sanction, step, *roles)
         apply_step(sanction, step)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from readmit.domain.countries import COUNTRY_CODES
+from readmit.domain.sanctions_steps import CLASSIC, Lifecycle
 
 IMMIGRANT = "immigrant"
 NONIMMIGRANT = "nonimmigrant"
@@ -146,6 +147,54 @@ class LegalInstrument:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """An actor of the regime in law, and the readmit role that acts for it."""
+
+    id: str
+    name: str
+    role: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """Applicants none of the regime's measures cover: an input field holding one of ``values``."""
+
+    input: str
+    values: tuple[str, ...]
+    says: str
+    citation: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fee:
+    """The standard visa fee from a day on (until the next entry of the series)."""
+
+    on: date
+    adult: float
+    currency: str
+    citation: str
+    child: float | None = None
+    child_from: int | None = None
+    child_under: int | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordedUse:
+    """A use of the regime's lever outside its lifecycle: a threat, talks, an announcement."""
+
+    on: date
+    countries: tuple[str, ...]
+    event: str
+    formal: bool
+    uncertain: bool
+    sources: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Regime:
     """The legal frame: who determines, who orders, what the applicant is told."""
 
@@ -165,6 +214,25 @@ class Regime:
     sources: tuple[str, ...]
     related_instruments: tuple[LegalInstrument, ...] = ()
     short_name: str = ""  # the regime in a sentence ("243(d)"); the citation when empty
+    # The day whose measures apply: the issuance decision's, or the day the application was made.
+    governing_date: str = "decision_date"
+    governing_date_says: str = ""
+    actors: tuple[Actor, ...] = ()
+    lifecycle: Lifecycle = CLASSIC
+    inputs: tuple[str, ...] = ()  # input fields beyond the common ones that the regime reads
+    exemptions: tuple[Exemption, ...] = ()
+    fees: tuple[Fee, ...] = ()
+    fee_parameter: str = ""  # the parameter whose value replaces the standard fee (visa_fee)
+    recorded_uses: tuple[RecordedUse, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def fee_on(self, day: date | None) -> Fee | None:
+        """The standard fee that holds on ``day`` (None when the pack records none)."""
+        found = None
+        for fee in self.fees:
+            if day is not None and day >= fee.on:
+                found = fee
+        return found
 
     @property
     def called(self) -> str:

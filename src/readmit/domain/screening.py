@@ -35,8 +35,13 @@ INPUT_COLUMNS = (
     "residence",
     "other_nationalities",
     "exception_reference",
+    # Read only under a regime whose pack declares them (regime.yaml ``inputs``).
+    "passport_type",
+    "family_of_eu_citizen",
+    "member_state",
 )
 REQUIRED_COLUMNS = INPUT_COLUMNS[:12]
+REGIME_INPUTS = frozenset({"passport_type", "family_of_eu_citizen", "member_state"})
 UPPER = frozenset(
     {
         "nationality",
@@ -46,9 +51,19 @@ UPPER = frozenset(
         "principal_employer",
         "residence",
         "other_nationalities",
+        "member_state",
     }
 )
-LOWER = frozenset({"rank", "principal_rank", "relationship", "approved_exception"})
+LOWER = frozenset(
+    {
+        "rank",
+        "principal_rank",
+        "relationship",
+        "approved_exception",
+        "passport_type",
+        "family_of_eu_citizen",
+    }
+)
 DATES = {
     "decision_date": "decision_on",
     "application_date": "application_date_on",
@@ -73,6 +88,16 @@ class Decision:
     inputs: Mapping[str, str] = field(default_factory=dict)
     holding: tuple[str, ...] = ()  # the measures that discontinue issuance
     restricting: tuple[str, ...] = ()  # the measures that restrict it
+    governing_on: date | None = None  # the day the measures were read on
+
+    def restriction_items(self, measures: Mapping[str, Measure]) -> list[dict[str, Any]]:
+        """Every restriction of the restricting measures as data, valued on the governing day."""
+        return [
+            item
+            for measure_id in self.restricting
+            if measure_id in measures
+            for item in measures[measure_id].restriction_items(self.governing_on)
+        ]
 
     def outputs(self) -> dict[str, str]:
         """Return the output columns exactly as a batch writes them."""
@@ -83,6 +108,12 @@ class Decision:
             "citations": self.citations,
             "restrictions": self.restrictions,
         }
+
+
+def input_columns(policy: Policy) -> tuple[str, ...]:
+    """The input columns under this regime: the common ones and those its pack declares."""
+    declared = set(policy.regime.inputs)
+    return tuple(c for c in INPUT_COLUMNS if c not in REGIME_INPUTS or c in declared)
 
 
 def normalise(column: str, value: Any) -> str:
@@ -142,6 +173,7 @@ def decide(
         inputs={c: row[c] for c in INPUT_COLUMNS},
         holding=_ids(row["holding"]) if out["decision"] != "invalid" else (),
         restricting=_ids(row["restricting"]) if out["decision"] != "invalid" else (),
+        governing_on=row.get(program.governing),
     )
 
 
@@ -159,18 +191,27 @@ def inputs_needed(
     measures: Sequence[Measure], policy: Policy, nationality: str, post_country: str, day: date
 ) -> list[NeededInput]:
     """List the fields that could change the outcome for this nationality, post and date."""
+    regime = policy.regime
     relevant = [
         m
         for m in measures
-        if m.state_on(day) != MeasureState.NOT_IN_FORCE
-        and (policy.regime.place_rule != "issuance_in_country" or m.country == post_country)
+        if _may_apply(m, day, by_decision=regime.governing_date == "decision_date")
+        and (regime.place_rule != "issuance_in_country" or m.country == post_country)
     ]
     needed: dict[str, str] = {}
 
     def need(name: str, why: str) -> None:
         needed.setdefault(name, why)
 
+    if relevant and regime.governing_date != "decision_date":
+        need("application_date", regime.governing_date_says or "the application's day governs")
+    for exemption in regime.exemptions if relevant else ():
+        need(exemption.input, exemption.says)
     for m in relevant:
+        if m.who is not None and m.who.passport_types:
+            need("passport_type", f"{m.id} covers {', '.join(m.who.passport_types)} passports")
+        if m.exempt_under_age is not None:
+            need("date_of_birth", f"children under {m.exempt_under_age} are exempt from {m.id}")
         if m.country != nationality:
             if "nationals" in m.persons:
                 need("other_nationalities", f"{m.id} covers nationals of {m.country}")
@@ -183,6 +224,14 @@ def inputs_needed(
             need("exception_reference", "which approved exception applies")
     order = {name: index for index, name in enumerate(INPUT_COLUMNS)}
     return [NeededInput(k, v) for k, v in sorted(needed.items(), key=lambda kv: order[kv[0]])]
+
+
+def _may_apply(m: Measure, day: date, *, by_decision: bool) -> bool:
+    """A measure may reach a decision on ``day``: in force then or, when the application's
+    day governs, started by then (an application made earlier may fall within it)."""
+    if by_decision:
+        return m.state_on(day) != MeasureState.NOT_IN_FORCE
+    return m.starts is not None and m.starts <= day
 
 
 def _who_needs(m: Measure, need: Any) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from readmit.domain.countries import COUNTRY_CODES
-from readmit.domain.sanctions import Measure, restriction_text
+from readmit.domain.sanctions import Measure
 from readmit.domain.sanctions_policy import RELATIONSHIPS, Policy
-from readmit.domain.screening_coverage import BORN, DECISION_DAY
+from readmit.domain.screening_coverage import BORN, DECISION_DAY, GOVERNING_DAY, governing_day
 from readmit.domain.screening_measure import (
     DISCONTINUED,
     EXCEPTED,
@@ -22,6 +22,7 @@ from readmit.domain.screening_measure import (
     REVIEW,
     VISA,
     compile_measure,
+    restriction_words,
 )
 from readmit.domain.screening_rules import (
     AllIn,
@@ -46,11 +47,15 @@ from readmit.domain.screening_rules import (
 
 DECISIONS = ("not_affected", "excepted", "restricted", "needs_review", "discontinued", "invalid")
 OUTPUTS = ("decision", "measures", "reasons", "citations", "restrictions")
+APPLICATION_DAY = DateCol("application_date_on")
 DATE_FIELDS = {
     "decision_date": DECISION_DAY,
-    "application_date": DateCol("application_date_on"),
+    "application_date": APPLICATION_DAY,
     "date_of_birth": BORN,
 }
+# The inputs a regime may declare (regime.yaml ``inputs``), with the values each may hold.
+PASSPORT_TYPES = ("ordinary", "diplomatic", "service")
+DECLARED_INPUTS = ("passport_type", "family_of_eu_citizen", "member_state")
 
 
 def compile_program(measures: Sequence[Measure], policy: Policy) -> Program:
@@ -61,7 +66,13 @@ def compile_program(measures: Sequence[Measure], policy: Policy) -> Program:
         statuses.append((f"s{index}", status))
         reasons.append((f"r{index}", reason))
     first = Stage((("invalid", _invalid(policy)), *statuses, *reasons))
-    return Program((first, _combine(measures), _finish()))
+    stages = (first, _combine(measures, policy), _finish())
+    day = governing_day(policy)
+    if day == DECISION_DAY:
+        return Program(stages)
+    # The application's day governs; a row without one is read on its decision day.
+    governing = Case(((IsNull(APPLICATION_DAY), DECISION_DAY),), APPLICATION_DAY)
+    return Program((Stage(((GOVERNING_DAY.name, governing),)), *stages), GOVERNING_DAY.name)
 
 
 def _invalid(policy: Policy) -> Expr:
@@ -119,10 +130,31 @@ def _checks(policy: Policy) -> list[tuple[str, Expr, Expr]]:
             _quoted("approved_exception", " is not true or false"),
         )
     )
+    declared = policy.regime.inputs
+    if "passport_type" in declared:
+        unless_empty(
+            "passport_type",
+            Not(In(Col("passport_type"), frozenset(PASSPORT_TYPES))),
+            f" is not one of {', '.join(PASSPORT_TYPES)}",
+        )
+    if "family_of_eu_citizen" in declared:
+        checks.append(
+            (
+                "family_of_eu_citizen",
+                Not(In(Col("family_of_eu_citizen"), frozenset({"", "true", "false"}))),
+                _quoted("family_of_eu_citizen", " is not true or false"),
+            )
+        )
+    if "member_state" in declared:
+        unless_empty(
+            "member_state",
+            Not(In(Col("member_state"), countries)),
+            " is not an ISO 3166-1 country code",
+        )
     return checks
 
 
-def _combine(measures: Sequence[Measure]) -> Stage:
+def _combine(measures: Sequence[Measure], policy: Policy) -> Stage:
     statuses = [Col(f"s{i}") for i in range(len(measures))]
     top: Expr = Greatest(tuple(statuses)) if statuses else Lit(NONE)
     ids = JoinPresent(
@@ -134,9 +166,9 @@ def _combine(measures: Sequence[Measure]) -> Stage:
     reasons = JoinPresent(tuple(Col(f"r{i}") for i in range(len(measures))), " | ")
     restrictions = JoinPresent(
         tuple(
-            _when(Eq(s, Lit(RESTRICTED)), Lit(f"{m.id}: {restriction_text(m.restrictions)}"))
+            _when(Eq(s, Lit(RESTRICTED)), restriction_words(m, policy, f"{m.id}: "))
             for s, m in zip(statuses, measures, strict=True)
-            if m.restrictions
+            if m.restrictions or m.parameters
         ),
         " | ",
     )

@@ -35,6 +35,21 @@ from readmit.domain.screening_rules import (
 
 DECISION_DAY = DateCol("decision_on")
 BORN = DateCol("date_of_birth_on")
+GOVERNING_DAY = DateCol("governing_on")  # the application's day, or else the decision's
+PASSPORT = Col("passport_type")
+
+
+def governing_day(policy: Policy) -> DateCol:
+    """The day whose measures apply under the regime (its pack's ``governing_date``)."""
+    return DECISION_DAY if policy.regime.governing_date == "decision_date" else GOVERNING_DAY
+
+
+def passport_ok(who: Who) -> Expr:
+    """The row's passport is one the measure names (no passport type given reads as ordinary)."""
+    if not who.passport_types:
+        return TRUE
+    types = frozenset(who.passport_types) | ({""} if "ordinary" in who.passport_types else set())
+    return In(PASSPORT, frozenset(types))
 
 
 @dataclass(frozen=True)
@@ -106,15 +121,28 @@ def branches(m: Measure, policy: Policy) -> list[Branch]:
     who = m.who
     assert who is not None
     if who.everyone:
-        return [Branch(TRUE, FALSE, _person_text(m.country), Lit(""))]
-    employers = _employers(m.country, who, policy)
-    found = [_self(employers)]
-    for relation in who.family:
-        under = who.child_under if relation == "child" else None
-        found.append(_principal(employers, relation, under))
-    if who.domestic_staff:
-        found.append(_principal(employers, "employee", None))
-    return found
+        found = [Branch(TRUE, FALSE, _person_text(m.country), Lit(""))]
+    else:
+        employers = _employers(m.country, who, policy)
+        found = [_self(employers)]
+        for relation in who.family:
+            under = who.child_under if relation == "child" else None
+            found.append(_principal(employers, relation, under))
+        if who.domestic_staff:
+            found.append(_principal(employers, "employee", None))
+    if not who.passport_types:
+        return found
+    holds = passport_ok(who)
+    kinds = ", ".join(who.passport_types)
+    return [
+        Branch(
+            all_of(holds, b.covered),
+            all_of(holds, b.review),
+            Concat((b.covered_text, Lit(f" holding a {kinds} passport"))),
+            b.review_text,
+        )
+        for b in found
+    ]
 
 
 def _person_text(country: str) -> Expr:

@@ -12,13 +12,21 @@ from dataclasses import dataclass
 
 from readmit.domain.sanctions import DISCONTINUE, Measure, restriction_text
 from readmit.domain.sanctions_policy import Policy
-from readmit.domain.screening_coverage import DECISION_DAY, Branch, branches, persons, who_text
+from readmit.domain.screening_coverage import (
+    BORN,
+    Branch,
+    branches,
+    governing_day,
+    persons,
+    who_text,
+)
 from readmit.domain.screening_rules import (
     FALSE,
     TRUE,
     Case,
     Col,
     Concat,
+    DateCol,
     DateIn,
     Eq,
     Expr,
@@ -26,6 +34,7 @@ from readmit.domain.screening_rules import (
     IsEmpty,
     Lit,
     Not,
+    UnderAge,
     all_of,
     any_of,
 )
@@ -46,6 +55,9 @@ class _Terms:
     time_unknown: Expr
     class_unknown: Expr
     branches: tuple[Branch, ...]
+    # Exemptions beyond the visa class: the regime's (a family member of an EU citizen) and the
+    # measure's age limit (a child under 12 pays no increased fee), each with its reason.
+    exemptions: tuple[tuple[Expr, str], ...] = ()
 
     @property
     def reached(self) -> Expr:
@@ -64,13 +76,28 @@ def compile_measure(m: Measure, policy: Policy) -> tuple[Expr, Expr]:
     return _status(m, terms), _reason(m, policy, terms)
 
 
+def restriction_words(m: Measure, policy: Policy, prefix: str = "") -> Expr:
+    """The measure's restrictions in words, each dated parameter valued on the row's day."""
+    if not any(p.dated for p in m.parameters):
+        return Lit(prefix + restriction_text(m.restrictions, m.parameters))
+    day = governing_day(policy)
+    starts = sorted({d for p in m.parameters for d, _v in p.values if d is not None})
+    dated = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else None
+        text = restriction_text(m.restrictions, m.parameters, start)
+        dated.append((DateIn(day, start, end), Lit(prefix + text)))
+    return Case(tuple(dated), Lit(prefix + restriction_text(m.restrictions, m.parameters)))
+
+
 def _terms(m: Measure, policy: Policy) -> _Terms:
     found = tuple(branches(m, policy)) if m.who is not None else ()
     covered = any_of(*(b.covered for b in found)) if m.who is not None else FALSE
     review_who = (
         all_of(Not(covered), any_of(*(b.review for b in found))) if m.who is not None else TRUE
     )
-    window = _window(m)
+    day = governing_day(policy)
+    window = _window(m, day)
     uncertain_classes = policy.visa_classes.expand(m.uncertain_classes)
     exempt = policy.visa_classes.expand(m.exempt_classes)
     return _Terms(
@@ -79,10 +106,26 @@ def _terms(m: Measure, policy: Policy) -> _Terms:
         review_who=review_who,
         exempt=In(VISA, exempt) if exempt else FALSE,
         exception=Eq(Col("approved_exception"), Lit("true")) if m.exceptions_allowed else FALSE,
-        time_unknown=all_of(window, Not(_certain(m))),
+        time_unknown=all_of(window, Not(_certain(m, day))),
         class_unknown=In(VISA, uncertain_classes) if uncertain_classes else FALSE,
         branches=found,
+        exemptions=_exemptions(m, policy, day),
     )
+
+
+def _exemptions(m: Measure, policy: Policy, day: DateCol) -> tuple[tuple[Expr, str], ...]:
+    found: list[tuple[Expr, str]] = [
+        (In(Col(e.input), frozenset(e.values)), f"{e.says} ({e.citation})")
+        for e in policy.regime.exemptions
+    ]
+    if m.exempt_under_age is not None:
+        found.append(
+            (
+                UnderAge(BORN, day, m.exempt_under_age),
+                f"children under {m.exempt_under_age} are exempt from this measure",
+            )
+        )
+    return tuple(found)
 
 
 def _place(m: Measure, policy: Policy) -> Expr:
@@ -91,20 +134,20 @@ def _place(m: Measure, policy: Policy) -> Expr:
     return TRUE
 
 
-def _window(m: Measure) -> Expr:
-    """The decision day falls in the measure's time, as far as the record bounds it."""
+def _window(m: Measure, day: DateCol) -> Expr:
+    """The governing day falls in the measure's time, as far as the record bounds it."""
     end = m.valid_to or (m.ended_by if m.end_unknown else None)
-    return DateIn(DECISION_DAY, m.starts, end) if m.starts else FALSE
+    return DateIn(day, m.starts, end) if m.starts else FALSE
 
 
-def _certain(m: Measure) -> Expr:
+def _certain(m: Measure, day: DateCol) -> Expr:
     """The decision day falls in the time the record says the measure was in force.
 
     Beside a known start and end, a verification settles the days between it and a known edge
     (``Measure.certain_span``): a dated source proves the measure was in force that day.
     """
     span = m.certain_span()
-    return DateIn(DECISION_DAY, span[0], span[1]) if span is not None else FALSE
+    return DateIn(day, span[0], span[1]) if span is not None else FALSE
 
 
 def _class_any(m: Measure, policy: Policy) -> Expr:
@@ -123,6 +166,7 @@ def _status(m: Measure, terms: _Terms) -> Expr:
         (
             (Not(terms.applies), Lit(NONE)),
             (Not(terms.reached), Lit(NONE)),
+            *((condition, Lit(EXCEPTED)) for condition, _text in terms.exemptions),
             (terms.exempt, Lit(EXCEPTED)),
             (terms.exception, Lit(EXCEPTED)),
             (terms.open, Lit(REVIEW)),
@@ -137,11 +181,15 @@ def _reason(m: Measure, policy: Policy, terms: _Terms) -> Expr:
     def said(*rest: Expr) -> Expr:
         return Concat((Lit(f"{m.id}: "), head, *rest))
 
-    restricted = f"; restricted: {restriction_text(m.restrictions)}" if m.restrictions else ""
+    restricts = bool(m.restrictions or m.parameters)
     return Case(
         (
             (Not(terms.applies), Lit(None)),
             (Not(terms.reached), Lit(None)),
+            *(
+                (condition, said(Lit(f"; excepted: {text}")))
+                for condition, text in terms.exemptions
+            ),
             (terms.exempt, said(Lit("; excepted: "), VISA, Lit(" is exempt from this measure"))),
             (
                 terms.exception,
@@ -149,7 +197,7 @@ def _reason(m: Measure, policy: Policy, terms: _Terms) -> Expr:
             ),
             (terms.open, Concat((Lit(f"{m.id}: needs review: "), _review_text(m, policy, terms)))),
         ),
-        said(Lit(restricted)),
+        said(restriction_words(m, policy, "; restricted: ")) if restricts else said(Lit("")),
     )
 
 

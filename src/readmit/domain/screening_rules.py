@@ -156,6 +156,7 @@ class Stage:
 @dataclass(frozen=True)
 class Program:
     stages: tuple[Stage, ...]
+    governing: str = "decision_on"  # the date column whose day the measures are read on
 
 
 TRUE: Expr = Lit(True)

@@ -25,6 +25,7 @@ from readmit.domain.errors import PackError, ReadmitError
 from readmit.domain.sanctions_lifecycle import Sanction, Step
 from readmit.domain.sanctions_policy import Policy
 from readmit.domain.sanctions_related import RelatedMeasure
+from readmit.domain.sanctions_steps import register
 
 PACKS_DIR = Path(__file__).parent
 DEFAULT_PACK = "us_ina_243d"
@@ -134,7 +135,10 @@ def _is_type_tag(part: str) -> bool:
 def load_pack(pack: str | Path = DEFAULT_PACK) -> LoadedPack:
     """Load, validate and cross-check the sanctions part of a pack (cached by its version)."""
     root = pack_path(pack).resolve()
-    return _load(root, pack_version(root))
+    loaded = _load(root, pack_version(root))
+    # Folding the ledger's events of this regime reads its lifecycle (the last one loaded).
+    register(loaded.name, loaded.policy.regime.lifecycle)
+    return loaded
 
 
 @functools.lru_cache(maxsize=8)

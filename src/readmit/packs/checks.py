@@ -2,35 +2,38 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from readmit.domain.countries import COUNTRY_CODES
 from readmit.domain.errors import PackError, ReadmitError
 from readmit.domain.sanctions import Measure, Who
-from readmit.domain.sanctions_lifecycle import (
-    DETERMINING_STEPS,
-    LIFT,
-    Step,
-    build,
-)
+from readmit.domain.sanctions_lifecycle import Step, build
+from readmit.domain.sanctions_params import Parameter
 from readmit.domain.sanctions_policy import (
     CATEGORIES,
     STANDARD_RANKS,
+    Actor,
+    Exemption,
+    Fee,
     LegalInstrument,
     LetterTemplate,
     Organisation,
     OrganisationTree,
     Policy,
     RankLadders,
+    RecordedUse,
     Regime,
     VisaClass,
     VisaClassTable,
 )
+from readmit.domain.sanctions_steps import CLASSIC, START, Lifecycle, StepRule
 from readmit.packs import SanctionHistory, read_yaml, validate
 from readmit.packs.models import (
     LettersFile,
     MeasureSpec,
     OrganisationsFile,
+    ParameterSpec,
     RanksFile,
     RegimeFile,
     SanctionSpec,
@@ -83,15 +86,137 @@ def _regime(spec: RegimeFile) -> Regime:
         instruments.append(
             LegalInstrument(item.title, item.on, item.says, tuple(item.sources), tuple(item.notes))
         )
-    fields = spec.model_dump(exclude={"related_instruments"})
+    for i, use in enumerate(spec.recorded_uses):
+        _addresses_at(use.sources, f"regime.yaml: recorded_uses[{i}].sources")
+    fields = spec.model_dump(exclude=_BUILT)
+    actors = tuple(Actor(a.id, a.name, a.role, tuple(a.sources)) for a in spec.actors)
+    lifecycle = _lifecycle(spec, actors)
     return Regime(
         **{
             **fields,
             "regulations": tuple(spec.regulations),
             "sources": tuple(spec.sources),
             "related_instruments": tuple(sorted(instruments, key=lambda x: x.on)),
+            "actors": actors,
+            "lifecycle": lifecycle,
+            "inputs": tuple(spec.inputs),
+            "exemptions": tuple(
+                Exemption(e.input, tuple(e.values), e.says, e.citation, tuple(e.sources))
+                for e in spec.exemptions
+            ),
+            "fees": _fees(spec),
+            "recorded_uses": tuple(
+                RecordedUse(
+                    u.on,
+                    tuple(u.countries),
+                    u.event,
+                    u.formal,
+                    u.uncertain,
+                    tuple(u.sources),
+                    tuple(u.notes),
+                )
+                for u in sorted(spec.recorded_uses, key=lambda u: u.on)
+            ),
+            "notes": tuple(spec.notes),
         }
     )
+
+
+_BUILT = {
+    "related_instruments",
+    "actors",
+    "lifecycle",
+    "inputs",
+    "exemptions",
+    "fees",
+    "recorded_uses",
+    "notes",
+}
+
+
+def _addresses_at(sources: list[str], where: str) -> None:
+    for k, source in enumerate(sources):
+        if not source.startswith(("https://", "http://")):
+            raise PackError(
+                f"{where}[{k}]: {source!r} is not an address (http:// or https://)",
+                file="regime.yaml",
+            )
+
+
+def _fees(spec: RegimeFile) -> tuple[Fee, ...]:
+    days = [f.on for f in spec.fees]
+    if days != sorted(set(days)):
+        raise PackError("regime.yaml: fees: the fee schedule runs in order, one entry per day")
+    return tuple(
+        Fee(
+            f.on,
+            f.adult,
+            f.currency,
+            f.citation,
+            f.child,
+            f.child_from,
+            f.child_under,
+            tuple(f.sources),
+        )
+        for f in spec.fees
+    )
+
+
+def _lifecycle(spec: RegimeFile, actors: tuple[Actor, ...]) -> Lifecycle:
+    """The regime's lifecycle from ``regime.yaml``; without one, the classic lifecycle."""
+    if not spec.lifecycle:
+        roles = {
+            "determining_authority": spec.determining_role,
+            "visa_authority": spec.ordering_role,
+        }
+        return Lifecycle(
+            tuple(
+                dataclasses.replace(s, roles=tuple(roles.get(r, r) for r in s.roles))
+                for s in CLASSIC.steps
+            )
+        )
+    by_id = {a.id: a for a in actors}
+    kinds = [s.step for s in spec.lifecycle]
+    rules = []
+    for i, s in enumerate(spec.lifecycle):
+        where = f"regime.yaml: lifecycle[{i}]"
+        if kinds.count(s.step) > 1:
+            raise PackError(f"{where}.step: {s.step} is listed twice", file="regime.yaml")
+        for k, actor in enumerate(s.by):
+            if actor not in by_id:
+                raise PackError(
+                    f"{where}.by[{k}]: {actor} is not an actor of regime.yaml "
+                    f"(actors: {', '.join(by_id)})",
+                    file="regime.yaml",
+                )
+        for field_name in ("after", "closes"):
+            for k, kind in enumerate(getattr(s, field_name)):
+                if kind not in kinds and not (field_name == "after" and kind == START):
+                    raise PackError(
+                        f"{where}.{field_name}[{k}]: {kind} is not a step of the lifecycle",
+                        file="regime.yaml",
+                    )
+        rules.append(
+            StepRule(
+                kind=s.step,
+                roles=tuple(dict.fromkeys(by_id[a].role for a in s.by)),
+                rule=s.rule,
+                after=tuple(s.after),
+                once=s.once,
+                in_force=s.in_force,
+                closes=tuple(s.closes),
+                adds=s.adds,
+                ends=s.ends,
+                verifies=s.verifies,
+                starts_measures=s.starts_measures,
+                status=s.status,
+                actor=by_id[s.by[0]].name,
+                citation=s.citation,
+            )
+        )
+    if not any(r.opens for r in rules):
+        raise PackError("regime.yaml: lifecycle: no step may open a sanction (after: [start])")
+    return Lifecycle(tuple(rules))
 
 
 def _organisations(spec: OrganisationsFile) -> OrganisationTree:
@@ -166,7 +291,9 @@ def build_sanctions(root: Path, policy: Policy) -> tuple[SanctionHistory, ...]:
         }
         roles = (policy.regime.determining_role, policy.regime.ordering_role)
         try:
-            sanction = build(spec.id, header, steps, roles)
+            sanction = build(
+                spec.id, header, steps, roles, regime=policy.pack, lifecycle=policy.regime.lifecycle
+            )
         except ReadmitError as error:
             index = _failing_step(spec, policy, steps, roles)
             raise PackError(f"{rel}: steps[{index}]: {error.message}", file=rel) from None
@@ -180,7 +307,14 @@ def _failing_step(
     header = {"country": spec.country, "title": spec.title}
     for count in range(1, len(steps) + 1):
         try:
-            build(spec.id, header, steps[:count], roles)
+            build(
+                spec.id,
+                header,
+                steps[:count],
+                roles,
+                regime=policy.pack,
+                lifecycle=policy.regime.lifecycle,
+            )
         except ReadmitError:
             return count - 1
     return len(steps) - 1
@@ -190,27 +324,35 @@ def _step(
     spec: SanctionSpec, index: int, s: StepSpec, policy: Policy, rel: str, ids: set[str]
 ) -> Step:
     where = f"{rel}: steps[{index}]"
-    regime = policy.regime
-    role = regime.determining_role if s.step in DETERMINING_STEPS else regime.ordering_role
+    lifecycle = policy.regime.lifecycle
+    rule = lifecycle.rule(s.step)
+    if rule is None:
+        raise PackError(
+            f"{where}.step: {s.step} is not a step of this regime's lifecycle "
+            f"({', '.join(lifecycle.kinds)})",
+            file=rel,
+        )
+    role = rule.roles[0]
     adds = []
     for j, m in enumerate(s.adds):
         adds.append(measure_from_spec(spec.id, spec.country, m, policy, f"{where}.adds[{j}]", ids))
     ends = s.ends
-    if s.step == LIFT and (ends == "all" or not ends):
+    if rule.ends == "all_by_default" and (ends == "all" or not ends):
         ends_ids: tuple[str, ...] | None = None
     elif ends == "all":
-        raise PackError(f"{where}.ends: only a lift may end 'all' measures; list them")
+        ending = [r.kind for r in lifecycle.steps if r.ends == "all_by_default"]
+        raise PackError(
+            f"{where}.ends: only a step that ends every measure by default "
+            f"({', '.join(ending) or 'none in this regime'}) may end 'all' measures; list them"
+        )
     else:
         ends_ids = tuple(ends)
     occurrence = sum(1 for earlier in spec.steps[:index] if earlier.step == s.step) + 1
-    default_actor = (
-        regime.determining_authority if role == regime.determining_role else regime.visa_authority
-    )
     return Step(
         kind=s.step,
         on=s.on,
         role=role,
-        actor=s.actor or default_actor,
+        actor=s.actor or rule.actor or _default_actor(policy, role),
         summary=s.summary,
         sources=tuple(s.sources),
         not_public=s.not_public,
@@ -224,6 +366,18 @@ def _step(
         verified=tuple(s.verified),
         step_id=f"{spec.id}/{s.step}/{occurrence}",
     )
+
+
+def _default_actor(policy: Policy, role: str) -> str:
+    regime = policy.regime
+    return (
+        regime.determining_authority if role == regime.determining_role else regime.visa_authority
+    )
+
+
+def _parameter(p: ParameterSpec) -> Parameter:
+    values = ((None, p.value),) if p.value is not None else tuple((v.on, v.value) for v in p.values)
+    return Parameter(p.effect, p.parameter, values, p.unit, p.says, p.citation)
 
 
 def measure_from_spec(
@@ -262,12 +416,19 @@ def measure_from_spec(
         who=None
         if who is None
         else Who(
-            **{**who.model_dump(), "employers": tuple(who.employers), "family": tuple(who.family)}
+            **{
+                **who.model_dump(),
+                "employers": tuple(who.employers),
+                "family": tuple(who.family),
+                "passport_types": tuple(who.passport_types),
+            }
         ),
         persons=tuple(m.persons),
         uncertain_classes=tuple(m.uncertain_classes),
         exempt_classes=tuple(m.exempt_classes),
         restrictions=dict(m.restrictions),
+        parameters=tuple(_parameter(p) for p in m.parameters),
+        exempt_under_age=m.exempt_under_age,
         exceptions_allowed=m.exceptions_allowed,
         citation=m.citation,
         sources=tuple(m.sources),

@@ -22,6 +22,71 @@ class InstrumentSpec(Strict):
     notes: list[str] = []
 
 
+class ActorSpec(Strict):
+    """An actor of the regime: who it is in law, and the readmit role that acts for it."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    name: str
+    role: str  # a readmit role: determining_authority, visa_authority
+    sources: list[str] = []
+
+
+StepName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class LifecycleStepSpec(Strict):
+    """One kind of step of the lifecycle and the rules around it (domain.sanctions_steps)."""
+
+    step: StepName
+    by: list[str] = Field(min_length=1)  # actor ids
+    rule: str  # the rule in words, quoted when the step is refused
+    after: list[str] = []  # needs one of these before it; "start": may open a sanction
+    once: bool = False
+    in_force: bool = False
+    closes: list[str] = []
+    adds: Literal["no", "optional", "required"] = "no"
+    ends: Literal["no", "listed", "all_by_default"] = "no"
+    verifies: bool = False
+    starts_measures: bool = False
+    status: str | None = None
+    citation: str = ""
+
+
+class ExemptionSpec(Strict):
+    """Applicants the regime's measures never cover, read from one input field."""
+
+    input: Literal["family_of_eu_citizen", "passport_type", "member_state"]
+    values: list[str] = Field(min_length=1)
+    says: str  # who is exempt, in words
+    citation: str
+    sources: list[str] = Field(min_length=1)
+
+
+class FeeSpec(Strict):
+    """The standard visa fee from a day on (a dated series: each entry until the next)."""
+
+    on: date = Field(alias="from")
+    adult: float
+    child: float | None = None
+    child_from: int | None = None  # the child fee applies from this age (younger: free)
+    child_under: int | None = None
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    citation: str
+    sources: list[str] = Field(min_length=1)
+
+
+class RecordedUseSpec(Strict):
+    """A recorded use of the regime's lever that is not a sanction of its lifecycle."""
+
+    on: date = Field(alias="date")
+    countries: list[str] = []
+    event: str
+    formal: bool = False  # true: a step of the statute; false: a threat, talks, an announcement
+    uncertain: bool = False
+    sources: list[str] = Field(min_length=1)
+    notes: list[str] = []
+
+
 class RegimeFile(Strict):
     id: str
     name: str
@@ -36,9 +101,25 @@ class RegimeFile(Strict):
     appeal: bool
     fee_refunded: bool
     place_rule: Literal["issuance_in_country", "anywhere"]
+    governing_date: Literal["decision_date", "application_date"] = "decision_date"
+    governing_date_says: str = ""
     resumption_condition: str
     sources: list[str] = Field(min_length=1)
     related_instruments: list[InstrumentSpec] = []
+    actors: list[ActorSpec] = []
+    lifecycle: list[LifecycleStepSpec] = []
+    inputs: list[Literal["passport_type", "family_of_eu_citizen", "member_state"]] = []
+    exemptions: list[ExemptionSpec] = []
+    fees: list[FeeSpec] = []
+    fee_parameter: str = ""
+    recorded_uses: list[RecordedUseSpec] = []
+    notes: list[str] = []
+
+    @model_validator(mode="after")
+    def _lifecycle_with_actors(self) -> RegimeFile:
+        if self.lifecycle and not self.actors:
+            raise ValueError("a lifecycle names its actors: list them under actors")
+        return self
 
 
 class VisaClassSpec(Strict):
@@ -90,6 +171,7 @@ class WhoSpec(Strict):
     family: list[Literal["spouse", "child"]] = []
     child_under: int | None = Field(default=None, ge=1, le=120)
     domestic_staff: bool = False
+    passport_types: list[Literal["ordinary", "diplomatic", "service"]] = []
 
     @model_validator(mode="after")
     def _coherent(self) -> WhoSpec:
@@ -99,6 +181,35 @@ class WhoSpec(Strict):
             raise ValueError("name the employers covered, or set everyone: true")
         if self.child_under is not None and "child" not in self.family:
             raise ValueError("child_under needs 'child' in family")
+        return self
+
+
+Scalar = bool | int | float | str
+
+
+class DatedValue(Strict):
+    on: date = Field(alias="from")
+    value: Scalar
+
+
+class ParameterSpec(Strict):
+    """One parameter of a measure's effect: a value (or a dated series of values) and a unit."""
+
+    effect: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]  # what changes, as a slug
+    parameter: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    value: Scalar | None = None
+    values: list[DatedValue] = []  # each from its day until the next one's
+    unit: str = ""  # days, EUR, GBP; empty for a yes/no
+    says: str = ""  # in words, with {value} and {unit}: "visa fee {value} {unit}"
+    citation: str = ""
+
+    @model_validator(mode="after")
+    def _one_value(self) -> ParameterSpec:
+        if (self.value is None) == (not self.values):
+            raise ValueError("give a value, or a dated series of values (not both)")
+        days = [v.on for v in self.values]
+        if days != sorted(set(days)):
+            raise ValueError("the dated values run in order, one per day")
         return self
 
 
@@ -114,6 +225,8 @@ class MeasureSpec(Strict):
     exempt_classes: list[str] = []
     who: WhoSpec | Literal["unknown"]
     restrictions: dict[str, str | int] = {}
+    parameters: list[ParameterSpec] = []
+    exempt_under_age: int | None = Field(default=None, ge=1, le=120)  # children exempt
     exceptions_allowed: bool = True
     citation: str
     sources: list[str] = []
@@ -122,24 +235,13 @@ class MeasureSpec(Strict):
 
     @model_validator(mode="after")
     def _restrict_needs_restrictions(self) -> MeasureSpec:
-        if self.effect == "restrict" and not self.restrictions:
+        if self.effect == "restrict" and not (self.restrictions or self.parameters):
             raise ValueError("a 'restrict' measure says which restrictions apply")
         return self
 
 
-StepKind = Literal[
-    "determination",
-    "notification",
-    "order",
-    "amendment",
-    "compliance_notification",
-    "lift",
-    "verification",
-]
-
-
 class StepSpec(Strict):
-    step: StepKind
+    step: StepName  # a step of the regime's lifecycle (regime.yaml), checked by the loader
     on: date = Field(alias="date")  # YAML 1.1 reads a bare `on` key as true
     date_is_upper_bound: bool = False
     not_public: bool = False
@@ -227,7 +329,7 @@ class RelatedFile(Strict):
     id: Slug
     instrument: str
     title: str
-    kind: Literal["proclamation", "suspension", "revocation"]
+    kind: Literal["proclamation", "suspension", "revocation", "administrative"]
     signed_on: date | None = None
     legal_basis: str
     legal_basis_certain: bool

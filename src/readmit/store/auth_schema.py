@@ -1,9 +1,10 @@
 """Tables of credentials and access: users, API tokens, web sessions, idempotency, access log.
 
-They sit outside the hash-chained log (secrets have no place in it) and are not projections:
-``readmit db rebuild`` leaves them alone. Every change to a user or token is *also* recorded as
-an event in the log, without its secret, so the audit trail stays complete. Times are fixed-width
-UTC text (``utc_text``) so they compare correctly as strings on every database.
+They sit outside the hash-chained log (secrets have no place in it) and ``readmit db rebuild``
+leaves them alone. Every change to a user or token is *also* recorded as an event in the log,
+without its secret, so the audit trail stays complete; a user's role, country and status are the
+projection of those events, checked against them by ``services/access/accounts_check``. Times
+are fixed-width UTC text (``utc_text``) so they compare correctly as strings on every database.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ idempotency_keys = Table(
     Column("response_body", Text, nullable=True),
     Column("response_headers", Text, nullable=True),
     Column("created_at", String(32), nullable=False),
+    # The ids of the events the request recorded, written in the transaction of its effect.
+    Column("effect", Text, nullable=True),
 )
 
 access_log = Table(
@@ -95,4 +98,53 @@ screening_jobs = Table(
     Column("error", Text, nullable=True),
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
+)
+
+# Login attempts counted per (user, client) and per client, for the back-off in
+# ``services/access/throttle``; one row per key, changed by one atomic upsert per attempt.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("next_allowed_at", String(32), nullable=False),
+    Column("last_failure_at", String(32), nullable=False),
+)
+
+# Changes to duty-bearing accounts waiting for a second administrator (four-eyes). The ledger
+# holds the request, the approval and the grant; this row holds what the grant needs: the digest
+# of the requester's half of the enrolment code (never the code itself).
+account_requests = Table(
+    "account_requests",
+    metadata,
+    Column("request_id", String(32), primary_key=True),
+    Column("change", String(16), nullable=False),
+    Column("user_name", String(64), nullable=False, index=True),
+    Column("role", String(32), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("token_days", Integer, nullable=False),
+    Column("first_digest", String(64), nullable=True),
+    Column("requested_by", String(128), nullable=False),
+    Column("requested_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decided_by", String(128), nullable=True),
+    Column("decided_at", String(32), nullable=True),
+)
+
+# One-time enrolment codes: the user redeems one to set a password and receive a token. Stored
+# as SHA-256 digests; a duty-bearing user's code has two halves, one from each administrator.
+enrolments = Table(
+    "enrolments",
+    metadata,
+    Column("enrolment_id", String(32), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("second_digest", String(64), nullable=True),
+    Column("token_days", Integer, nullable=False),
+    Column("issued_by", String(128), nullable=False),
+    Column("approved_by", String(128), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("redeemed_at", String(32), nullable=True),
 )

@@ -24,6 +24,8 @@ from readmit.store.event_rows import EventRow, PlainRow
 from readmit.store.event_sink import DirectSink, EventSink, Head
 from readmit.store.schema import events, ledger_head
 
+_RANDOM_BYTES = 10  # 12 + 20 hex digits: the events.id column is String(32)
+
 
 def event_from_row(row: Row[Any]) -> Event:
     """Build an Event from a row that a query of the events table returned (its date a date)."""
@@ -154,10 +156,13 @@ class Ledger:
 
 
 def _ids(now: datetime, count: int) -> list[str]:
-    # Time-ordered ids (milliseconds, 40 random bits per append, a counter): unique, and new
-    # ones land at the end of the id index instead of at random places in it.
-    stem = f"{int(now.timestamp() * 1000):012x}{secrets.token_hex(5)}"
-    return [f"{stem}{n:010x}" for n in range(count)]
+    # Each id is 12 hex digits of milliseconds then 80 random bits of its own: new ids land at
+    # the end of the id index, and knowing one id tells nothing about its neighbours' (a
+    # shared stem with a counter let a partner enumerate other countries' events).
+    stem = f"{int(now.timestamp() * 1000):012x}"
+    noise = secrets.token_bytes(_RANDOM_BYTES * count).hex()
+    width = 2 * _RANDOM_BYTES
+    return [f"{stem}{noise[n * width : (n + 1) * width]}" for n in range(count)]
 
 
 def _row(event: Event, payload_json: str, dedupe_key: str | None) -> PlainRow:

@@ -33,7 +33,8 @@ def save(conn: Connection, sanction_id: str, folded: Sanction | None, last_seq: 
     conn.execute(delete(sanctions).where(sanctions.c.sanction_id == sanction_id))
     if folded is None:
         return
-    ordered = next((s.takes_effect for s in folded.steps if s.kind == "order"), None)
+    # The first step that added measures (an order, an adoption, a specification).
+    ordered = next((s.takes_effect for s in folded.steps if s.adds), None)
     conn.execute(
         insert(sanctions).values(
             sanction_id=sanction_id,
@@ -45,9 +46,10 @@ def save(conn: Connection, sanction_id: str, folded: Sanction | None, last_seq: 
             steps=len(folded.steps),
             not_public_steps=sum(1 for s in folded.steps if s.not_public),
             last_seq=last_seq,
+            regime=folded.regime,
         )
     )
-    rows = [_measure_row(m) for m in folded.measures.values()]
+    rows = [{**_measure_row(m), "regime": folded.regime} for m in folded.measures.values()]
     if rows:
         conn.execute(insert(sanction_measures), rows)
 
@@ -69,16 +71,24 @@ def _measure_row(m: Measure) -> dict[str, Any]:
 
 
 def load_measures(
-    conn: Connection, on: date | None = None, country: str | None = None
+    conn: Connection,
+    on: date | None = None,
+    country: str | None = None,
+    *,
+    regime: str | None = None,
+    unlabelled: bool = True,
 ) -> list[Measure]:
     """Return measures (all, or those not certainly over on ``on``), optionally for one country.
 
     A measure is returned for ``on`` when it had started and had not certainly ended: those in
-    force and those the record cannot place (unknown start or end).
+    force and those the record cannot place (unknown start or end). With ``regime``, only that
+    regime's measures, and (``unlabelled``) those recorded live under the default pack.
     """
     query = select(sanction_measures.c.definition).order_by(sanction_measures.c.measure_id)
     if country:
         query = query.where(sanction_measures.c.country == country)
+    if regime is not None:
+        query = query.where(_of_regime(sanction_measures.c.regime, regime, unlabelled))
     if on is not None:
         m = sanction_measures.c
         query = query.where(
@@ -89,12 +99,24 @@ def load_measures(
     return [Measure.from_dict(json.loads(d)) for d in conn.execute(query).scalars()]
 
 
-def load_sanction_rows(conn: Connection, country: str | None = None) -> list[dict[str, Any]]:
-    """Return the sanction rows, optionally of one country."""
+def load_sanction_rows(
+    conn: Connection,
+    country: str | None = None,
+    *,
+    regime: str | None = None,
+    unlabelled: bool = True,
+) -> list[dict[str, Any]]:
+    """Return the sanction rows, optionally of one country, optionally of one regime."""
     query = select(sanctions).order_by(sanctions.c.ordered_on, sanctions.c.sanction_id)
     if country:
         query = query.where(sanctions.c.country == country)
+    if regime is not None:
+        query = query.where(_of_regime(sanctions.c.regime, regime, unlabelled))
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def _of_regime(column: Any, regime: str, unlabelled: bool) -> Any:
+    return or_(column == regime, column.is_(None)) if unlabelled else column == regime
 
 
 def measures_by_sanction(measures: Iterable[Measure]) -> dict[str, list[Measure]]:

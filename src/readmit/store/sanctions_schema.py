@@ -1,4 +1,4 @@
-"""Tables of the sanction registry (migration 0002) and the screening decision log (0005)."""
+"""Tables of the sanction registry (migrations 0002, 0014) and the screening decision log (0005)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ sanctions = Table(
     Column("steps", Integer, nullable=False),
     Column("not_public_steps", Integer, nullable=False),
     Column("last_seq", Integer, nullable=False),
+    # The pack whose history recorded it (0014); null: recorded live under the default pack.
+    Column("regime", String(64), nullable=True, index=True),
 )
 
 # Projection: one row per measure with its validity, so "in force on D in X" is a query.
@@ -36,6 +38,7 @@ sanction_measures = Table(
     Column("ended_by", Date, nullable=True),
     Column("last_verified_on", Date, nullable=True),
     Column("definition", Text, nullable=False),
+    Column("regime", String(64), nullable=True, index=True),
     Index("ix_sanction_measures_country_start", "country", "starts_on"),
 )
 

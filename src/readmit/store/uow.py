@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from readmit.domain.events import Event, NewEvent
+from readmit.store import idempotency
 from readmit.store.event_sink import DirectSink, EventSink, StagedSink
 from readmit.store.ledger import Ledger
 from readmit.store.projections import Projections
@@ -36,6 +37,9 @@ class UnitOfWork:
         self.sink: EventSink = DirectSink() if staged is None else StagedSink(staged)
         self.write = write and self.sink.seals  # staged writes take the lock where committed
         self._projections = projections
+        # The request served with an Idempotency-Key, whose record commits with this effect.
+        self._keyed = idempotency.current() if self.write else None
+        self._recorded: list[str] = []
 
     def __enter__(self) -> UnitOfWork:
         dialect = self.engine.dialect.name
@@ -51,17 +55,30 @@ class UnitOfWork:
         if self.write:
             # Lock the head first: writers are serialised, and every guard reads current state.
             self.ledger.lock_head()
+            if self._keyed is not None:
+                try:
+                    idempotency.refuse_if_done(self.conn, self._keyed)
+                except BaseException:
+                    self.__exit__(None, None, None)
+                    raise
         return self
 
     def record(self, new_events: Sequence[NewEvent]) -> list[Event]:
         """Append events to the log and update every projection, in this transaction."""
         sealed = self.ledger.append(new_events)
         self.projections.apply(self.conn, sealed)
+        self._recorded.extend(event.id for event in sealed)
         return sealed
 
     def commit(self) -> None:
-        """Commit the transaction."""
+        """Commit the transaction (with the idempotency record of a keyed request's effect)."""
+        keyed = self._keyed if self._recorded else None
+        if keyed is not None:
+            idempotency.record_effect(self.conn, keyed, self._recorded)
         self._tx.commit()
+        if keyed is not None:
+            idempotency.committed(keyed, self._recorded)
+            self._recorded = []
 
     def __exit__(
         self,

@@ -8,6 +8,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from readmit.domain import validation
 from readmit.domain.cases import INTERVIEW_MODES, SERVICES
 from readmit.domain.dates import parse_date
 from readmit.domain.errors import InvalidInput
@@ -68,6 +69,8 @@ def event_payload(event: str, form: FormData) -> dict[str, Any]:
         if field.required and not value:
             raise InvalidInput(f"{field.label.lower()} is needed to record {event}")
         if value:
+            limit = validation.PAYLOAD_LIMITS.get(field.name, validation.MAX_TEXT)
+            validation.text(value, field.label.lower(), limit)
             if field.kind == "select" and value not in field.options:
                 raise InvalidInput(
                     f"{field.label.lower()} must be one of {', '.join(field.options)}"
@@ -79,6 +82,12 @@ def event_payload(event: str, form: FormData) -> dict[str, Any]:
 def form_date(form: FormData, name: str, default: date | None = None) -> date:
     """Return a posted date (today when empty), or raise InvalidInput naming the field."""
     return parse_date(str(form.get(name) or ""), name) or default or date.today()
+
+
+def event_date(form: FormData, name: str) -> date:
+    """Return the posted day something happened (today when empty); a day after today is
+    refused, as the API and the importer refuse it (``domain/validation``)."""
+    return validation.event_day(str(form.get(name) or ""), name, date.today())
 
 
 def form_int(text: str, name: str) -> int | None:

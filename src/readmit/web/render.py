@@ -16,7 +16,7 @@ from readmit.domain.countries import country_name
 from readmit.domain.errors import ReadmitError
 from readmit.services.cases import caseload
 from readmit.services.context import App
-from readmit.web import charts, security, words
+from readmit.web import charts, i18n, security, words
 from readmit.web.security import WebUser
 
 if TYPE_CHECKING:
@@ -34,6 +34,11 @@ def environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # Templates that mark their words with _() read them in the request's language.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
     )
     env.filters.update(
         country=country_name,
@@ -44,6 +49,7 @@ def environment() -> Environment:
         label=words.label,
         metric=words.metric,
         metric_number=words.metric_number,
+        threshold=words.threshold,
         sources=words.sources,
         link=words.link,
         svg=charts.svg,
@@ -71,6 +77,7 @@ def render_page(
 ) -> HTMLResponse:
     """Render ``page`` with ``context`` and the layout's own values."""
     flash = request.cookies.get(FLASH_COOKIE)
+    language = _language(request, user, page)
     layout = {
         "request": request,
         "user": user,
@@ -81,14 +88,34 @@ def render_page(
         "json_url": _json_url(request) if page.twin and page.template != "error.html" else None,
         "current": request.url.path,
         "synthetic": _synthetic(app),
+        "language": language,
+        "languages": i18n.LANGUAGES if page.template in TRANSLATED else {},
     }
-    html = environment().get_template(page.template).render(**{**context, **layout})
+    i18n.use(language)
+    try:
+        html = environment().get_template(page.template).render(**{**context, **layout})
+    finally:
+        i18n.use(i18n.ENGLISH)
     response = HTMLResponse(html)
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, language, max_age=365 * 86400, samesite="lax", path="/")
     response.headers["Cache-Control"] = "no-store"
     security.set_anon_cookie(request, response)
     if flash:
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
+
+
+# The pages a partner reads in their own language; the rest of the dashboard is in English.
+TRANSLATED = frozenset({"partner.html"})
+
+
+def _language(request: Request, user: WebUser | None, page: Page) -> str:
+    if page.template not in TRANSLATED:
+        return i18n.ENGLISH
+    country = user.country if user is not None else None
+    query, cookie = request.query_params.get("lang"), request.cookies.get(i18n.COOKIE)
+    return i18n.choose(query, cookie, country)
 
 
 def _synthetic(app: App) -> str | None:

@@ -8,13 +8,15 @@ permission, calls one service, and redirects (post/redirect/get) with a flash me
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
@@ -39,6 +41,8 @@ from readmit.web.render import FLASH_COOKIE, render_page
 from readmit.web.security import ANYONE, WebUser
 
 Builder = Callable[["View"], dict[str, Any]]
+# What a route needs: one permission, or several of which any one suffices (as an API @policy).
+Needs = str | tuple[str, ...]
 Handler = Callable[["View", FormData], "str | Response"]
 RawHandler = Callable[["View"], Response]
 
@@ -53,6 +57,8 @@ class View:
     params: Mapping[str, str]
     query: Mapping[str, str]
     flash: str | None = None
+    # What the page was read with, each date (and ledger position) made explicit: its permalink.
+    pinned: dict[str, str] = field(default_factory=dict)
 
     def arg(self, name: str, default: str = "") -> str:
         """Return a query parameter, stripped, or ``default``."""
@@ -60,13 +66,61 @@ class View:
 
     def date_arg(self, name: str, default: date) -> date:
         """Return a query parameter as a date, or raise InvalidInput naming the field."""
-        return parse_date(self.arg(name), name) or default
+        found = parse_date(self.arg(name), name) or default
+        if found not in (date.min, date.max):  # the sentinels of "not named" are not pinned
+            self.pin(name, found.isoformat())
+        return found
+
+    def pin(self, name: str, value: str) -> None:
+        """Name a value the page was read with (a date, a ledger position) in its permalink."""
+        self.pinned[name] = value
+
+    def permalink(self) -> str:
+        """Return the page's address with every date it was read with made explicit."""
+        query = {**{k: v for k, v in self.query.items() if v}, **self.pinned}
+        path = self.request.url.path
+        return f"{path}?{urlencode(sorted(query.items()))}" if query else path
 
     def actor(self) -> Actor:
         """Return the signed-in user as the services' Actor."""
         if self.user is None:
             raise PermissionDenied("sign in first")
         return self.user.actor
+
+
+@dataclass(frozen=True)
+class Table:
+    """Which rows of a page's context are its table, and its columns: the page's CSV twin.
+
+    ``columns`` maps each CSV heading to the path of its value in a row (``metrics.backlog``);
+    the CSV is cut from the context the JSON twin returns, so it never holds a field the
+    viewer's role may not see.
+    """
+
+    key: str
+    columns: Mapping[str, str]
+    # A page about one thing names its CSV after it ("countries-KH-….csv").
+    name: Callable[[View], str] = lambda view: ""
+
+    def rows(self, context: Mapping[str, Any]) -> list[list[Any]]:
+        """Return the table's rows, each a list of values in the order of ``columns``."""
+        return [
+            [_at(row, path) for path in self.columns.values()] for row in _key(context, self.key)
+        ]
+
+
+def _key(context: Mapping[str, Any], path: str) -> Any:
+    found: Any = context
+    for part in path.split("."):
+        found = found.get(part) if isinstance(found, Mapping) else None
+    return found or []
+
+
+def _at(row: Any, path: str) -> Any:
+    found = (
+        _key(row, path) if "." in path else (row.get(path) if isinstance(row, Mapping) else None)
+    )
+    return "" if found is None or found == [] else found
 
 
 @dataclass(frozen=True)
@@ -78,12 +132,13 @@ class Page:
     title: str
     nav: str | None = None
     twin: bool = True
+    table: Table | None = None
 
 
 @dataclass(frozen=True)
 class Action:
     path: str
-    permission: str
+    permission: Needs
     handle: Handler
 
 
@@ -112,17 +167,19 @@ class Site:
         title: str,
         nav: str | None = None,
         twin: bool = True,
+        table: Table | None = None,
     ) -> Callable[[Builder], Builder]:
-        """Register a page builder (decorator); ``twin``: also serve it as JSON."""
+        """Register a page builder (decorator); ``twin``: also serve it as JSON; ``table``:
+        also serve that table of it as CSV."""
 
         def register(build: Builder) -> Builder:
-            self.pages.append(Page(path, template, permission, build, title, nav, twin))
+            self.pages.append(Page(path, template, permission, build, title, nav, twin, table))
             return build
 
         return register
 
-    def action(self, path: str, permission: str) -> Callable[[Handler], Handler]:
-        """Register a form action (decorator)."""
+    def action(self, path: str, permission: Needs) -> Callable[[Handler], Handler]:
+        """Register a form action (decorator); a tuple of permissions: any one suffices."""
 
         def register(handle: Handler) -> Handler:
             self.actions.append(Action(path, permission, handle))
@@ -139,13 +196,15 @@ class Site:
 
         return register
 
-    def route_permissions(self) -> dict[tuple[str, str], str]:
-        """Return (method, path) -> permission for every route this site serves."""
-        table: dict[tuple[str, str], str] = {}
+    def route_permissions(self) -> dict[tuple[str, str], Needs]:
+        """Return (method, path) -> permission(s) for every route this site serves."""
+        table: dict[tuple[str, str], Needs] = {}
         for page in self.pages:
             table[("GET", page.path)] = page.permission
             if page.twin:
                 table[("GET", json_path(page.path))] = page.permission
+            if page.table is not None:
+                table[("GET", csv_path(page.path))] = page.permission
         for action in self.actions:
             table[("POST", action.path)] = action.permission
         for raw in self.raws:
@@ -158,6 +217,11 @@ def json_path(path: str) -> str:
     return "/index.json" if path == "/" else f"{path}.json"
 
 
+def csv_path(path: str) -> str:
+    """Return the CSV twin's path of a page path."""
+    return "/index.csv" if path == "/" else f"{path}.csv"
+
+
 def build_router(site: Site, app: App) -> APIRouter:
     """Turn the site into routes: JSON twins first, so ``/x/{id}`` never swallows ``.json``."""
     # Plain Starlette routes: the dashboard is not part of the API's OpenAPI description,
@@ -167,6 +231,10 @@ def build_router(site: Site, app: App) -> APIRouter:
         if page.twin:
             router.add_route(
                 json_path(page.path), _json_endpoint(page, app), ["GET"], include_in_schema=False
+            )
+        if page.table is not None:
+            router.add_route(
+                csv_path(page.path), _csv_endpoint(page, app), ["GET"], include_in_schema=False
             )
     for raw in site.raws:
         router.add_route(raw.path, _raw_endpoint(site, raw, app), ["GET"], include_in_schema=False)
@@ -198,6 +266,57 @@ def _json_endpoint(page: Page, app: App) -> Callable[[Request], Response]:
     return endpoint
 
 
+def _csv_endpoint(page: Page, app: App) -> Callable[[Request], Response]:
+    def endpoint(request: Request) -> Response:
+        with answering(request, _json_error) as answer:
+            user = security.current_user(app, request)
+            security.require(user, page.permission)
+            view = _view(app, request, user)
+            context = page.build(view)
+            answer.give(csv_response(page, view, context))
+        return answer.response
+
+    return endpoint
+
+
+def csv_response(page: Page, view: View, context: Mapping[str, Any]) -> Response:
+    """The page's table as CSV: a header of column names, then its rows; the source and the
+    page it was cut from travel in the headers, never inside the data."""
+    assert page.table is not None
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(list(page.table.columns))
+    writer.writerows(page.table.rows(context))
+    path = view.request.url.path
+    page_path = "/" if path == "/index.csv" else path.removesuffix(".csv")
+    html = page_path + view.permalink()[len(path) :]
+    stem = "-".join(
+        part
+        for part in (_stem(page.path), page.table.name(view), view.pinned.get("to") or "")
+        if part
+    )
+    headers = {
+        "Link": f'<{quote(html, safe="/?=&:")}>; rel="alternate"; type="text/html"',
+        "Content-Disposition": f'attachment; filename="{stem}.csv"',
+        "Cache-Control": "no-store",
+    }
+    if context.get("source"):
+        headers["Readmit-Source"] = _ascii(str(context["source"]))
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _stem(path: str) -> str:
+    words = [p for p in path.strip("/").split("/") if p and not p.startswith("{")]
+    return "-".join(words) or "index"
+
+
+def _ascii(text: str) -> str:
+    """An HTTP header is Latin-1: a source's typography is spelled in ASCII."""
+    for typographic, plain in (("…", "..."), ("–", "-"), ("—", "-"), ("’", "'")):
+        text = text.replace(typographic, plain)
+    return text.encode("ascii", "replace").decode("ascii")
+
+
 def _json_error(error: ReadmitError) -> Response:
     return JSONResponse(error.to_dict(), status_code=status_of(error))
 
@@ -212,11 +331,22 @@ def _html_endpoint(site: Site, page: Page, app: App) -> Callable[[Request], Resp
             if user is None and not security.may(None, page.permission):
                 return RedirectResponse(f"/login?next={quote(str(request.url.path))}", 303)
             security.require(user, page.permission)
-            context = page.build(_view(app, request, user))
+            view = _view(app, request, user)
+            context = page.build(view)
+            context = {**context, **take_away(page, view)}
             answer.give(render_page(site, app, request, user, page, context))
         return answer.response
 
     return endpoint
+
+
+def take_away(page: Page, view: View) -> dict[str, str]:
+    """A table page's permalink (its dates made explicit) and its CSV twin's address."""
+    if page.table is None:
+        return {}
+    permalink = view.permalink()
+    path = view.request.url.path
+    return {"permalink": permalink, "csv_url": csv_path(path) + permalink[len(path) :]}
 
 
 def _raw_endpoint(site: Site, raw: Raw, app: App) -> Callable[[Request], Response]:
@@ -242,12 +372,28 @@ def _action_endpoint(site: Site, action: Action, app: App) -> Callable[[Request]
             ) as answer:
                 user = security.current_user(app, request)
                 security.check_csrf(request, user, form)
-                security.require(user, action.permission)
+                require_any(user, action.permission)
                 view = _view(app, request, user)
                 answer.give(_after_action(view, action.handle(view, form)))
         return answer.response
 
     return endpoint
+
+
+def require_any(user: WebUser | None, needs: Needs) -> None:
+    """Raise PermissionDenied unless ``user`` holds one of ``needs`` (the API's @policy rule)."""
+    if isinstance(needs, str):
+        security.require(user, needs)
+        return
+    if any(security.may(user, permission) for permission in needs):
+        return
+    if user is None:
+        raise PermissionDenied("sign in to see this page")
+    raise PermissionDenied(
+        f"your role ({user.role}) may not do this: it needs one of the permissions "
+        f"{', '.join(needs)}",
+        permission=list(needs),
+    )
 
 
 def _after_action(view: View, target: str | Response) -> Response:

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from readmit.domain.metric_catalogue import CATALOGUE, metric_definition, metric_label, metric_value
 from readmit.domain.sources import Segment, safe_url
 from readmit.packs.sources import load_articles
+from readmit.web import i18n
 
 LABELS = {
     # Metrics are named once, in the catalogue the CLI, the PDF and the exports also read; an
@@ -56,6 +57,9 @@ def number(value: Any) -> str:
     """Return a number with thousands separators; an absent figure as an en dash."""
     if value is None:
         return "–"
+    localised = i18n.localised_number(value)
+    if localised is not None:
+        return localised
     if isinstance(value, float):
         # A whole figure (a median of whole days) reads as one: 1,333, not 1,333.0.
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
@@ -86,7 +90,7 @@ def day(value: Any) -> str:
         except ValueError:
             return str(value)
     if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
+        return i18n.localised_day(value) or f"{value.day} {value:%B %Y}"
     return str(value)
 
 
@@ -125,3 +129,12 @@ def metric(name: str) -> Markup:
 def metric_number(value: Any, name: str) -> str:
     """Return a metric's value in its unit (a share as a percent); absent as an en dash."""
     return "–" if value is None else metric_value(name, value)
+
+
+def threshold(value: Any, unit: str) -> str:
+    """Return a standard's threshold in its unit: a share as a percent, days as whole days."""
+    if value is None:
+        return "–"
+    if unit == "share":
+        return f"{value:.0%}" if round(value * 100) == value * 100 else f"{value:.1%}"
+    return number(value) + (" days" if unit == "days" else "")

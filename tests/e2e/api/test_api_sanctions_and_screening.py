@@ -135,11 +135,14 @@ def test_the_lifecycle_runs_with_each_step_taken_only_by_its_authority(api: Api)
 
 def test_a_logged_decision_replays_unchanged(api: Api) -> None:
     made = api.post("consular_officer", "/api/v1/screen", json=DG_APPLICANT).json()
-    replayed = api.get("analyst", f"/api/v1/decisions/{made['decision_id']}/replay").json()
+    # The visa authority oversees every officer's decisions (decision:read_all).
+    path = f"/api/v1/decisions/{made['decision_id']}/replay"
+    replayed = api.get("visa_authority", path).json()
     assert replayed["unchanged"] is True and replayed["then"]["decision"] == "discontinued"
+    assert api.get("consular_officer", path).json() == replayed
     letter = api.get("consular_officer", f"/api/v1/decisions/{made['decision_id']}/letter")
     assert letter.status_code == 200 and made["decision_id"] in letter.json()["letter"]
-    assert api.get("analyst", "/api/v1/decisions/d-nothing/replay").status_code == 404
+    assert api.get("visa_authority", "/api/v1/decisions/d-nothing/replay").status_code == 404
 
 
 def test_a_screening_retried_with_its_idempotency_key_is_one_logged_decision(api: Api) -> None:
@@ -179,8 +182,12 @@ def test_a_batch_upload_becomes_a_job_with_progress_and_a_download(api: Api) -> 
     result = api.get("consular_officer", job["result"])
     assert result.status_code == 200 and result.headers["content-type"].startswith("text/csv")
     assert "discontinued" in result.text and result.text.count("\n") == 3
-    replay = api.get("analyst", f"/api/v1/decisions/{job['batch_id']}:1/replay")
+    row = f"/api/v1/decisions/{job['batch_id']}:1/replay"
+    replay = api.get("consular_officer", row)
     assert replay.status_code == 200 and replay.json()["unchanged"] is True
+    assert api.get("visa_authority", row).json() == replay.json()  # decision:read_all
+    # Another officer's job, its rows and their replay do not exist for an analyst.
+    assert api.get("analyst", row).status_code == 404
     assert api.get("analyst", f"/api/v1/screen/batch/{job['job_id']}").status_code == 404
     wrong = api.post(
         "consular_officer",

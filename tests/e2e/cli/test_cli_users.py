@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from readmit.cli import app
 from readmit.services.access import sessions, users
+from readmit.services.access.accounts_check import check_accounts
 from readmit.services.context import App
 
 runner = CliRunner()
@@ -77,3 +78,16 @@ def test_serve_refuses_a_database_without_the_schema(
     monkeypatch.setenv("READMIT_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     result = runner.invoke(app, ["serve", "--port", "1"])
     assert result.exit_code == 3 and "db upgrade" in result.output
+
+
+def test_user_role_changes_the_role_alone_and_the_chain_records_it(env: App) -> None:
+    assert runner.invoke(app, ["user", "add", "ana", "--role", "analyst"]).exit_code == 0
+    changed = runner.invoke(app, ["user", "role", "ana", "--role", "partner_liaison"])
+    assert changed.exit_code != 0 and "country" in changed.output  # a partner needs one
+    changed = runner.invoke(
+        app, ["user", "role", "ana", "--role", "partner_liaison", "--country", "la"]
+    )
+    assert changed.exit_code == 0, changed.output
+    assert users.get_user(env, "ana").country == "LA"
+    with env.engine.connect() as conn:
+        assert check_accounts(conn) == []

@@ -165,7 +165,7 @@ def test_a_row_of_a_dashboard_batch_is_replayed_from_the_stored_upload(
     job = _finished(consul, _upload(consul))
     assert job["batch_id"] in consul.get(f"/screening/batch/{job['job_id']}").text
     replay = client_as(None).get(
-        f"/api/v1/decisions/{job['batch_id']}:1/replay", headers=api("analyst")
+        f"/api/v1/decisions/{job['batch_id']}:1/replay", headers=api("state")
     )
     assert replay.status_code == 200, replay.text
     assert replay.json()["unchanged"] is True

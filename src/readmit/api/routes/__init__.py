@@ -15,6 +15,7 @@ from readmit.api.routes import (
     sanctions,
     screening,
     users,
+    whatif,
 )
 
 # Routes are matched in this order: single screening, the hot path under load, comes first.
@@ -29,4 +30,5 @@ ROUTERS: list[APIRouter] = [
     assessments.router,
     public.router,
     audit.router,
+    whatif.router,
 ]

@@ -10,16 +10,18 @@ from fastapi import APIRouter, Depends, Path, Query
 from readmit.api.deps import Caller, Ctx, IdempotencyKey
 from readmit.api.errors import error_responses
 from readmit.api.schemas import AssessmentIn, AssessmentOut, TrendOut
+from readmit.api.schemas.common import Day as StrictDay
 from readmit.api.security import PolicyRoute, policy
-from readmit.domain.errors import InvalidInput
+from readmit.domain.errors import InvalidInput, NotFound
 from readmit.domain.permissions import Permission as P
+from readmit.domain.permissions import may_see_country
 from readmit.services.assessment import assess as service
 from readmit.services.assessment import recorded as recorded_service
-from readmit.services.cases.access import check_country_scope
+from readmit.services.cases.access import check_country_scope, in_country_scope
 
 router = APIRouter(prefix="/assessments", tags=["assessments"], route_class=PolicyRoute)
 ERRORS = error_responses(401, 403, 404, 422)
-Day = Annotated[date, Query(ge=date(1900, 1, 1), le=date(2200, 12, 31))]
+Day = Annotated[StrictDay, Query(ge=date(1900, 1, 1), le=date(2200, 12, 31))]
 # A trend is one assessment per quarter: bound its length so one call stays cheap.
 MAX_TREND = timedelta(days=366 * 30)
 
@@ -27,7 +29,7 @@ MAX_TREND = timedelta(days=366 * 30)
 def window(
     start: Annotated[Day, Query(alias="from", description="First day of the window")],
     end: Annotated[Day, Query(alias="to", description="Last day of the window")],
-    as_of: Annotated[date | None, Query(description="Count what was recorded by then")] = None,
+    as_of: Annotated[StrictDay | None, Query(description="Count what was recorded by then")] = None,
     view: Literal["ours", "partner", "both"] = "ours",
     at_seq: Annotated[int | None, Query(ge=0, le=2**62)] = None,
     standard_version: Annotated[str | None, Query(max_length=64)] = None,
@@ -44,8 +46,7 @@ Country = Annotated[str, Path(min_length=2, max_length=2, description="ISO code,
 @policy(P.ASSESSMENT_READ)
 def assess_all(app: Ctx, actor: Caller, frame: Window) -> Any:
     """Assess every country with a case (a partner sees its own), worst rating first."""
-    found = service.assess_all(app, frame)
-    return [a for a in found if actor.country in (None, a["country"])]
+    return in_country_scope(actor, service.assess_all(app, frame), lambda a: a["country"])
 
 
 @router.get("/{country}", response_model=AssessmentOut, responses=ERRORS)
@@ -95,5 +96,7 @@ def recorded(
 ) -> Any:
     """A recorded assessment by id, exactly as recorded."""
     found = recorded_service.recorded_assessment(app, assessment_id)
-    check_country_scope(actor, found["country"])
+    if not may_see_country(actor.role, actor.country, found["country"]):
+        # Out of scope answers exactly as an id never recorded does: existence does not leak.
+        raise NotFound(f"no recorded assessment {assessment_id!r}; record it with --record first")
     return found

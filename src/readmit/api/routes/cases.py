@@ -20,6 +20,7 @@ from readmit.api.schemas import (
 )
 from readmit.api.security import PolicyRoute, client_of, policy
 from readmit.domain.cases import CASE_EVENTS
+from readmit.domain.permissions import RECORD_CASE_EVENT
 from readmit.domain.permissions import Permission as P
 from readmit.services.cases import access as case_access
 from readmit.services.cases import commands as case_service
@@ -116,7 +117,7 @@ def next_events(case_id: CaseId, app: Ctx, actor: Caller) -> NextEventsOut:
     description="Record one event on a case. Send If-Match with the ETag you read: a stale "
     f"version is a 412. Events: {', '.join(sorted(CASE_EVENTS))}.",
 )
-@policy(P.CASE_RECORD, P.CASE_RECORD_PARTNER, P.CASE_RECORD_INTAKE)
+@policy(*RECORD_CASE_EVENT)  # the dashboard's /cases/{case_id}/events has the same rule
 def record_event(
     case_id: CaseId,
     event: EventName,

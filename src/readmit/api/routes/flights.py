@@ -10,6 +10,7 @@ from readmit.api.deps import Caller, Ctx, IdempotencyKey, Limit, Offset
 from readmit.api.errors import error_responses
 from readmit.api.schemas import FlightDetail, FlightIn, FlightPage, FlightStepIn
 from readmit.api.security import PolicyRoute, policy
+from readmit.domain.permissions import RECORD_FLIGHT_STEP
 from readmit.domain.permissions import Permission as P
 from readmit.services.cases import access as case_access
 from readmit.services.cases import flights as flight_service
@@ -52,7 +53,7 @@ def read_flight(flight_id: FlightId, app: Ctx, actor: Caller) -> Any:
 
 
 @router.post("/{flight_id}/events/{event}", response_model=FlightDetail, responses=WRITE_ERRORS)
-@policy(P.FLIGHT_WRITE, P.FLIGHT_ANSWER)
+@policy(*RECORD_FLIGHT_STEP)  # as the dashboard's /flights/{flight_id}/charter
 def record_step(
     flight_id: FlightId,
     event: Annotated[str, Path(description="charter_proposed, charter_accepted, charter_refused")],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Response, UploadFile
@@ -11,6 +10,7 @@ from fastapi.responses import FileResponse
 from readmit.api.deps import Caller, Ctx, IdempotencyKey
 from readmit.api.errors import error_responses
 from readmit.api.schemas import JobOut
+from readmit.api.schemas.common import Day
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
 from readmit.services.screening import jobs
@@ -37,7 +37,7 @@ def submit(
     actor: Caller,
     response: Response,
     file: Annotated[UploadFile, File(description="Applications, .csv or .parquet")],
-    as_of: Annotated[date | None, Form(description="Decide every row as of this day")] = None,
+    as_of: Annotated[Day | None, Form(description="Decide every row as of this day")] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Upload a file of applications; it is screened in the background (202, then poll)."""

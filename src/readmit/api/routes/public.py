@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from readmit.api.deps import Ctx
 from readmit.api.errors import error_responses
@@ -13,6 +13,7 @@ from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
 from readmit.services.assessment import claims as claim_service
 from readmit.services.assessment import public_figures
+from readmit.services.exports import feed
 
 router = APIRouter(tags=["public"], route_class=PolicyRoute)
 
@@ -29,3 +30,15 @@ def claims(app: Ctx, country: Annotated[CountryCode, Query()]) -> Any:
 def country_figures(app: Ctx) -> Any:
     """Cases per nationality and state: counts only, nothing per person."""
     return public_figures.overview(app)
+
+
+@router.get(
+    "/sanctions.atom",
+    response_class=Response,
+    responses={200: {"content": {"application/atom+xml": {}}, "description": "An Atom feed"}},
+)
+@policy(P.SANCTION_READ)
+def registry_feed(app: Ctx, request: Request) -> Response:
+    """The public registry's changes as an Atom feed (RFC 4287), newest first."""
+    body = feed.atom(app, str(request.base_url), self_path="/api/v1/sanctions.atom")
+    return Response(body, media_type="application/atom+xml; charset=utf-8")

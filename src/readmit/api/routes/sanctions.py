@@ -23,6 +23,7 @@ from readmit.api.schemas import (
     StepIn,
     VerificationIn,
 )
+from readmit.api.schemas.common import Day
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
 from readmit.services.context import Actor, App
@@ -86,18 +87,24 @@ def _record(app: App, actor: Actor, command: steps.Command) -> dict[str, Any]:
 @policy(P.SANCTION_READ)
 def list_sanctions(
     app: Ctx,
-    as_of: Annotated[date | None, Query(description="The registry as of this day")] = None,
+    as_of: Annotated[Day | None, Query(description="The registry as of this day")] = None,
     country: Annotated[CountryCode | None, Query()] = None,
+    regime: Annotated[
+        str | None,
+        Query(max_length=64, description="Only this regime's sanctions (a pack of the registry)"),
+    ] = None,
 ) -> Any:
-    """The registry: every sanction known on the day, its status then and its measures."""
-    return [_summary(s) for s in registry.list_sanctions(app, as_of, country=country)]
+    """The registry: every sanction known on the day, its regime, its status then and its
+    measures; every regime's, or one regime's."""
+    found = registry.list_sanctions(app, as_of, country=country, regime=regime)
+    return [_summary(s) for s in found]
 
 
 @router.get("/measures", response_model=list[MeasureOut], responses=READ)
 @policy(P.SANCTION_READ)
 def measures_in_force(
     app: Ctx,
-    on: Annotated[date | None, Query(description="Default: today")] = None,
+    on: Annotated[Day | None, Query(description="Default: today")] = None,
     country: Annotated[CountryCode | None, Query()] = None,
 ) -> Any:
     """The measures in force on a day (and those the record cannot place that day)."""
@@ -217,7 +224,9 @@ def verification(
 def resumed(
     sanction_id: SanctionId,
     app: Ctx,
-    as_of: Annotated[date | None, Query()] = None,
+    actor: Caller,
+    as_of: Annotated[Day | None, Query()] = None,
 ) -> Any:
-    """Applications this sanction discontinued that may now be processed (after a lift)."""
-    return [h.__dict__ for h in replay.resumed(app, sanction_id, as_of)]
+    """Applications this sanction discontinued that may now be processed (after a lift): those
+    you screened, or every officer's for roles with decision:read_all."""
+    return [h.__dict__ for h in replay.resumed_as(app, actor, sanction_id, as_of)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -10,12 +9,12 @@ from fastapi import APIRouter, Path, Query
 from readmit.api.deps import Caller, Ctx, IdempotencyKey
 from readmit.api.errors import error_responses
 from readmit.api.schemas import CountryCode, LetterOut, NeededOut, ReplayOut, ScreenIn, ScreeningOut
+from readmit.api.schemas.common import Day
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
 from readmit.services.screening import letters, single
 from readmit.services.screening import replay as replays
 from readmit.services.screening.engine import ScreeningRequest
-from readmit.services.screening.jobs import batch_input
 
 router = APIRouter(tags=["screening"], route_class=PolicyRoute)
 DecisionId = Annotated[str, Path(min_length=1, max_length=80)]
@@ -33,10 +32,14 @@ async def screen(
 ) -> Any:
     """Screen one application against the measures in force on its decision date (logged)."""
     inputs = body.model_dump()
+    pack = inputs.pop("pack")
     if isinstance(inputs["approved_exception"], bool):
         inputs["approved_exception"] = "true" if inputs["approved_exception"] else ""
+    if isinstance(inputs["family_of_eu_citizen"], bool):
+        inputs["family_of_eu_citizen"] = str(inputs["family_of_eu_citizen"]).lower()
     # Async: the decision takes a fraction of a millisecond in the loop; only the log waits.
-    result = await single.screen_one_async(app, actor, ScreeningRequest(inputs=inputs))
+    request = ScreeningRequest(inputs=inputs, pack=pack)
+    result = await single.screen_one_async(app, actor, request)
     rendered = letters.letter_for(app, result) if letter and result.has_letter else None
     return result.to_dict(rendered)
 
@@ -47,24 +50,28 @@ def inputs_needed(
     app: Ctx,
     nationality: Annotated[CountryCode, Query()],
     post_country: Annotated[CountryCode, Query()],
-    decision_date: Annotated[date | None, Query()] = None,
+    decision_date: Annotated[Day | None, Query()] = None,
+    pack: Annotated[
+        str | None, Query(max_length=64, description="A pack of the registry; default: yours")
+    ] = None,
 ) -> Any:
     """The fields that could change the outcome here, so a form asks only for those."""
     found = single.needed_inputs(
-        app, nationality, post_country=post_country, decision_date=decision_date
+        app, nationality, post_country=post_country, decision_date=decision_date, pack=pack
     )
     return [{"field": f.field, "why": f.why} for f in found]
 
 
 @router.get("/decisions/{decision_id}/letter", response_model=LetterOut, responses=ERRORS)
 @policy(P.SCREEN)
-def decision_letter(decision_id: DecisionId, app: Ctx) -> Any:
-    """The letter of a logged single decision (discontinued or restricted)."""
-    return {"decision_id": decision_id, "letter": letters.letter(app, decision_id)}
+def decision_letter(decision_id: DecisionId, app: Ctx, actor: Caller) -> Any:
+    """The letter of a logged single decision of yours (discontinued or restricted)."""
+    return {"decision_id": decision_id, "letter": letters.letter(app, actor, decision_id)}
 
 
 @router.get("/decisions/{decision_id}/replay", response_model=ReplayOut, responses=ERRORS)
 @policy(P.DECISION_REPLAY)
-def replay(decision_id: DecisionId, app: Ctx) -> Any:
-    """Re-evaluate a logged decision as the ledger stood then and now; say if it changed."""
-    return replays.replay(app, decision_id, batch_input(app, decision_id)).to_dict()
+def replay(decision_id: DecisionId, app: Ctx, actor: Caller) -> Any:
+    """Re-evaluate a logged decision as the ledger stood then and now; say if it changed (your
+    own decisions, or every officer's for roles with decision:read_all)."""
+    return replays.replay_as(app, actor, decision_id).to_dict()

@@ -1,18 +1,24 @@
-"""Users and API tokens (administrators), login sessions and who am I (everyone)."""
+"""Users and API tokens (administrators, four-eyes for duty-bearing roles), enrolment, login
+sessions and who am I (everyone)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from readmit.api.deps import Caller, Ctx, IdempotencyKey
 from readmit.api.errors import error_responses
-from readmit.api.schemas import (
+from readmit.api.schemas.users import (
+    AccountChangeOut,
+    AccountRequestOut,
+    EnrolIn,
+    EnrolmentOut,
     IssuedTokenOut,
     LoginIn,
     MeOut,
-    PasswordIn,
+    RedeemIn,
+    RoleIn,
     SessionOut,
     TokenIn,
     TokenOut,
@@ -22,18 +28,36 @@ from readmit.api.schemas import (
 from readmit.api.security import PolicyRoute, client_of, policy
 from readmit.domain.permissions import Permission as P
 from readmit.domain.permissions import permissions_of
-from readmit.services.access import sessions
+from readmit.services.access import accounts, enrolment, sessions
 from readmit.services.access import users as user_service
 from readmit.services.context import Actor
 
 router = APIRouter(tags=["users"], route_class=PolicyRoute)
 UserName = Annotated[str, Path(min_length=1, max_length=64)]
 ADMIN_ERRORS = error_responses(401, 403, 404, 409, 422)
+# A change to a duty-bearing account is only requested: 202 until a second admin approves it.
+CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ADMIN_ERRORS,
+    202: {"model": AccountChangeOut, "description": "Requested: a second administrator approves"},
+}
+RequestId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def _me(actor: Actor) -> MeOut:
     perms = sorted(p.value for p in permissions_of(actor.role))
     return MeOut(name=actor.name, role=actor.role, country=actor.country, permissions=perms)
+
+
+def _outcome(outcome: accounts.Outcome, response: Response | None) -> AccountChangeOut:
+    if outcome.pending and response is not None:
+        response.status_code = 202
+    return AccountChangeOut(
+        status="pending" if outcome.pending else "done",
+        secret=outcome.secret,
+        user=UserOut(**outcome.user.__dict__) if outcome.user else None,
+        request=AccountRequestOut(**outcome.request.__dict__) if outcome.request else None,
+        enrolment=EnrolmentOut(**outcome.enrolment.__dict__) if outcome.enrolment else None,
+    )
 
 
 def _issued(issued: user_service.IssuedToken, user: user_service.User | None) -> IssuedTokenOut:
@@ -80,6 +104,36 @@ def logout(app: Ctx, request: Request, response: Response) -> None:
     response.delete_cookie(sessions.SESSION_COOKIE, path="/")
 
 
+@router.post(
+    "/auth/enrol",
+    status_code=201,
+    response_model=IssuedTokenOut,
+    responses=error_responses(401, 422, 429),
+)
+@policy()
+def redeem(body: RedeemIn, app: Ctx, request: Request) -> Any:
+    """Redeem your enrolment code once: set your password (if sent) and get your API token."""
+    command = enrolment.Redeem(body.code, body.second_code, body.password, client_of(request))
+    issued = enrolment.redeem(app, command).token
+    assert issued is not None  # asked for
+    return _issued(issued, None)
+
+
+@router.post(
+    "/me/tokens",
+    status_code=201,
+    response_model=IssuedTokenOut,
+    responses=error_responses(401, 422),
+)
+@policy(P.SELF)
+def issue_own_token(
+    body: TokenIn, app: Ctx, actor: Caller, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Give yourself another API token (shown this once); nobody else can."""
+    issued = user_service.issue_token(app, actor, name=actor.name, days=body.days, label=body.label)
+    return _issued(issued, None)
+
+
 @router.get("/users", response_model=list[UserOut], responses=error_responses(401, 403))
 @policy(P.USER_MANAGE)
 def list_users(app: Ctx) -> Any:
@@ -87,20 +141,24 @@ def list_users(app: Ctx) -> Any:
     return [u.__dict__ for u in user_service.list_users(app)]
 
 
-@router.post("/users", status_code=201, response_model=IssuedTokenOut, responses=ADMIN_ERRORS)
+@router.post("/users", status_code=201, response_model=AccountChangeOut, responses=CHANGE_ERRORS)
 @policy(P.USER_MANAGE)
-def add_user(body: UserIn, app: Ctx, actor: Caller, idempotency_key: IdempotencyKey = None) -> Any:
-    """Add a user; the answer holds their first API token, shown this once."""
-    issued = user_service.add_user(
-        app,
-        actor,
-        name=body.name,
-        role=body.role.value,
-        country=body.country,
-        password=body.password,
-        token_days=body.token_days,
+def add_user(
+    body: UserIn,
+    app: Ctx,
+    actor: Caller,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Add a user; the answer holds the enrolment code to hand them (shown this once).
+
+    A duty-bearing role (admin, determining or visa authority) is only requested: 202, and a
+    second administrator approves it at /account-requests/{id}/approve.
+    """
+    change = accounts.AccountChange(
+        "add_user", body.name, body.role.value, body.country, body.token_days
     )
-    return _issued(issued, user_service.get_user(app, body.name))
+    return _outcome(accounts.change_account(app, actor, change), response)
 
 
 @router.get("/users/{name}", response_model=UserOut, responses=ADMIN_ERRORS)
@@ -119,17 +177,86 @@ def revoke_user(
     return user_service.revoke_user(app, name, actor).__dict__
 
 
-@router.post("/users/{name}/password", response_model=UserOut, responses=ADMIN_ERRORS)
+@router.post("/users/{name}/role", response_model=AccountChangeOut, responses=CHANGE_ERRORS)
 @policy(P.USER_MANAGE)
-def reset_password(
+def grant_role(
     name: UserName,
-    body: PasswordIn,
+    body: RoleIn,
     app: Ctx,
     actor: Caller,
+    response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
-    """Set a user's password (their web sessions end)."""
-    return user_service.reset_password(app, actor, name=name, password=body.password).__dict__
+    """Give a user another role (a duty-bearing one is requested: 202, four-eyes)."""
+    change = accounts.AccountChange("grant_role", name, body.role.value, body.country)
+    return _outcome(accounts.change_account(app, actor, change), response)
+
+
+@router.post(
+    "/users/{name}/enrolment",
+    status_code=201,
+    response_model=AccountChangeOut,
+    responses=CHANGE_ERRORS,
+)
+@policy(P.USER_MANAGE)
+def enrol(
+    name: UserName,
+    body: EnrolIn,
+    app: Ctx,
+    actor: Caller,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """A new enrolment code: the user redeems it to set a new password and get a new token.
+
+    For a duty-bearing user this is requested (202); each administrator holds half the code.
+    """
+    change = accounts.AccountChange("enrol", name, token_days=body.token_days)
+    return _outcome(accounts.change_account(app, actor, change), response)
+
+
+@router.get(
+    "/account-requests",
+    response_model=list[AccountRequestOut],
+    responses=error_responses(401, 403, 422),
+)
+@policy(P.USER_MANAGE)
+def list_requests(
+    app: Ctx,
+    status: Annotated[
+        Literal["pending", "approved", "refused"] | None, Query(description="default: pending")
+    ] = "pending",
+) -> Any:
+    """Account changes waiting for a second administrator (or decided, by status)."""
+    return [r.__dict__ for r in accounts.list_requests(app, status=status)]
+
+
+@router.post(
+    "/account-requests/{request_id}/approve",
+    status_code=201,
+    response_model=AccountChangeOut,
+    responses=ADMIN_ERRORS,
+)
+@policy(P.USER_MANAGE)
+def approve_request(
+    request_id: RequestId, app: Ctx, actor: Caller, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Approve another administrator's request: the change is made; the answer holds the
+    second half of the enrolment code (the requester holds the first)."""
+    return _outcome(accounts.approve(app, actor, request_id), None)
+
+
+@router.post(
+    "/account-requests/{request_id}/refuse",
+    response_model=AccountRequestOut,
+    responses=ADMIN_ERRORS,
+)
+@policy(P.USER_MANAGE)
+def refuse_request(
+    request_id: RequestId, app: Ctx, actor: Caller, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Refuse a request (or withdraw your own): nothing changes."""
+    return accounts.refuse(app, actor, request_id).__dict__
 
 
 @router.get("/users/{name}/tokens", response_model=list[TokenOut], responses=ADMIN_ERRORS)
@@ -137,23 +264,6 @@ def reset_password(
 def list_tokens(name: UserName, app: Ctx) -> Any:
     """A user's tokens: ids and expiry, never the secrets."""
     return [t.__dict__ for t in user_service.list_tokens(app, name)]
-
-
-@router.post(
-    "/users/{name}/tokens", status_code=201, response_model=IssuedTokenOut, responses=ADMIN_ERRORS
-)
-@policy(P.USER_MANAGE)
-def issue_token(
-    name: UserName,
-    body: TokenIn,
-    app: Ctx,
-    actor: Caller,
-    idempotency_key: IdempotencyKey = None,
-) -> Any:
-    """Give a user a new API token, shown this once."""
-    return _issued(
-        user_service.issue_token(app, actor, name=name, days=body.days, label=body.label), None
-    )
 
 
 @router.post("/tokens/{token_id}/revoke", response_model=TokenOut, responses=ADMIN_ERRORS)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from readmit.api.schemas.common import CountryCode, Strict
+from readmit.api.schemas.common import CountryCode, Day, Strict
 
 
 class AssessmentIn(Strict):
     country: CountryCode
-    start: date = Field(alias="from")
-    end: date = Field(alias="to")
-    as_of: date | None = None
+    start: Day = Field(alias="from")
+    end: Day = Field(alias="to")
+    as_of: Day | None = None
     view: Literal["ours", "partner", "both"] = "ours"
     standard_version: Annotated[str, StringConstraints(max_length=64)] | None = None
-    recorded_on: date | None = Field(None, description="Date of the record (default: today)")
+    recorded_on: Day | None = Field(None, description="Date of the record (default: today)")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

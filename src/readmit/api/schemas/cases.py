@@ -7,15 +7,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from readmit.api.schemas.common import CountryCode, Identifier, Strict, Text
+from readmit.api.schemas.common import CountryCode, Day, Identifier, Name, PastDay, Strict, Text
+from readmit.domain.validation import MAX_TEXT
 
 
 class PersonalData(Strict):
     """Personal data of the person: kept outside the hash-chained log, masked by role."""
 
-    given_name: Annotated[str, StringConstraints(max_length=200)] | None = None
-    family_name: Annotated[str, StringConstraints(max_length=200)] | None = None
-    date_of_birth: date | None = None
+    given_name: Name | None = None
+    family_name: Name | None = None
+    date_of_birth: PastDay | None = None
     spouse_in_country: bool | None = None
     children_in_country: Annotated[int, Field(ge=0, le=50)] | None = None
 
@@ -25,7 +26,7 @@ class CaseIn(Strict):
 
     case_id: Identifier
     nationality: CountryCode
-    final_order_date: date
+    final_order_date: PastDay
     criminal: bool
     custody: Literal["detained", "released"]
     country_of_birth: CountryCode | None = None
@@ -37,17 +38,15 @@ class CaseIn(Strict):
 class CaseEventIn(Strict):
     """One event on a case; only the fields that event needs are read."""
 
-    occurred_on: date
+    occurred_on: PastDay
     mode: Literal["in_person", "virtual"] | None = Field(None, description="interview_held")
-    document_expires_on: date | None = Field(None, description="document_issued")
+    document_expires_on: Day | None = Field(None, description="document_issued")
     flight_id: Identifier | None = Field(None, description="manifested")
     country: CountryCode | None = Field(None, description="presented (re-presented elsewhere)")
     service: (
         Literal["housing", "identity_documents", "job_training", "counselling", "other"] | None
     ) = Field(None, description="service_provided")
-    organisation: Annotated[str, StringConstraints(max_length=200)] | None = Field(
-        None, description="received"
-    )
+    organisation: Name | None = Field(None, description="received")
     by: Literal["interview", "documents"] | None = Field(None, description="nationality_confirmed")
     reason: Text | None = Field(None, description="closed, nationality_disputed, stayed")
     source: Text | None = None
@@ -117,5 +116,5 @@ class NextEventsOut(BaseModel):
 
 
 class VoidIn(Strict):
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-    occurred_on: date
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+    occurred_on: PastDay

@@ -8,19 +8,19 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from readmit.api.schemas.cases import CaseSummary
-from readmit.api.schemas.common import CountryCode, Identifier, Strict, Text
+from readmit.api.schemas.common import CountryCode, Day, Identifier, PastDay, Strict, Text
 
 
 class FlightIn(Strict):
     flight_id: Identifier
-    departure_on: date
+    departure_on: Day
     kind: Literal["charter", "commercial"]
     destination: CountryCode
     capacity: Annotated[int, Field(ge=1, le=10_000)]
 
 
 class FlightStepIn(Strict):
-    occurred_on: date
+    occurred_on: PastDay
     reason: Text | None = None
 
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from readmit.api.schemas.common import Strict, Text
+from readmit.api.schemas.audit import ReceiptOut
+from readmit.api.schemas.common import Day, PastDay, Strict, Text
 
 
 class ResponseIn(Strict):
     """A stance on the other side's event: contesting needs a reason and a source."""
 
     stance: Literal["acknowledged", "contested"]
-    on: date
+    on: PastDay
     reason: Text = ""
     evidence_source: Text | None = None
 
@@ -26,6 +26,7 @@ class ResponseOut(BaseModel):
     target: str
     stance: str
     by: str
+    receipt: ReceiptOut | None = None  # the signed head covering the response, and its proof
 
 
 class AssertionIn(Strict):
@@ -34,10 +35,10 @@ class AssertionIn(Strict):
     event_type: Literal[
         "interview_held", "nationality_confirmed", "nationality_disputed", "document_issued"
     ]
-    on: date
+    on: PastDay
     evidence_source: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
     mode: Literal["in_person", "virtual"] | None = None
-    document_expires_on: date | None = None
+    document_expires_on: Day | None = None
     statement: Text | None = None
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from readmit.api.schemas.common import CountryCode, Strict, Text
+from readmit.api.schemas.common import CountryCode, Day, PastDay, Strict, Text
 
 Sources = Annotated[list[Text], Field(max_length=50, description="Where the record shows it")]
 SanctionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -19,7 +19,7 @@ SanctionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 class StepIn(Strict):
     """A lifecycle step: its date, a summary and the sources it rests on."""
 
-    on: date = Field(description="The day of the step")
+    on: PastDay = Field(description="The day of the step (not after today)")
     summary: Text = ""
     sources: Sources = []
 
@@ -73,18 +73,18 @@ class MeasureIn(Strict):
 
 
 class OrderIn(StepIn):
-    effective: date | None = Field(None, description="When the measures apply (default: on)")
+    effective: Day | None = Field(None, description="When the measures apply (default: on)")
     measures: Annotated[list[MeasureIn], Field(min_length=1, max_length=50)]
 
 
 class AmendmentIn(StepIn):
-    effective: date | None = None
+    effective: Day | None = None
     adds: Annotated[list[MeasureIn], Field(max_length=50)] = []
     ends: Annotated[list[SanctionId], Field(max_length=50)] = []
 
 
 class LiftIn(StepIn):
-    effective: date | None = None
+    effective: Day | None = None
     ends: Annotated[list[SanctionId], Field(max_length=50)] | None = Field(
         None, description="Measures to end (a partial lift); null ends them all"
     )
@@ -121,6 +121,7 @@ class SanctionOut(BaseModel):
     stale: bool
     not_public_steps: int
     measures: list[MeasureOut]
+    regime: str = Field(default="", description="The policy pack (regime) it was made under")
 
 
 class SanctionStepOut(BaseModel):

@@ -28,9 +28,24 @@ class ScreenIn(Strict):
     date_of_birth: Field64 = Field("", description="Where a measure has an age limit")
     approved_exception: bool | Field64 = Field("", description="An approved exception")
     exception_reference: Field64 = ""
-    application_date: Field64 = Field("", description="Filing date (never changes the outcome)")
+    application_date: Field64 = Field(
+        "",
+        description="Day the application was lodged: it governs under a pack whose "
+        "governing_date is application_date (the EU, the UK); else it never changes the outcome",
+    )
     residence: Field64 = ""
     other_nationalities: Annotated[str, StringConstraints(max_length=256)] = ""
+    # Read only under a pack that declares them (regime.yaml ``inputs``).
+    passport_type: Field64 = Field("", description="ordinary, diplomatic or service")
+    family_of_eu_citizen: bool | Field64 = Field(
+        "", description="A family member of an EU citizen (true, false)"
+    )
+    member_state: Field64 = Field("", description="ISO code of the consulate's state")
+    pack: Field64 | None = Field(
+        None,
+        description="Screen under this regime: a pack of the registry (GET /api/v1/sanctions "
+        "names each sanction's); default: the installation's pack",
+    )
 
 
 class RelatedOut(BaseModel):
@@ -56,6 +71,21 @@ class RelatedOut(BaseModel):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
 
+class FeeOut(BaseModel):
+    amount: int | float
+    currency: str
+    citation: str
+
+
+class RestrictionOut(BaseModel):
+    measure: str
+    effect: str = Field(description="What changes: restrict, decision_time_extended, fee_increased")
+    parameter: str
+    value: bool | int | float | str
+    unit: str = Field(description="days, EUR, GBP, months; empty for a yes/no")
+    citation: str
+
+
 class ScreeningOut(BaseModel):
     decision_id: str
     decision: Literal[
@@ -74,6 +104,17 @@ class ScreeningOut(BaseModel):
     appeal: bool | None = Field(description="False: 243(d) refusals have no appeal")
     fee_refunded: bool | None
     letter: str | None = Field(description="The letter to the applicant, when one is due")
+    restriction_items: list[RestrictionOut] = Field(
+        default_factory=list,
+        description="Each restriction of a restricted decision as data, with its parameter's value",
+    )
+    governing_date: date | None = Field(
+        default=None,
+        description="The day the measures were read on: the decision's, or the application's",
+    )
+    fee: FeeOut | None = Field(
+        default=None, description="The visa fee the applicant pays, where the pack records fees"
+    )
 
 
 class NeededOut(BaseModel):

@@ -16,10 +16,11 @@ Password = Annotated[str, StringConstraints(min_length=12, max_length=1024)]
 
 
 class UserIn(Strict):
+    """A new user. No password: the user sets it by redeeming the enrolment code."""
+
     name: UserName
     role: Role
     country: CountryCode | None = None
-    password: Password | None = None
     token_days: Annotated[int, Field(ge=1, le=730)] = 90
 
 
@@ -75,3 +76,54 @@ class SessionOut(BaseModel):
     user: MeOut
     csrf_token: str | None = Field(description="Send as X-CSRF-Token on unsafe calls")
     expires_at: str
+
+
+class RoleIn(Strict):
+    role: Role
+    country: CountryCode | None = None
+
+
+class EnrolIn(Strict):
+    token_days: Annotated[int, Field(ge=1, le=730)] = 90
+
+
+class EnrolmentOut(BaseModel):
+    enrolment_id: str
+    user: str
+    expires_at: str
+    issued_by: str
+    approved_by: str | None
+    two_halves: bool
+
+
+class AccountRequestOut(BaseModel):
+    request_id: str
+    change: str
+    user: str
+    role: str | None
+    country: str | None
+    requested_by: str
+    requested_at: str
+    expires_at: str
+    status: str
+    decided_by: str | None
+
+
+class AccountChangeOut(BaseModel):
+    """What an account change did. ``secret`` is an enrolment code (or its half) for the user."""
+
+    status: str = Field(description="done, or pending: a second administrator must approve")
+    secret: str | None = Field(
+        default=None,
+        description="Hand it to the user, who redeems it at POST /api/v1/auth/enrol; shown once",
+    )
+    user: UserOut | None = None
+    request: AccountRequestOut | None = None
+    enrolment: EnrolmentOut | None = None
+    replayed_without_secret: bool = False
+
+
+class RedeemIn(Strict):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    second_code: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    password: Password | None = None

@@ -1,4 +1,4 @@
-"""The access log: who read whose personal data, and every login attempt (for the rate limit).
+"""The access log: who read whose personal data, and every login, failed or not.
 
 It is kept beside the ledger rather than in it: reads must not serialise behind the ledger's
 write lock, and a read changes no state. It holds names of *users*, case identifiers and the
@@ -11,18 +11,12 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import Connection, func, insert, or_, select
+from sqlalchemy import Connection, insert, select
 
-from readmit.domain.errors import RateLimited
 from readmit.domain.events import utc_now, utc_text
 from readmit.services.context import Actor, App
 from readmit.store.auth_schema import access_log
-
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_CLIENT = 20
 
 
 @dataclass(frozen=True)
@@ -70,24 +64,6 @@ def log_access(
     if rows:
         with writing(app) as conn:
             conn.execute(insert(access_log), rows)
-
-
-def check_login_rate(app: App, name: str, client: str) -> None:
-    """Refuse a login after too many recent failures for this user name or this client."""
-    since = utc_text(utc_now() - LOGIN_WINDOW)
-    failed = (access_log.c.kind == "login_failed") & (access_log.c.at > since)
-    with app.connect() as conn:
-        by_user, by_client = conn.execute(
-            select(
-                func.count().filter(access_log.c.actor == name),
-                func.count().filter(access_log.c.client == client),
-            ).where(failed, or_(access_log.c.actor == name, access_log.c.client == client))
-        ).one()
-    if by_user >= MAX_FAILURES_PER_USER or (client and by_client >= MAX_FAILURES_PER_CLIENT):
-        raise RateLimited(
-            "too many failed logins; wait 15 minutes, then try again",
-            retry_after=int(LOGIN_WINDOW.total_seconds()),
-        )
 
 
 def list_access(

@@ -15,7 +15,8 @@ from readmit.domain.errors import (
     AuthenticationFailed,
 )
 from readmit.domain.events import utc_now, utc_text
-from readmit.services.access.access_log import check_login_rate, log_access, writing
+from readmit.services.access import throttle
+from readmit.services.access.access_log import log_access, writing
 from readmit.services.access.users import User, digest, verify_password
 from readmit.services.context import Actor, App
 from readmit.store.auth_schema import users, web_sessions
@@ -43,14 +44,15 @@ def login(
     password: str,
     client: str = "",
 ) -> WebSession:
-    """Check a user name and password and open a server-side session (rate limited)."""
-    check_login_rate(app, name, client)
+    """Check a user name and password and open a server-side session (throttled)."""
+    attempt = throttle.begin_attempt(app, name=name, client=client)
     with app.uow(write=False) as uow:
         row = uow.conn.execute(select(users).where(users.c.name == name)).mappings().first()
     ok = verify_password(row["password_hash"] if row else None, password)
     if row is None or not ok or not row["active"]:
         log_access(app, Actor(name[:128], "unknown"), kind="login_failed", client=client)
         raise AuthenticationFailed("unknown user name or wrong password")
+    throttle.succeeded(app, attempt)
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = utc_now()
     expires = utc_text(now + timedelta(hours=SESSION_HOURS))

@@ -30,7 +30,9 @@ from readmit.domain.events import NewEvent, utc_now, utc_text
 from readmit.domain.permissions import Role, check_binding, role_of
 from readmit.services.access.tokens import recent_tokens
 from readmit.services.context import Actor, App
+from readmit.services.transparency import signs_a_head
 from readmit.store.auth_schema import api_tokens, users, web_sessions
+from readmit.store.uow import UnitOfWork
 
 TOKEN_PREFIX = "rdm_"
 DEFAULT_TOKEN_DAYS = 90
@@ -91,25 +93,25 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _user_row(conn: Connection, name: str) -> RowMapping:
+def user_row(conn: Connection, name: str) -> RowMapping:
     row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
     if row is None:
         raise NotFound(f"no user {name!r}", user=name)
     return row
 
 
-def _check_password(password: str) -> str:
+def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
     return _hasher.hash(password)
 
 
-def _user_event(kind: str, name: str, actor: Actor, **payload: Any) -> NewEvent:
+def user_event(kind: str, name: str, actor: Actor, **payload: Any) -> NewEvent:
     today = utc_now().date()
     return NewEvent(kind, "user", name, today, actor.name, actor.role, {"user": name, **payload})
 
 
-def _new_token(conn: Connection, user_id: int, name: str, days: int, label: str) -> IssuedToken:
+def new_token(conn: Connection, user_id: int, name: str, days: int, label: str) -> IssuedToken:
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"a token lives 1 to {MAX_TOKEN_DAYS} days, not {days}")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -135,6 +137,55 @@ def _new_token(conn: Connection, user_id: int, name: str, days: int, label: str)
     return IssuedToken(info, secret)
 
 
+def checked_role(role: str, country: str | None) -> tuple[Role, str | None]:
+    """Return a staff role and its country binding, or raise InvalidInput."""
+    the_role = role_of(role)
+    if the_role == Role.PUBLIC:
+        raise InvalidInput("public is whoever calls without a token; it is not a user's role")
+    code = country_code(country) if country else None
+    check_binding(the_role, code)
+    return the_role, code
+
+
+def check_name(name: str) -> None:
+    """Raise InvalidInput unless ``name`` may name a user."""
+    if not _NAME.match(name):
+        raise InvalidInput("a user name is 1-64 letters, digits, '.', '_', '@' or '-'", user=name)
+
+
+def insert_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    name: str,
+    role: str,
+    country: str | None,
+    password_hash: str | None = None,
+    **approval: str,
+) -> int:
+    """Add the users row and its ``user_added`` event in ``uow``; return the row's id."""
+    check_name(name)
+    the_role, code = checked_role(role, country)
+    if uow.conn.execute(select(users.c.id).where(users.c.name == name)).first():
+        raise Conflict(f"user {name!r} already exists", user=name)
+    inserted = uow.conn.execute(
+        insert(users).values(
+            name=name,
+            role=the_role.value,
+            country=code,
+            password_hash=password_hash,
+            active=True,
+            created_at=utc_text(utc_now()),
+        )
+    ).inserted_primary_key
+    assert inserted is not None
+    uow.record(
+        [user_event("user_added", name, actor, role=the_role.value, country=code, **approval)]
+    )
+    return int(inserted[0])
+
+
+@signs_a_head("user added")
 def add_user(
     app: App,
     actor: Actor,
@@ -145,38 +196,67 @@ def add_user(
     password: str | None = None,
     token_days: int = DEFAULT_TOKEN_DAYS,
 ) -> IssuedToken:
-    """Create a user with a first API token (returned once) and, optionally, a password."""
-    if not _NAME.match(name):
-        raise InvalidInput("a user name is 1-64 letters, digits, '.', '_', '@' or '-'", user=name)
-    the_role = role_of(role)
-    if the_role == Role.PUBLIC:
-        raise InvalidInput("public is whoever calls without a token; it is not a user's role")
-    code = country_code(country) if country else None
-    check_binding(the_role, code)
-    hashed = _check_password(password) if password is not None else None
+    """Create a user with a first API token (returned once) and, optionally, a password.
+
+    The operator's bootstrap (the command line, the demo): it acts alone and hands the
+    credentials to whoever runs it. Over the API an administrator goes through ``accounts``.
+    """
+    hashed = hash_password(password) if password is not None else None
     with app.uow() as uow:
-        if uow.conn.execute(select(users.c.id).where(users.c.name == name)).first():
-            raise Conflict(f"user {name!r} already exists", user=name)
-        inserted = uow.conn.execute(
-            insert(users).values(
-                name=name,
-                role=the_role.value,
-                country=code,
-                password_hash=hashed,
-                active=True,
-                created_at=utc_text(utc_now()),
-            )
-        ).inserted_primary_key
-        assert inserted is not None
-        issued = _new_token(uow.conn, int(inserted[0]), name, token_days, "created with the user")
-        uow.record(
-            [
-                _user_event("user_added", name, actor, role=the_role.value, country=code),
-                _user_event("token_issued", name, actor, token_id=issued.info.token_id),
-            ]
+        user_id = insert_user(
+            uow, actor, name=name, role=role, country=country, password_hash=hashed
         )
+        issued = new_token(uow.conn, user_id, name, token_days, "created with the user")
+        uow.record([user_event("token_issued", name, actor, token_id=issued.info.token_id)])
         uow.commit()
     return issued
+
+
+def set_role(
+    uow: UnitOfWork, actor: Actor, *, name: str, role: str, country: str | None, **approval: str
+) -> None:
+    """Give an active user another role (and country binding), with its ``role_granted`` event."""
+    the_role, code = checked_role(role, country)
+    row = user_row(uow.conn, name)
+    if not row["active"]:
+        raise Conflict(f"user {name!r} is revoked; add a new user instead", user=name)
+    if (row["role"], row["country"]) == (the_role.value, code):
+        raise Conflict(f"user {name!r} already holds role {the_role.value}", user=name)
+    uow.conn.execute(
+        update(users).where(users.c.id == row["id"]).values(role=the_role.value, country=code)
+    )
+    # A session or token opened under the old role must not keep its permissions.
+    uow.conn.execute(delete(web_sessions).where(web_sessions.c.user_id == row["id"]))
+    previous = {"previous_role": row["role"], "previous_country": row["country"]}
+    event = user_event(
+        "role_granted", name, actor, role=the_role.value, country=code, **previous, **approval
+    )
+    uow.record([event])
+
+
+def reset_credentials(uow: UnitOfWork, user_id: int) -> None:
+    """End every token, session and the password of a user (in ``uow``; the caller records why)."""
+    now = utc_text(utc_now())
+    uow.conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    uow.conn.execute(update(users).where(users.c.id == user_id).values(password_hash=None))
+    uow.conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
+
+
+@signs_a_head("role changed")
+def change_role(
+    app: App, actor: Actor, *, name: str, role: str, country: str | None = None
+) -> User:
+    """Give a user another role, alone: the operator's bootstrap (the command line)."""
+    with app.uow() as uow:
+        set_role(uow, actor, name=name, role=role, country=country)
+        user = User.from_row(user_row(uow.conn, name))
+        uow.commit()
+    recent_tokens(app).forget_all()
+    return user
 
 
 def list_users(app: App) -> list[User]:
@@ -189,14 +269,15 @@ def list_users(app: App) -> list[User]:
 def get_user(app: App, name: str) -> User:
     """Return one user or raise NotFound."""
     with app.uow(write=False) as uow:
-        return User.from_row(_user_row(uow.conn, name))
+        return User.from_row(user_row(uow.conn, name))
 
 
+@signs_a_head("user revoked")
 def revoke_user(app: App, name: str, actor: Actor) -> User:
     """Deactivate a user: every token and session of theirs stops working at once."""
     now = utc_text(utc_now())
     with app.uow() as uow:
-        row = _user_row(uow.conn, name)
+        row = user_row(uow.conn, name)
         uow.conn.execute(update(users).where(users.c.id == row["id"]).values(active=False))
         uow.conn.execute(
             update(api_tokens)
@@ -204,13 +285,14 @@ def revoke_user(app: App, name: str, actor: Actor) -> User:
             .values(revoked_at=now)
         )
         uow.conn.execute(delete(web_sessions).where(web_sessions.c.user_id == row["id"]))
-        uow.record([_user_event("user_revoked", name, actor)])
-        user = User.from_row(_user_row(uow.conn, name))
+        uow.record([user_event("user_revoked", name, actor)])
+        user = User.from_row(user_row(uow.conn, name))
         uow.commit()
     recent_tokens(app).forget_all()
     return user
 
 
+@signs_a_head("password reset")
 def reset_password(
     app: App,
     actor: Actor,
@@ -219,17 +301,18 @@ def reset_password(
     password: str,
 ) -> User:
     """Set a user's password (an administrator's reset); their web sessions end."""
-    hashed = _check_password(password)
+    hashed = hash_password(password)
     with app.uow() as uow:
-        row = _user_row(uow.conn, name)
+        row = user_row(uow.conn, name)
         uow.conn.execute(update(users).where(users.c.id == row["id"]).values(password_hash=hashed))
         uow.conn.execute(delete(web_sessions).where(web_sessions.c.user_id == row["id"]))
-        uow.record([_user_event("password_reset", name, actor)])
-        user = User.from_row(_user_row(uow.conn, name))
+        uow.record([user_event("password_reset", name, actor)])
+        user = User.from_row(user_row(uow.conn, name))
         uow.commit()
     return user
 
 
+@signs_a_head("token issued")
 def issue_token(
     app: App,
     actor: Actor,
@@ -240,11 +323,11 @@ def issue_token(
 ) -> IssuedToken:
     """Give an active user a new API token (returned once)."""
     with app.uow() as uow:
-        row = _user_row(uow.conn, name)
+        row = user_row(uow.conn, name)
         if not row["active"]:
             raise Conflict(f"user {name!r} is revoked; add a new user instead", user=name)
-        issued = _new_token(uow.conn, row["id"], name, days, label[:128])
-        uow.record([_user_event("token_issued", name, actor, token_id=issued.info.token_id)])
+        issued = new_token(uow.conn, row["id"], name, days, label[:128])
+        uow.record([user_event("token_issued", name, actor, token_id=issued.info.token_id)])
         uow.commit()
     return issued
 
@@ -263,7 +346,7 @@ def _token_info(row: RowMapping) -> TokenInfo:
 def list_tokens(app: App, name: str) -> list[TokenInfo]:
     """Return a user's tokens (never their secrets), newest first."""
     with app.uow(write=False) as uow:
-        user_id = _user_row(uow.conn, name)["id"]
+        user_id = user_row(uow.conn, name)["id"]
         rows = uow.conn.execute(
             select(api_tokens, users.c.name)
             .join(users, users.c.id == api_tokens.c.user_id)
@@ -273,6 +356,7 @@ def list_tokens(app: App, name: str) -> list[TokenInfo]:
         return [_token_info(r) for r in rows.mappings()]
 
 
+@signs_a_head("token revoked")
 def revoke_token(app: App, token_id: str, actor: Actor) -> TokenInfo:
     """Revoke one API token; it stops working at once."""
     with app.uow() as uow:
@@ -286,7 +370,7 @@ def revoke_token(app: App, token_id: str, actor: Actor) -> TokenInfo:
                 .where(api_tokens.c.token_id == token_id)
                 .values(revoked_at=utc_text(utc_now()))
             )
-            uow.record([_user_event("token_revoked", row["name"], actor, token_id=token_id)])
+            uow.record([user_event("token_revoked", row["name"], actor, token_id=token_id)])
         info = _token_info(
             uow.conn.execute(query.where(api_tokens.c.token_id == token_id)).mappings().one()
         )

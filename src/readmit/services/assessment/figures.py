@@ -163,3 +163,25 @@ def last_recorded_day(app: App) -> date | None:
     last = max(found, default=None)
     app.memo["last_recorded_day"] = (position, last)
     return last
+
+
+def recorded_span(app: App, country: str | None = None) -> tuple[date, date] | None:
+    """The first and last day a case event (of ``country``'s nationals) happened on (None: no
+    case): where a page that found nothing in its window points the reader instead."""
+    key = f"recorded_span:{country}"
+    position = ledger_position(app)
+    kept = app.memo.get(key)
+    if isinstance(kept, tuple) and kept[0] == position:
+        return kept[1]  # type: ignore[no-any-return]
+    query = (
+        select(func.min(events.c.occurred_on), func.max(events.c.occurred_on))
+        .join(cases, cases.c.case_id == events.c.subject_id)
+        .where(events.c.subject_type == "case")
+    )
+    if country is not None:
+        query = query.where(cases.c.nationality == country)
+    with app.uow(write=False) as uow:
+        first, last = uow.conn.execute(query).one()
+    span = (first, last) if first is not None else None
+    app.memo[key] = (position, span)
+    return span

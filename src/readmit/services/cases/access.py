@@ -8,9 +8,10 @@ personal value is written to the access log.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
 
@@ -27,6 +28,7 @@ from readmit.domain.permissions import (
     mask_personal,
     may_record_case_event,
     may_see_case,
+    may_see_country,
     recordable_events,
 )
 from readmit.services.access.access_log import log_access
@@ -36,6 +38,7 @@ from readmit.services.context import Actor, App
 from readmit.store.case_projection import VOIDED, case_from_row
 from readmit.store.schema import cases, flights, persons
 
+T = TypeVar("T")
 CASE_FIELDS = (
     "case_id",
     "nationality",
@@ -316,10 +319,13 @@ def record_flight_step(
 
 def check_country_scope(actor: Actor, country: str) -> None:
     """A country-bound role asking about another country's figures: not found."""
-    if actor.role in {Role.PARTNER_LIAISON, Role.REINTEGRATION_CASEWORKER} and (
-        country.upper() != actor.country
-    ):
+    if not may_see_country(actor.role, actor.country, country):
         raise NotFound(f"no figures for {country!r} in your scope", country=country)
+
+
+def in_country_scope(actor: Actor, items: Iterable[T], country: Callable[[T], str]) -> list[T]:
+    """Keep the items (assessments, figures) of the countries ``actor`` may see."""
+    return [item for item in items if may_see_country(actor.role, actor.country, country(item))]
 
 
 def check_case_visible(app: App, actor: Actor, case_id: str) -> None:

@@ -33,6 +33,7 @@ PERSONAL_FIELDS = (
     "date_of_birth",
     "spouse_in_country",
     "children_in_country",
+    "agreed_to_return",
 )
 
 

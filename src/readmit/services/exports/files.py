@@ -124,6 +124,15 @@ def _json(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
+# The licence of the public data readmit publishes (the registry, its steps, the claims and the
+# de-identified counts), in the form a data package names one.
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+
+
 def write_index(folder: Path, datasets: Sequence[Dataset], provenance: dict[str, Any]) -> Path:
     """Write README.md: what each dataset holds, its files and dictionary, and the provenance."""
     lines = [
@@ -138,6 +147,8 @@ def write_index(folder: Path, datasets: Sequence[Dataset], provenance: dict[str,
         f"(hash {provenance['ledger_position']['hash']})",
         f"- exported on: {provenance['exported_on']}",
         f"- policy pack: {provenance['pack']}",
+        f"- licence: {LICENCE['title']} ({LICENCE['name']}, {LICENCE['path']}); compiled from",
+        "  public government records, each linked from its row; attribute: readmit public export",
     ]
     if provenance.get("synthetic"):
         lines.append("- SYNTHETIC DEMO DATA: the cases behind the counts are invented.")

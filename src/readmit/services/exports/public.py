@@ -31,10 +31,18 @@ from readmit.services.assessment import assess as assessment
 from readmit.services.assessment import claims
 from readmit.services.assessment.cooperation_pack import load_cooperation_pack
 from readmit.services.context import Actor, App
-from readmit.services.exports.files import Column, Dataset, write_dataset, write_index, write_one
+from readmit.services.exports.files import (
+    LICENCE,
+    Column,
+    Dataset,
+    write_dataset,
+    write_index,
+    write_one,
+)
 from readmit.services.exports.published import published_figures
 from readmit.services.exports.registry import registry, sanction_steps
 from readmit.services.sanctions.pack import current_pack
+from readmit.services.transparency import heads, keys
 from readmit.store.schema import cases, events, persons
 
 S, INT, N, B, D = "string", "integer", "number", "boolean", "date"
@@ -70,6 +78,19 @@ def _provenance(app: App, today: date) -> dict[str, Any]:
         "exported_on": today.isoformat(),
         "pack": f"{pack.name} {pack.version}",
         "synthetic": bool(synthetic),
+        "licence": LICENCE,
+        "transparency": _transparency(app),
+    }
+
+
+def _transparency(app: App) -> dict[str, Any]:
+    # The key a verifier pins and the latest head signed (docs/transparency.md).
+    public = keys.own_public(app)
+    return {
+        "public_key": public,
+        "key_id": keys.key_id(public),
+        "latest_tree_head": heads.latest(app),
+        "verify_with": "readmit audit verify --key FILE, or scripts/verify_log.py",
     }
 
 

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from readmit.batch.tables import TableSpec
+from readmit.domain import validation
 from readmit.domain.cases import CASE_EVENTS, Case, FlightInfo, transition
 from readmit.domain.countries import country_code
 from readmit.domain.dates import why_not_a_date
@@ -83,8 +84,8 @@ def day(
     parsed: date | None = row.get(PARSED + name)
     if parsed is None:
         raise InvalidInput(f"{name} {raw!r} {why_not_a_date(raw)}", column=name)
-    if today is not None and parsed > today:
-        raise InvalidInput(f"{name} {raw} is in the future", column=name)
+    if today is not None:
+        validation.not_in_future(parsed, name, today)
     return parsed
 
 
@@ -127,9 +128,16 @@ class CaseRows:
             "entry_age",
             "spouse_in_country",
             "children_in_country",
+            "agreed_to_return",
         ),
     )
-    lower: tuple[str, ...] = ("criminal", "custody", "spouse_in_country", "children_in_country")
+    lower: tuple[str, ...] = (
+        "criminal",
+        "custody",
+        "spouse_in_country",
+        "children_in_country",
+        "agreed_to_return",
+    )
     upper: tuple[str, ...] = ("nationality", "country_of_birth")
     dates: tuple[str, ...] = ("final_order_date", "date_of_birth")
     order_by: str | None = None
@@ -162,7 +170,7 @@ class CaseRows:
         if custody not in {"detained", "released"}:
             raise InvalidInput(f"custody must be detained or released, not {custody!r}")
         birth_country = text(row, "country_of_birth")
-        return NewCase(
+        new = NewCase(
             case_id=str(text(row, "case_id", required=True)),
             nationality=country_code(str(text(row, "nationality", required=True))),
             final_order_date=day(row, "final_order_date", required=True, today=self.today)
@@ -173,6 +181,14 @@ class CaseRows:
             entry_age=whole(row, "entry_age", 0),
             personal=self._personal(row),
         )
+        # The same rules as every other edge's (``domain/validation``).
+        validation.check_new_case(
+            case_id=new.case_id,
+            final_order_date=new.final_order_date,
+            personal=new.personal,
+            today=self.today,
+        )
+        return new
 
     def _personal(self, row: Row) -> dict[str, Any] | None:
         born = day(row, "date_of_birth", today=self.today)
@@ -185,6 +201,7 @@ class CaseRows:
             "children_in_country": boolean(row, "children_in_country")
             if children and not children.isdigit()
             else whole(row, "children_in_country", 0),
+            "agreed_to_return": boolean(row, "agreed_to_return"),
         }
         personal = {k: values[k] for k in PERSONAL_FIELDS if values.get(k) is not None}
         return personal or None
@@ -222,6 +239,7 @@ class FlightRows:
 
     def apply(self, row: Row) -> list[NewEvent]:
         text(row, "capacity", required=True)
+        validation.identifier(str(text(row, "flight_id", required=True)), "flight_id")
         new = NewFlight(
             flight_id=str(text(row, "flight_id", required=True)),
             departure_on=day(row, "departure_on", required=True) or date.min,
@@ -294,6 +312,9 @@ class EventRows:
             )
         on = day(row, "occurred_on", required=True, today=self.today) or date.min
         payload = self._payload(row)
+        validation.check_case_event(on=on, payload=payload, today=self.today)
+        if row["source"] is not None:
+            validation.text(row["source"], "source")
         case = self.cases.get(case_id)
         if case is None:
             raise NotFound(f"unknown case {case_id!r}: import it with `readmit import cases`")

@@ -36,6 +36,7 @@ from readmit.services.imports.rows import (
     FlightRows,
     RowHandler,
 )
+from readmit.services.transparency import sign_tree_head
 from readmit.store.schema import KEY_FORMAT, import_rejections, imports
 
 __all__ = ["CHUNK_ROWS", "LEGACY_KEY", "ImportReport", "import_file", "prepare", "rejected_path"]
@@ -83,6 +84,7 @@ def import_file(
     (apply_pipelined if pipeline else apply_directly)(run, start)
     report.rejected.sort(key=lambda r: r.line)
     _write_rejected(path, frame, handler, report)
+    sign_tree_head(app, reason=f"import of {kind}")
     return report
 
 

@@ -24,6 +24,7 @@ from readmit.domain.errors import InvalidInput, NotFound, PermissionDenied
 from readmit.domain.events import Event, NewEvent
 from readmit.services.cases.commands import get_case
 from readmit.services.context import Actor, App
+from readmit.services.transparency import proofs
 from readmit.store.case_projection import case_from_row
 from readmit.store.metrics_projection import (
     EVENT_ACKNOWLEDGED,
@@ -48,6 +49,9 @@ class Response:
     target: str
     stance: str
     by: str
+    # A signed tree head that covers the response and the proof that it does: the partner
+    # keeps it, and can later prove the response was recorded (services/transparency).
+    receipt: dict[str, Any] | None = None
 
 
 def is_partner(actor: Actor) -> bool:
@@ -142,7 +146,8 @@ def respond(
         )
         (sealed,) = uow.record([event])
         uow.commit()
-    return Response(sealed.id, sealed.seq, target.subject_id, event_id, stance, by)
+    receipt = proofs.receipt(app, sealed.seq)
+    return Response(sealed.id, sealed.seq, target.subject_id, event_id, stance, by, receipt)
 
 
 def _check_respondable(target: Event, by: str) -> None:

@@ -1,8 +1,10 @@
-"""Load a policy pack's historical sanctions into the ledger, idempotently.
+"""Load the policy packs' historical sanctions into the ledger, idempotently.
 
-Each step of the pack becomes one event keyed by a digest of its content: loading again adds
+Each step of a pack becomes one event keyed by a digest of its content: loading again adds
 nothing; a changed step is recorded as a revision of the earlier event, a step removed from the
-pack as a voided event, so the ledger keeps the whole history of what the pack said.
+pack as a voided event, so the ledger keeps the whole history of what the pack said. The
+registry holds the sanctions of the default pack (``settings.pack``) and of every pack in
+``settings.registry_packs``; each event names its pack, so each sanction names its regime.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ import hashlib
 import time
 from dataclasses import dataclass
 
-from readmit.domain.errors import PackError, ReadmitError
+from readmit.domain.errors import InvalidInput, PackError, ReadmitError
 from readmit.domain.events import Event, NewEvent, canonical_json
 from readmit.domain.sanctions_lifecycle import (
-    DETERMINATION,
     SUBJECT,
     VOIDED,
     Step,
@@ -34,6 +35,8 @@ class PackLoadReport:
     added: int
     revised: int
     voided: int
+    # The registry's other packs, each as (name, version), loaded in the same transaction.
+    others: tuple[tuple[str, str], ...] = ()
 
 
 # Checking the pack's files for changes costs a millisecond (a stat per file): a server does it at
@@ -53,16 +56,87 @@ def current_pack(app: App) -> LoadedPack:
     return pack
 
 
+def registry_packs(app: App) -> tuple[LoadedPack, ...]:
+    """The packs whose sanctions the registry holds: the default one first, then the others.
+
+    Loading a pack registers its lifecycle, so that folding its sanctions reads its rules. Two
+    packs may not give one sanction id (a ``PackError`` names both).
+    """
+    default = current_pack(app)
+    names = tuple(dict.fromkeys(n for n in app.settings.registry_packs if n != app.settings.pack))
+    cached = app.memo.get("registry_packs")
+    if cached is not None and cached[0] == (default.version, names):
+        packs: tuple[LoadedPack, ...] = cached[1]
+        return packs
+    packs = (default, *(load_pack(name) for name in names))
+    _distinct(packs)
+    app.memo["registry_packs"] = ((default.version, names), packs)
+    return packs
+
+
+def pack_of_regime(app: App, regime: str | None) -> LoadedPack:
+    """The registry's pack of a regime (None: recorded live under the default pack)."""
+    for pack in registry_packs(app):
+        if pack.name == regime:
+            return pack
+    return current_pack(app)
+
+
+def screening_pack(app: App, name: str | None = None) -> LoadedPack:
+    """The registry's pack to screen under: the one named (a pack of the registry), else the
+    default one.
+
+    Raises:
+        InvalidInput: the name is not one of the registry's packs (its measures are not in the
+            ledger, so every application would read as not affected).
+    """
+    if not name:
+        return current_pack(app)
+    packs = registry_packs(app)
+    for pack in packs:
+        if name in (pack.name, str(pack.path)):
+            return pack
+    held = ", ".join(p.name for p in packs)
+    raise InvalidInput(
+        f"pack {name!r} is not in this registry (its packs: {held}); name one of them, or add "
+        "it to the setting registry_packs (READMIT_REGISTRY_PACKS) and run `readmit db upgrade`",
+        pack=name,
+        packs=[p.name for p in packs],
+    )
+
+
+def is_default(app: App, pack: LoadedPack) -> bool:
+    """Whether ``pack`` is the installation's default: a sanction recorded live counts as its."""
+    return pack.name == current_pack(app).name
+
+
+def _distinct(packs: tuple[LoadedPack, ...]) -> None:
+    seen: dict[str, str] = {}
+    names = {p.name for p in packs}
+    if len(names) != len(packs):
+        raise PackError("the registry's packs name one regime twice: " + ", ".join(sorted(names)))
+    for pack in packs:
+        for history in pack.sanctions:
+            if history.id in seen:
+                raise PackError(
+                    f"sanction {history.id} is in pack {seen[history.id]} and in pack "
+                    f"{pack.name}: give one of them another id"
+                )
+            seen[history.id] = pack.name
+
+
 def load_history(app: App) -> PackLoadReport:
     """Record in the ledger every pack step it does not hold yet (revisions for changed ones)."""
-    pack = current_pack(app)
+    packs = registry_packs(app)
     added = revised = voided = 0
     with app.uow() as uow:
-        for history in pack.sanctions:
-            a, r, v = _load_one(uow, pack, history)
-            added, revised, voided = added + a, revised + r, voided + v
+        for pack in packs:
+            for history in pack.sanctions:
+                a, r, v = _load_one(uow, pack, history)
+                added, revised, voided = added + a, revised + r, voided + v
         uow.commit()
-    return PackLoadReport(pack.name, pack.version, added, revised, voided)
+    others = tuple((p.name, p.version) for p in packs[1:])
+    return PackLoadReport(packs[0].name, packs[0].version, added, revised, voided, others)
 
 
 def _key(pack: str, step: Step, payload: dict[str, object]) -> str:
@@ -80,13 +154,19 @@ def _unchanged(previous: Event, step: Step, payload: dict[str, object]) -> bool:
 def _load_one(uow: UnitOfWork, pack: LoadedPack, history: SanctionHistory) -> tuple[int, int, int]:
     existing = uow.ledger.for_subject(SUBJECT, history.id)
     live = _live_pack_events(existing)
+    if existing and existing[0].payload.get("pack", pack.name) != pack.name:
+        raise PackError(
+            f"sanction {history.id} of pack {pack.name} is already in the ledger under pack "
+            f"{existing[0].payload.get('pack')}: give it another id"
+        )
     roles = (pack.policy.regime.determining_role, pack.policy.regime.ordering_role)
     added = revised = 0
     wanted: set[str] = set()
-    for step in history.steps:
+    for index, step in enumerate(history.steps):
         assert step.step_id is not None
         wanted.add(step.step_id)
-        header = history.header if step.kind == DETERMINATION else None
+        # The header rides on the first step (the classic lifecycle's determination).
+        header = history.header if index == 0 else None
         payload = step_payload(step, header)
         previous = live.get(step.step_id)
         key = _key(pack.name, step, payload)

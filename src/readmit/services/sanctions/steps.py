@@ -48,6 +48,7 @@ from readmit.packs.checks import measure_from_spec
 from readmit.packs.models import MeasureSpec
 from readmit.services.context import Actor, App
 from readmit.services.sanctions.pack import current_pack
+from readmit.services.transparency import sign_tree_head
 from readmit.store.sanctions_schema import sanction_measures
 from readmit.store.uow import UnitOfWork
 
@@ -117,11 +118,14 @@ Command = Determine | LaterStep
 def record_step(app: App, actor: Actor, command: Command) -> Sanction:
     """Record one lifecycle step in the ledger and return the sanction as it now stands."""
     if isinstance(command, Determine):
-        return _determine(app, actor, command)
-    step = _step_of(command, actor)
-    adds = command.measures if isinstance(command, Order) else ()
-    adds = command.adds if isinstance(command, Amend) else adds
-    return _later_step(app, actor, command.sanction_id, step, adds)
+        result = _determine(app, actor, command)
+    else:
+        step = _step_of(command, actor)
+        adds = command.measures if isinstance(command, Order) else ()
+        adds = command.adds if isinstance(command, Amend) else adds
+        result = _later_step(app, actor, command.sanction_id, step, adds)
+    sign_tree_head(app, reason="sanction step")
+    return result
 
 
 _KINDS: dict[type[SanctionStep], str] = {

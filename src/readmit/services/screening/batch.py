@@ -19,7 +19,7 @@ from readmit.batch.screening_files import file_digest, kind_of
 from readmit.domain import ids
 from readmit.domain.errors import InvalidInput, NotFound
 from readmit.services.context import Actor, App
-from readmit.services.sanctions.pack import current_pack
+from readmit.services.sanctions.pack import screening_pack
 from readmit.services.screening.engine import engine_at_head, hold_row, log_entry
 from readmit.store.decision_log import add_holds, log_decision
 
@@ -52,22 +52,24 @@ def screen_file(
     as_of: date | None = None,
     progress: Progress | None = None,
     today: date | None = None,
+    pack: str | None = None,
 ) -> BatchSummary:
     """Screen a CSV or Parquet file into ``target`` (same rows plus decision columns); log it.
 
-    ``progress(rows_done, fraction_done)`` is called as the file is read.
+    ``progress(rows_done, fraction_done)`` is called as the file is read; ``pack`` screens under
+    another of the registry's packs than the default one.
     """
     _check_files(source, target)
-    pack = current_pack(app)
+    loaded = screening_pack(app, pack)
     batch_id = ids.batch_id()
     with app.uow(write=False) as uow:
-        _measures, engine, seq = engine_at_head(app, uow)
+        _measures, engine, seq = engine_at_head(app, uow, loaded)
     # The input's digest is computed while it is screened (hashing releases the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(file_digest, source)
         result = run_batch(source, target, engine, batch_id, as_of, today or date.today(), progress)
         digest = hashing.result()
-    entry = log_entry(batch_id, "batch", actor, pack, seq=seq, as_of=as_of)
+    entry = log_entry(batch_id, "batch", actor, loaded, seq=seq, as_of=as_of)
     _log(app, {**entry, **_NO_OUTCOME, "input_name": source.name, "input_digest": digest}, result)
     return BatchSummary(
         batch_id,
@@ -75,7 +77,7 @@ def screen_file(
         result.malformed,
         dict(result.by_decision),
         dict(result.by_measure),
-        pack.version,
+        loaded.version,
         digest,
         target,
     )

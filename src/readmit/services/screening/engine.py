@@ -17,12 +17,14 @@ from readmit.batch.screening import Engine, build_engine
 from readmit.domain.events import utc_now, utc_text
 from readmit.domain.sanctions import Measure
 from readmit.domain.sanctions_lifecycle import SUBJECT, fold
+from readmit.domain.sanctions_policy import Regime
 from readmit.domain.sanctions_related import RelatedFinding, beside_regime, related_findings
 from readmit.domain.screening import Decision, parse_day
+from readmit.domain.screening_fees import fee_due
 from readmit.domain.screening_rules import add_years
 from readmit.packs import LoadedPack
 from readmit.services.context import Actor, App
-from readmit.services.sanctions.pack import current_pack
+from readmit.services.sanctions.pack import current_pack, is_default
 from readmit.store.sanction_projection import load_measures
 from readmit.store.schema import events
 from readmit.store.uow import UnitOfWork
@@ -36,13 +38,15 @@ class ScreeningRequest:
 
     ``inputs`` maps input column names to values (a missing key is an empty field); ``as_of``
     decides it as of that day; ``log`` off makes a decision nobody can cite (the demo's
-    summary); ``today`` stands in for the clock in tests.
+    summary); ``today`` stands in for the clock in tests; ``pack`` screens under another of the
+    registry's packs (its regime's measures only) instead of the default one.
     """
 
     inputs: Mapping[str, Any]
     as_of: date | None = None
     log: bool = True
     today: date | None = None
+    pack: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class ScreeningResult:
     measures: list[Measure]
     related: tuple[RelatedFinding, ...] = ()
     regime: str = ""  # the regime in a sentence: "243(d)"
+    legal_frame: Regime | None = None  # the regime itself: its fees, for the fee due
 
     @property
     def has_letter(self) -> bool:
@@ -86,20 +91,35 @@ class ScreeningResult:
             "appeal": False if d.holding else None,
             "fee_refunded": False if d.holding else None,
             "letter": letter,
+            # Each restriction as data, valued on the day the regime's governing date names.
+            "restriction_items": d.restriction_items({m.id: m for m in self.measures}),
+            "governing_date": d.governing_on,
+            "fee": fee_due(self.legal_frame, d, {m.id: m for m in self.measures})
+            if self.legal_frame is not None
+            else None,
         }
 
 
-_ENGINES: dict[tuple[str, str, int], tuple[list[Measure], Engine]] = {}
+_ENGINES: dict[tuple[str, str, str, int], tuple[list[Measure], Engine]] = {}
+_KEPT_ENGINES = 8  # a few packs' engines at once, so that screening by regime does not thrash
 
 
-def engine_at_head(app: App, uow: UnitOfWork) -> tuple[list[Measure], Engine, int]:
-    """The measures in the store, the engine compiled from them, and the ledger position."""
-    pack = current_pack(app)
+def engine_at_head(
+    app: App, uow: UnitOfWork, pack: LoadedPack | None = None
+) -> tuple[list[Measure], Engine, int]:
+    """The measures of a pack's regime in the store (the default pack's unless one is given),
+    the engine compiled from them, and the ledger position."""
+    pack = pack or current_pack(app)
     seq = uow.ledger.head()[0]
-    key = (str(app.engine.url), pack.version, seq)
+    key = (str(app.engine.url), pack.name, pack.version, seq)
     if key not in _ENGINES:
-        measures = load_measures(uow.conn)
-        _ENGINES.clear()
+        # Only this pack's regime: the registry may hold other regimes' sanctions. A sanction
+        # recorded live names no regime and counts as the default pack's.
+        measures = load_measures(uow.conn, regime=pack.name, unlabelled=is_default(app, pack))
+        for old in [k for k in _ENGINES if k[:2] == key[:2]]:
+            del _ENGINES[old]
+        while len(_ENGINES) >= _KEPT_ENGINES:
+            del _ENGINES[next(iter(_ENGINES))]
         _ENGINES[key] = (measures, build_engine(measures, pack.policy))
     measures, engine = _ENGINES[key]
     return measures, engine, seq
@@ -114,8 +134,12 @@ def related_for(pack: LoadedPack, decision: Decision) -> tuple[RelatedFinding, .
     )
 
 
-def measures_at(uow: UnitOfWork, seq: int) -> list[Measure]:
-    """The measures as the ledger recorded them up to event ``seq``."""
+def measures_at(
+    uow: UnitOfWork, seq: int, *, regime: str | None = None, unlabelled: bool = True
+) -> list[Measure]:
+    """The measures as the ledger recorded them up to event ``seq``: every regime's, or one
+    regime's (with ``unlabelled``, also the sanctions recorded live, which name no regime and
+    count as the default pack's)."""
     ids = uow.conn.execute(
         select(events.c.subject_id)
         .where(events.c.subject_type == SUBJECT, events.c.seq <= seq)
@@ -124,9 +148,13 @@ def measures_at(uow: UnitOfWork, seq: int) -> list[Measure]:
     measures: list[Measure] = []
     for sanction_id in sorted(ids):
         folded = fold(uow.ledger.for_subject(SUBJECT, sanction_id), upto=seq)
-        if folded is not None:
+        if folded is not None and _of_regime(folded.regime, regime, unlabelled):
             measures.extend(folded.measures.values())
     return sorted(measures, key=lambda m: m.id)
+
+
+def _of_regime(held: str | None, regime: str | None, unlabelled: bool) -> bool:
+    return regime is None or held == regime or (held is None and unlabelled)
 
 
 def log_entry(

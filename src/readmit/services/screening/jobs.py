@@ -5,7 +5,7 @@ The one job system of both edges: the API's ``/screen/batch`` and the dashboard'
 database (any server worker can report its progress) and its files under
 ``data_dir/jobs/<job_id>/``, readable by the server's user only (folders 0700, files 0600).
 The screening itself is ``batch.screen_file``, the same streaming batch path as
-``readmit screen``. Jobs belong to who submitted them.
+``readmit screen``. Jobs belong to who submitted them (``may_see_screening_of``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy import insert, select, update
 from readmit.domain import ids
 from readmit.domain.errors import Conflict, InvalidInput, NotFound, ReadmitError
 from readmit.domain.events import utc_now, utc_text
-from readmit.domain.permissions import Role
+from readmit.domain.permissions import may_see_screening_of
 from readmit.services.access.access_log import writing
 from readmit.services.context import Actor, App
 from readmit.services.screening.batch import BatchSummary, screen_file
@@ -225,9 +225,10 @@ def _load(app: App, job_id: str) -> Job:
 
 
 def get_job(app: App, actor: Actor, job_id: str) -> Job:
-    """Return a job its owner (or an administrator) may see; anyone else gets NotFound."""
+    """Return a job its owner (or a role with decision:read_all) may see; anyone else gets the
+    NotFound of a job that does not exist."""
     job = _load(app, job_id)
-    if job.owner != actor.name and actor.role != Role.ADMIN:
+    if not may_see_screening_of(actor.role, actor.name, job.owner):
         raise NotFound(f"no screening job {job_id!r}", job_id=job_id)
     return job
 

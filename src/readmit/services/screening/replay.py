@@ -1,7 +1,10 @@
 """Replay a logged decision (as the ledger stood then, and now), and the queue a lift releases.
 
 A single decision is replayed from its logged inputs; a batch row (``<batch id>:<row>``) from
-the batch's input file, which must be the very file screened (its digest is checked).
+the batch's input file, which must be the very file screened (its digest is checked). Over the
+API and the dashboard (``replay_as``, ``resumed_as``) a decision, a batch's rows and the
+applications they held exist only for the officer who screened them and for roles that see
+every officer's (``may_see_screening_of``); the command line is the operator's and sees all.
 """
 
 from __future__ import annotations
@@ -12,17 +15,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from readmit.batch.screening_files import file_digest, read_row
 from readmit.domain import ids
 from readmit.domain.errors import InvalidInput, NotFound
+from readmit.domain.permissions import may_see_screening_of
 from readmit.domain.sanctions_lifecycle import SUBJECT, fold
 from readmit.domain.screening import Decision, decide
 from readmit.domain.screening_compile import compile_program
-from readmit.services.context import App
-from readmit.services.sanctions.pack import current_pack
+from readmit.packs import LoadedPack
+from readmit.services.context import Actor, App
+from readmit.services.sanctions.pack import current_pack, is_default, registry_packs
 from readmit.services.screening.engine import decision_day, engine_at_head, measures_at, unmask
+from readmit.services.screening.jobs import batch_input
 from readmit.store.decision_log import get_decision, holds_for
 from readmit.store.sanction_projection import load_measures
+from readmit.store.sanctions_schema import decisions
 
 
 @dataclass(frozen=True)
@@ -63,20 +72,77 @@ class HeldApplication:
     resumed_on: date | None
 
 
+def _missing(decision_id: str) -> NotFound:
+    return NotFound(f"no decision {decision_id!r} in the decision log", decision_id=decision_id)
+
+
+def visible_entry(app: App, actor: Actor, decision_id: str) -> dict[str, Any]:
+    """Return the log entry of a decision (or of a batch row's batch) ``actor`` may see.
+
+    Raises:
+        NotFound: no such decision, or another officer's: the same answer either way.
+    """
+    batch_id, _row = ids.split_batch_row(decision_id)
+    with app.uow(write=False) as uow:
+        entry = get_decision(uow.conn, batch_id)
+    if entry is None or not may_see_screening_of(actor.role, actor.name, entry["actor"]):
+        raise _missing(decision_id)
+    return entry
+
+
+def replay_as(app: App, actor: Actor, decision_id: str) -> ReplayResult:
+    """Replay a decision ``actor`` may see; a batch row from the upload its job kept."""
+    entry = visible_entry(app, actor, decision_id)
+    batch_id, row = ids.split_batch_row(decision_id)
+    source = batch_input(app, decision_id)
+    if row and source is None and entry["kind"] != "single":
+        raise InvalidInput(
+            f"batch {batch_id} was screened from a file this server did not keep (a file "
+            f"screened on the command line): replay its rows there, with "
+            f"`readmit decisions replay {decision_id} --input FILE`",
+            decision_id=decision_id,
+        )
+    return replay(app, decision_id, source)
+
+
+def decided_on(entry: Mapping[str, Any], decision_id: str) -> date:
+    """Return the day a single decision was decided on, or say why it has none (a 4xx)."""
+    try:
+        return decision_day(entry)
+    except ValueError:
+        given = (entry.get("inputs") or {}).get("decision_date")
+        raise InvalidInput(
+            f"decision {decision_id} was refused as invalid because its decision date "
+            f"{given!r} is not a date (YYYY-MM-DD): there is nothing to replay and no letter; "
+            "screen the application again with a real date",
+            decision_id=decision_id,
+            decision_date=given,
+        ) from None
+
+
 def replay(app: App, decision_id: str, source: Path | None = None) -> ReplayResult:
     """Re-evaluate a logged decision: as the ledger stood then, and now; say if it changed."""
     batch_id, row = ids.split_batch_row(decision_id)
     with app.uow(write=False) as uow:
         entry = get_decision(uow.conn, batch_id)
         if entry is None:
-            raise NotFound(f"no decision {decision_id!r} in the decision log")
-        then_measures = measures_at(uow, entry["ledger_seq"])
-        _now_measures, engine, _seq = engine_at_head(app, uow)
-    policy = current_pack(app).policy
+            raise _missing(decision_id)
+        # The decision's own regime: the pack its log entry names (every entry names one).
+        pack = _pack_of(app, entry)
+        then_measures = measures_at(
+            uow, entry["ledger_seq"], regime=pack.name, unlabelled=is_default(app, pack)
+        )
+        _now_measures, engine, _seq = engine_at_head(app, uow, pack)
+    policy = pack.policy
     notes: list[str] = []
+    if pack.name != entry["pack"]:
+        notes.append(
+            f"pack {entry['pack']} of the decision is not in this registry now: replayed under "
+            f"{pack.name}"
+        )
     as_of: date | None
     if entry["kind"] == "single":
-        day = decision_day(entry)
+        day = decided_on(entry, decision_id)
         inputs, as_of, today = unmask(entry["inputs"], day), day, day
     else:
         inputs, as_of, today = _batch_row(entry, row, source)
@@ -106,6 +172,12 @@ def replay(app: App, decision_id: str, source: Path | None = None) -> ReplayResu
     )
 
 
+def _pack_of(app: App, entry: Mapping[str, Any]) -> LoadedPack:
+    """The registry's pack a logged decision was made under (the default one if it is gone)."""
+    named = str(entry.get("pack") or "")
+    return next((p for p in registry_packs(app) if p.name == named), current_pack(app))
+
+
 def _key(d: Decision) -> tuple[str, str, str]:
     return d.decision, ";".join(d.measures), d.restrictions
 
@@ -125,6 +197,29 @@ def _batch_row(
         )
     inputs = read_row(source, int(row))
     return inputs, entry["as_of"], date.fromisoformat(entry["created_at"][:10])
+
+
+def resumed_as(
+    app: App, actor: Actor, sanction_id: str, as_of: date | None = None
+) -> list[HeldApplication]:
+    """The applications ``resumed`` lists, of those ``actor`` may see (their own screening)."""
+    queue = resumed(app, sanction_id, as_of)
+    logged = {ids.split_batch_row(h.decision_id)[0] for h in queue}
+    with app.uow(write=False) as uow:
+        owners = dict(
+            uow.conn.execute(
+                select(decisions.c.decision_id, decisions.c.actor).where(
+                    decisions.c.decision_id.in_(sorted(logged))
+                )
+            ).all()
+        )
+    return [
+        h
+        for h in queue
+        if may_see_screening_of(
+            actor.role, actor.name, owners.get(ids.split_batch_row(h.decision_id)[0], "")
+        )
+    ]
 
 
 def resumed(app: App, sanction_id: str, as_of: date | None = None) -> list[HeldApplication]:

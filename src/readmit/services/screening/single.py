@@ -26,7 +26,7 @@ from readmit.domain.screening import Decision, NeededInput, decide, inputs_neede
 from readmit.domain.screening_rules import Program
 from readmit.packs import LoadedPack
 from readmit.services.context import Actor, App
-from readmit.services.sanctions.pack import current_pack
+from readmit.services.sanctions.pack import screening_pack
 from readmit.services.screening.engine import (
     ScreeningRequest,
     ScreeningResult,
@@ -62,8 +62,12 @@ def decision_writer(app: App) -> DecisionWriter:
     return writer
 
 
+def _rules_key(pack: LoadedPack) -> str:
+    return f"screening_rules:{pack.name}"  # each pack's rules are kept apart
+
+
 def _kept_rules(app: App, pack: LoadedPack) -> _Rules | None:
-    rules, head = app.memo.get("screening_rules"), decision_writer(app).head
+    rules, head = app.memo.get(_rules_key(pack)), decision_writer(app).head
     if isinstance(rules, _Rules) and rules.version == pack.version and head in (None, rules.seq):
         return rules
     return None
@@ -71,8 +75,8 @@ def _kept_rules(app: App, pack: LoadedPack) -> _Rules | None:
 
 def _load_rules(app: App, pack: LoadedPack) -> _Rules:
     with app.uow(write=False) as uow:
-        measures, engine, seq = engine_at_head(app, uow)
-    rules = app.memo["screening_rules"] = _Rules(pack.version, seq, measures, engine)
+        measures, engine, seq = engine_at_head(app, uow, pack)
+    rules = app.memo[_rules_key(pack)] = _Rules(pack.version, seq, measures, engine)
     return rules
 
 
@@ -123,17 +127,19 @@ def _attempt(
         matched,
         related,
         pack.policy.regime.called,
+        pack.policy.regime,
     )
     return result, line
 
 
 def screen_one(app: App, actor: Actor, request: ScreeningRequest) -> ScreeningResult:
-    """Screen one application against the measures in force on its decision date.
+    """Screen one application against the measures in force on its governing date, under the
+    request's pack (default: the installation's).
 
     Returns once its decision is logged (unless the request's ``log`` is off).
     """
     for attempt in range(ATTEMPTS):
-        pack = current_pack(app)
+        pack = screening_pack(app, request.pack)
         fresh = _kept_rules(app, pack) if request.log else None
         rules = fresh or _load_rules(app, pack)
         result, line = _attempt(rules, pack, actor, request, last=attempt == ATTEMPTS - 1)
@@ -148,7 +154,7 @@ async def screen_one_async(app: App, actor: Actor, request: ScreeningRequest) ->
     The decision is always logged, whatever the request's ``log``: an API decision can be cited.
     """
     for attempt in range(ATTEMPTS):
-        pack = current_pack(app)
+        pack = screening_pack(app, request.pack)
         # Rules are rebuilt only when the ledger or the pack moved: then off the loop.
         rules = _kept_rules(app, pack)
         if rules is None:
@@ -194,11 +200,17 @@ def _log_line(
 
 
 def needed_inputs(
-    app: App, nationality: str, *, post_country: str, decision_date: date | None = None
+    app: App,
+    nationality: str,
+    *,
+    post_country: str,
+    decision_date: date | None = None,
+    pack: str | None = None,
 ) -> list[NeededInput]:
-    """List the fields that could change the outcome for this nationality, post and date."""
+    """List the fields that could change the outcome for this nationality, post and date (under
+    the named pack of the registry, or the default one)."""
     nat, post = country_code(nationality), country_code(post_country)
+    loaded = screening_pack(app, pack)
     with app.uow(write=False) as uow:
-        measures, _engine, _seq = engine_at_head(app, uow)
-    policy = current_pack(app).policy
-    return inputs_needed(measures, policy, nat, post, decision_date or date.today())
+        measures, _engine, _seq = engine_at_head(app, uow, loaded)
+    return inputs_needed(measures, loaded.policy, nat, post, decision_date or date.today())

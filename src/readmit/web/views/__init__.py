@@ -12,12 +12,14 @@ from readmit.web.views import (  # noqa: E402
     authority,  # noqa: F401
     cases,  # noqa: F401
     countries,  # noqa: F401
+    feeds,  # noqa: F401
     home,  # noqa: F401
     methodology,  # noqa: F401
     partner,  # noqa: F401
     reintegration,  # noqa: F401
     sanctions,  # noqa: F401
     screening,  # noqa: F401
+    whatif,  # noqa: F401
 )
 
 __all__ = ["site"]

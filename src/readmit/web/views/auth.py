@@ -1,4 +1,4 @@
-"""Sign in and sign out, on the users service's server-side sessions."""
+"""Sign in, enrol with a one-time code, and sign out, on the server-side sessions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from readmit.services.access import sessions
+from readmit.domain.errors import InvalidInput
+from readmit.services.access import enrolment, sessions
 from readmit.web.security import ANON_COOKIE, ANYONE, SESSION_COOKIE
 from readmit.web.site import View
 from readmit.web.views import site
@@ -47,8 +48,33 @@ def login(view: View, form: FormData) -> str | Response:
         password=str(form.get("password") or ""),
         client=client,
     )
-    target = safe_next(str(form.get("next") or ""))
-    if target in {"/", "/login"}:
+    return _signed_in(view, session, safe_next(str(form.get("next") or "")))
+
+
+@site.page("/enrol", "enrol.html", ANYONE, "Enrol", twin=False)
+def enrol_page(view: View) -> dict[str, Any]:
+    """The form where a user redeems the enrolment code an administrator handed them."""
+    return {}
+
+
+@site.action("/enrol", ANYONE)
+def enrol(view: View, form: FormData) -> str | Response:
+    """Redeem the code once, set the user's own password, and sign them in."""
+    client = view.request.client.host if view.request.client else ""
+    password = str(form.get("password") or "")
+    if not password:
+        raise InvalidInput("choose a password of at least 12 characters", field="password")
+    second = str(form.get("second_code") or "").strip() or None
+    command = enrolment.Redeem(
+        str(form.get("code") or "").strip(), second, password, client, want_token=False
+    )
+    redeemed = enrolment.redeem(view.app, command)
+    session = sessions.login(view.app, redeemed.user, password=password, client=client)
+    return _signed_in(view, session, "/")
+
+
+def _signed_in(view: View, session: sessions.WebSession, target: str) -> Response:
+    if target in {"/", "/login", "/enrol"}:
         target = HOME_BY_ROLE.get(session.user.role, "/")
     response = RedirectResponse(target, status_code=303)
     secure = view.app.settings.secure_cookies

@@ -16,7 +16,7 @@ from readmit.domain.permissions import Permission
 from readmit.services.assessment import recorded
 from readmit.services.sanctions import registry as sanctions
 from readmit.services.sanctions import steps
-from readmit.web.forms import form_date, form_int
+from readmit.web.forms import event_date, form_date, form_int
 from readmit.web.site import View
 from readmit.web.views import site
 from readmit.web.views.sanctions import steps_for, summary_row
@@ -82,7 +82,7 @@ def about(form: FormData) -> dict[str, Any]:
 
 def step_fields(view: View, form: FormData) -> dict[str, Any]:
     """The fields of a step after the determination: the sanction, the day, summary, sources."""
-    return {"sanction_id": view.params["sanction_id"], "on": form_date(form, "on"), **about(form)}
+    return {"sanction_id": view.params["sanction_id"], "on": event_date(form, "on"), **about(form)}
 
 
 def dated_fields(view: View, form: FormData) -> dict[str, Any]:
@@ -152,7 +152,7 @@ def determine(view: View, form: FormData) -> str:
     confirmed(form, "determination")
     command = steps.Determine(
         country=text(form, "country"),
-        on=form_date(form, "on"),
+        on=event_date(form, "on"),
         title=text(form, "title"),
         assessments=[str(a) for a in form.getlist("assessments")]
         + items(text(form, "other_assessments")),

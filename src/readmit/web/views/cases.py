@@ -13,13 +13,18 @@ from starlette.datastructures import FormData
 
 from readmit.domain.cases import State
 from readmit.domain.errors import InvalidInput, PermissionDenied
-from readmit.domain.permissions import FLIGHT_STEP_PERMISSIONS, Permission
+from readmit.domain.permissions import (
+    FLIGHT_STEP_PERMISSIONS,
+    RECORD_CASE_EVENT,
+    RECORD_FLIGHT_STEP,
+    Permission,
+)
 from readmit.services.cases import access as case_access
 from readmit.services.cases import caseload
 from readmit.services.cases import flights as flight_service
 from readmit.services.cases.commands import CaseEvent
-from readmit.services.partner import respond as partner
-from readmit.web.forms import EVENT_FIELDS, event_payload, form_date, form_int
+from readmit.services.partner import access as partner_access
+from readmit.web.forms import EVENT_FIELDS, event_date, event_payload, form_date, form_int
 from readmit.web.site import View
 from readmit.web.views import site
 
@@ -71,7 +76,7 @@ def stances(view: View, case_id: str) -> dict[str, dict[str, Any]]:
     if answering_side(view) is None and not (view.user and view.user.may(P.ASSESSMENT_READ)):
         return {}
     try:
-        record = partner.case_record(view.app, case_id, view.actor())
+        record = partner_access.case_record(view.app, view.actor(), case_id)
     except PermissionDenied:  # a partner liaison of the destination, not of the nationality
         return {}
     return {e["id"]: {"partner": e["partner_stance"], "state": e["state_stance"]} for e in record}
@@ -114,14 +119,14 @@ def case_page(view: View) -> dict[str, Any]:
     }
 
 
-@site.action("/cases/{case_id}/events", P.CASE_READ)
+@site.action("/cases/{case_id}/events", RECORD_CASE_EVENT)  # the API twin's @policy
 def record_event(view: View, form: FormData) -> str:
     """Record one event on a case; the role must hold that event's own permission."""
     case_id, event = view.params["case_id"], str(form.get("event") or "")
     command = CaseEvent(
         case_id=case_id,
         event=event,
-        on=form_date(form, "occurred_on"),
+        on=event_date(form, "occurred_on"),
         payload=event_payload(event, form),
         expected_version=form_int(str(form.get("version") or ""), "version"),
         source=str(form.get("source") or "").strip() or None,
@@ -170,8 +175,8 @@ def charter_steps(view: View) -> list[str]:
     return [e for e, needed in FLIGHT_STEP_PERMISSIONS.items() if view.user.may(needed)]
 
 
-# The step's own permission is checked by the service, as for the API's twin route.
-@site.action("/flights/{flight_id}/charter", P.FLIGHT_READ)
+# The API twin's @policy; the step's own permission is checked by the service, as there.
+@site.action("/flights/{flight_id}/charter", RECORD_FLIGHT_STEP)
 def charter_step(view: View, form: FormData) -> str:
     """Record a charter's proposal to the partner, or the partner's answer."""
     event = str(form.get("event") or "")
@@ -184,7 +189,7 @@ def charter_step(view: View, form: FormData) -> str:
         view.actor(),
         flight_id=flight_id,
         event=event,
-        on=form_date(form, "on"),
+        on=event_date(form, "on"),
         reason=reason,
     )
     view.flash = f"Recorded: {event.replace('_', ' ')} for flight {flight_id}."

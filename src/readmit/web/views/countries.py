@@ -25,6 +25,7 @@ from readmit.domain.permissions import Permission
 from readmit.services.assessment import assess as assessment
 from readmit.services.assessment import claims, figures, published, recorded
 from readmit.services.assessment.cooperation_pack import load_cooperation_pack
+from readmit.services.cases.access import check_country_scope, in_country_scope
 from readmit.services.sanctions import registry as sanctions
 from readmit.services.sanctions import related
 from readmit.web import charts
@@ -261,8 +262,13 @@ def country_chart(view: View) -> Response:
 
 @site.page("/analyst", "analyst.html", P.ASSESSMENT_READ, "All countries", nav="Analysis")
 def analyst_table(view: View) -> dict[str, Any]:
-    """The analyst's all-country table: every metric, both sides, sortable and filterable."""
-    return at_position(view, "all:both", lambda: _all_countries(view, "both", "All countries"))
+    """The analyst's all-country table: every metric, both sides, sortable and filterable; a
+    country-bound role sees its own country only, as through the API (``GET /assessments``)."""
+    context = at_position(view, "all:both", lambda: _all_countries(view, "both", "All countries"))
+    context["countries"] = in_country_scope(
+        view.actor(), context["countries"], lambda a: a["country"]
+    )
+    return context
 
 
 def _all_countries(view: View, side: str, title: str) -> dict[str, Any]:
@@ -282,6 +288,7 @@ def _all_countries(view: View, side: str, title: str) -> dict[str, Any]:
 def analyst_country(view: View) -> dict[str, Any]:
     """The analyst's country dashboard: the public page plus recording the assessment."""
     code = country_code(view.params["code"])
+    check_country_scope(view.actor(), code)  # as ``GET /assessments/{country}``: else 404
     context = with_published(view, code, country_context(view, code))
     context["analyst"] = True
     return context
@@ -291,6 +298,7 @@ def analyst_country(view: View) -> dict[str, Any]:
 def record(view: View, form: FormData) -> str:
     """Record the assessment of the last twelve months so a determination can cite it."""
     code = country_code(view.params["code"])
+    check_country_scope(view.actor(), code)
     end = form_date(form, "to")
     as_of_text = str(form.get("as_of") or "")
     as_of = date.fromisoformat(as_of_text) if as_of_text else None

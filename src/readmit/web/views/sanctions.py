@@ -13,9 +13,10 @@ from typing import Any
 
 from readmit.domain.permissions import SANCTION_STEPS, Permission
 from readmit.domain.sanctions_lifecycle import Sanction, Step
+from readmit.domain.sanctions_policy import Regime
 from readmit.services.context import App
 from readmit.services.sanctions import registry as sanctions
-from readmit.services.sanctions.pack import current_pack
+from readmit.services.sanctions.pack import current_pack, pack_of_regime, registry_packs
 from readmit.services.sanctions.registry import MeasureView, SanctionSummary
 from readmit.web.scope_words import effect_words, scope_in_words
 from readmit.web.site import View
@@ -63,6 +64,21 @@ def measure_row(view: MeasureView, app: App) -> dict[str, Any]:
     }
 
 
+def regime_row(regime: Regime) -> dict[str, Any]:
+    """A regime of the registry: its actors, which day counts, where, and who is exempt."""
+    return {
+        "id": regime.id,
+        "name": regime.name,
+        "citation": regime.citation,
+        "actors": [{"name": a.name, "role": a.role} for a in regime.actors],
+        "governing_date": regime.governing_date,
+        "governing_date_says": regime.governing_date_says,
+        "place_rule": regime.place_rule,
+        "exemptions": [{"says": e.says, "citation": e.citation} for e in regime.exemptions],
+        "appeal": regime.appeal,
+    }
+
+
 def summary_row(s: SanctionSummary, app: App) -> dict[str, Any]:
     """Describe one sanction in the registry."""
     return {
@@ -76,6 +92,11 @@ def summary_row(s: SanctionSummary, app: App) -> dict[str, Any]:
         "stale": s.stale,
         "not_public_steps": s.not_public_steps,
         "measures": [measure_row(m, app) for m in s.measures],
+        # The regime it was made under, named when the registry holds several.
+        "regime": s.regime,
+        "regime_name": pack_of_regime(app, s.regime or None).policy.regime.called
+        if len(registry_packs(app)) > 1
+        else "",
     }
 
 
@@ -85,8 +106,11 @@ def registry(view: View) -> dict[str, Any]:
     on = view.date_arg("on", date.today())
     only_in_force = view.arg("show") == "in_force"
     country = view.arg("country").upper() or None
+    regimes = [p.name for p in registry_packs(view.app)]
+    regime = view.arg("regime") if view.arg("regime") in regimes else None
     found = [
-        summary_row(s, view.app) for s in sanctions.list_sanctions(view.app, on, country=country)
+        summary_row(s, view.app)
+        for s in sanctions.list_sanctions(view.app, on, country=country, regime=regime)
     ]
     if only_in_force:
         found = [s for s in found if s["in_force"]]
@@ -96,6 +120,10 @@ def registry(view: View) -> dict[str, Any]:
         "on": on,
         "show": "in_force" if only_in_force else "all",
         "country": country or "",
+        "regime_filter": regime or "",
+        "regimes": [regime_row(p.policy.regime) for p in registry_packs(view.app)]
+        if len(regimes) > 1
+        else [],
         "sanctions": found,
         "regime": {
             "name": pack.policy.regime.name,
@@ -113,7 +141,7 @@ def step_row(step: Step) -> dict[str, Any]:
     """Describe one lifecycle step for the timeline."""
     return {
         "kind": step.kind,
-        "words": STEP_WORDS.get(step.kind, step.kind),
+        "words": STEP_WORDS.get(step.kind, step.kind.replace("_", " ").capitalize()),
         "on": step.on,
         "date_is_upper_bound": step.date_is_upper_bound,
         "not_public": step.not_public,

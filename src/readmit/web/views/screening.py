@@ -15,7 +15,7 @@ from readmit.domain.errors import InvalidInput
 from readmit.domain.permissions import Permission
 from readmit.domain.sanctions_policy import RELATIONSHIPS
 from readmit.domain.sanctions_related import RelatedFinding
-from readmit.domain.screening import INPUT_COLUMNS
+from readmit.domain.screening import INPUT_COLUMNS, input_columns
 from readmit.services.sanctions import registry as sanctions
 from readmit.services.sanctions.pack import current_pack
 from readmit.services.screening import jobs, letters, replay, single
@@ -122,10 +122,12 @@ def matched_measures(view: View, ids: tuple[str, ...], day: date | None) -> list
     ]
 
 
-@site.page("/screening/decisions/{decision_id}", "decision.html", P.SCREEN, "Decision")
+# As its API twin (GET /decisions/{id}/replay): one's own decisions, or every officer's for
+# roles with decision:read_all; a batch row is replayed from the upload its job kept.
+@site.page("/screening/decisions/{decision_id}", "decision.html", P.DECISION_REPLAY, "Decision")
 def decision(view: View) -> dict[str, Any]:
     """A logged decision with its reasons, the measures matched, and whether a letter is due."""
-    replayed = replay.replay(view.app, view.params["decision_id"])
+    replayed = replay.replay_as(view.app, view.actor(), view.params["decision_id"])
     d = replayed.then
     pack = current_pack(view.app)
     regime = pack.policy.regime
@@ -144,7 +146,11 @@ def decision(view: View) -> dict[str, Any]:
         "inputs": {k: v for k, v in d.inputs.items() if v},
         "labels": LABELS,
         "measures": matched_measures(view, d.measures, d.decision_on),
-        "has_letter": d.decision in {"discontinued", "restricted"},
+        # A letter is printed for a single decision, by a role that screens (as its API twin).
+        "has_letter": d.decision in {"discontinued", "restricted"}
+        and replayed.kind == "single"
+        and view.user is not None
+        and view.user.may(P.SCREEN),
         "appeal": regime.appeal,
         "fee_refunded": regime.fee_refunded,
         "resumption": regime.resumption_condition,
@@ -168,13 +174,16 @@ def _why(regime: str, decision: str, reasons: str, related: tuple[RelatedFinding
 def letter(view: View) -> dict[str, Any]:
     """The printable letter of a discontinued or restricted decision."""
     decision_id = view.params["decision_id"]
-    return {"decision_id": decision_id, "letter": letters.letter(view.app, decision_id)}
+    return {
+        "decision_id": decision_id,
+        "letter": letters.letter(view.app, view.actor(), decision_id),
+    }
 
 
 @site.page("/screening/batch", "batch.html", P.SCREEN, "Batch screening")
 def batch_form(view: View) -> dict[str, Any]:
     """The upload form, with the columns a file must have."""
-    return {"columns": list(INPUT_COLUMNS)}
+    return {"columns": list(input_columns(current_pack(view.app).policy))}
 
 
 @site.action("/screening/batch", P.SCREEN)
@@ -193,7 +202,8 @@ def batch_upload(view: View, form: FormData) -> str:
 
 
 def job_context(view: View) -> dict[str, Any]:
-    """Return a batch job to its owner (or an administrator); to anyone else it does not exist."""
+    """Return a batch job to its owner (or a role with decision:read_all); to anyone else it
+    does not exist."""
     job = jobs.get_job(view.app, view.actor(), view.params["job_id"])
     return {"title": f"Batch {job.input_name}", "job": job.__dict__}
 
