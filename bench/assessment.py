@@ -12,12 +12,20 @@ full ``COUNT(*)`` scan of the facts table). Target: 2M cases in <= 5 s on SQLite
     uv run python bench/assessment.py                       # SQLite, 0.5M, 1M, 2M cases
     uv run python bench/assessment.py --backend postgres    # a throw-away database on the
                                                             # server of READMIT_BENCH_PG_URL
+    uv run python bench/assessment.py --imported 1000000 --backend both
+
+``--imported EVENTS`` measures instead a store built the way production builds one: the files of
+``bench/import.py`` (about EVENTS ledger events) imported through the import service, then
+``--touch`` corrections recorded through the services, half of them voids of case events by the
+removing state and half partner responses (acknowledgements and contests by each country's
+liaison: the second party), then the same all-country assessment and scan.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -32,7 +40,9 @@ from readmit.services.assessment.assess import Window, assess_all
 from readmit.services.context import App, bootstrap
 from readmit.services.ops.maintenance import upgrade
 from readmit.settings import Settings
+from readmit.store.bulk import settle_after_load
 from readmit.store.metrics_schema import coop_facts
+from readmit.store.projections import projection_tables
 
 _CODES = """
 AF AL DZ AO AR AM AU AT AZ BS BH BD BB BY BE BZ BJ BT BO BA BW BR BN BG BF BI KH CM CA CV
@@ -126,7 +136,8 @@ def create_indexes(engine: Engine) -> None:
     with engine.begin() as conn:
         for index in coop_facts.indexes:
             index.create(conn)
-        conn.execute(text("ANALYZE"))
+    # The state an import or a rebuild leaves the store in: VACUUM (ANALYZE) on PostgreSQL.
+    settle_after_load(engine, projection_tables())
 
 
 def timed(app: App, repeat: int) -> tuple[float, int]:
@@ -174,16 +185,109 @@ def run(backend: str, url: str, sizes: list[int], repeat: int) -> None:
     engine.dispose()
 
 
+def imported(backend: str, url: str, events: int, touch: int, repeat: int) -> None:
+    """Assess a store built through the real import, with voids and partner responses."""
+    import importlib
+    import sys
+
+    from readmit.domain.errors import InvalidInput, PermissionDenied
+    from readmit.services.cases.commands import void_event
+    from readmit.services.context import Actor
+    from readmit.services.imports.run import import_file
+    from readmit.services.partner.respond import respond
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    bench_import = importlib.import_module("import")
+    folder = Path(tempfile.mkdtemp(prefix="readmit-bench-files-"))
+    app = bootstrap(Settings(database_url=url, key_dir=folder / "keys"))
+    upgrade(app)
+    paths = bench_import.generate(folder / "files", events)
+    started = time.perf_counter()
+    state = Actor("bench", "admin")
+    for kind in ("cases", "flights", "events"):
+        import_file(app, state, kind=kind, path=paths[kind])
+    load = time.perf_counter() - started
+    with app.engine.connect() as conn:
+        voidable = conn.execute(
+            text(
+                "SELECT id, occurred_on FROM events WHERE type = 'interview_held' "
+                "ORDER BY seq LIMIT :n"
+            ),
+            {"n": touch // 2},
+        ).all()
+        answerable = conn.execute(
+            text(
+                "SELECT e.id, e.occurred_on, c.nationality FROM events e JOIN cases c "
+                "ON c.case_id = e.subject_id WHERE e.type = 'presented' "
+                "ORDER BY e.seq DESC LIMIT :n"
+            ),
+            {"n": touch - touch // 2},
+        ).all()
+    done = {"voids": 0, "responses": 0, "refused": 0}
+    started = time.perf_counter()
+    for event_id, on in voidable:
+        try:
+            void_event(app, state, event_id=event_id, reason="entered twice", on=_day(on))
+            done["voids"] += 1
+        except InvalidInput:
+            done["refused"] += 1
+    for i, (event_id, on, country) in enumerate(answerable):
+        liaison = Actor(f"{country.lower()}-liaison", "partner_liaison", country)
+        stance = "contested" if i % 3 == 0 else "acknowledged"
+        try:
+            respond(
+                app,
+                liaison,
+                event_id=event_id,
+                stance=stance,
+                on=_day(on),
+                reason="not our national" if stance == "contested" else "",
+                evidence_source="registry check" if stance == "contested" else None,
+            )
+            done["responses"] += 1
+        except (InvalidInput, PermissionDenied):
+            done["refused"] += 1
+    corrections = time.perf_counter() - started
+    with app.engine.connect() as conn:
+        cases = int(conn.execute(text("SELECT COUNT(*) FROM cases")).scalar_one())
+    scan, facts = baseline(app.engine)
+    seconds, countries = timed(app, repeat)
+    print(
+        f"\n{backend}, built through the import: {cases:,} cases, {facts:,} facts, "
+        f"import {load:.1f} s; {done['voids']:,} voids and {done['responses']:,} partner "
+        f"responses in {corrections:.1f} s ({done['refused']:,} refused)"
+    )
+    print(
+        f"  assess all {countries} countries: {seconds:.2f} s; scan of the facts {scan:.2f} s; "
+        f"assess / scan {seconds / scan:.1f}x"
+    )
+    app.engine.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _day(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
     parser.add_argument("--sizes", default="500000,1000000,2000000")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--imported", type=int, help="events: a store built through the import")
+    parser.add_argument("--touch", type=int, default=2000, help="voids and responses (--imported)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+
+    def measure(backend: str, url: str) -> None:
+        if args.imported:
+            imported(backend, url, args.imported, args.touch, args.repeat)
+        else:
+            run(backend, url, sizes, args.repeat)
+
     if args.backend in ("sqlite", "both"):
         folder = Path(tempfile.mkdtemp(prefix="readmit-bench-"))
-        run("sqlite", f"sqlite:///{folder / 'bench.db'}", sizes, args.repeat)
+        measure("sqlite", f"sqlite:///{folder / 'bench.db'}")
         for path in folder.iterdir():
             path.unlink()
         folder.rmdir()
@@ -197,7 +301,7 @@ def main() -> None:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         try:
             url = make_url(admin).set(database=name).render_as_string(hide_password=False)
-            run("postgres", url, sizes, args.repeat)
+            measure("postgres", url)
         finally:
             with server.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -5,6 +5,11 @@ total number of ledger events they produce is ``--events``. Each store is timed 
 through the same service the CLI calls, and compared with the 60 s target for 1M events on
 SQLite. Bounded: ``--budget`` seconds per store, after which the run stops and says so.
 
+The baseline of each store, measured in the same run, is its floor (``import_floor.py``): the
+very rows the import wrote (events and every projection row, same keys, same indexes) written
+into a fresh store of the same kind as fast as its driver allows (sqlite3 executemany; COPY).
+Ratios: readmit / the floor on each store [<= 1.5 on SQLite], PostgreSQL / SQLite [<= 1.3].
+
     uv run python bench/import.py                 # 1M events, SQLite then PostgreSQL
     uv run python bench/import.py --events 100000 --skip-postgres
 """
@@ -27,6 +32,10 @@ from queue import Empty
 import polars as pl
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import import_floor
 
 from readmit.services.context import Actor, bootstrap
 from readmit.services.imports.run import import_file
@@ -197,52 +206,6 @@ def run_store(url: str, folder: Path, paths: dict[str, Path]) -> dict[str, float
     return figures
 
 
-def raw_baseline(folder: Path, paths: dict[str, Path]) -> float:
-    """Seconds to insert the same number of event rows with bare sqlite3, same indexes.
-
-    The floor any import stands on: no validation, no hashing, no projections.
-    """
-    import sqlite3
-
-    rows = sum(pl.read_csv(paths[k], infer_schema=False).height for k in paths)
-    conn = sqlite3.connect(folder / "baseline.db")
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA cache_size=-131072")  # as readmit's own SQLite connections
-    conn.execute(
-        "CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, type TEXT, subject_type "
-        "TEXT, subject_id TEXT, occurred_on TEXT, recorded_at TEXT, actor TEXT, role TEXT, "
-        "payload TEXT, source TEXT, prev_hash TEXT, hash TEXT, dedupe_key TEXT UNIQUE)"
-    )
-    conn.execute("CREATE INDEX ix_s ON events (subject_type, subject_id, seq)")
-    conn.execute("CREATE INDEX ix_t ON events (type, occurred_on)")
-    started = time.perf_counter()
-    for start in range(0, rows, 5000):
-        batch = [
-            (
-                n,
-                f"{n:032x}",
-                "presented",
-                "case",
-                f"A{n % 100_000:09d}",
-                "2020-01-01",
-                "2026-01-01T00:00:00.000000Z",
-                "bench",
-                "admin",
-                '{"mode":"virtual"}',
-                None,
-                "0" * 64,
-                "f" * 64,
-                uuid.uuid4().hex + uuid.uuid4().hex,
-            )
-            for n in range(start + 1, min(start + 5000, rows) + 1)
-        ]
-        conn.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 14)})", batch)
-        conn.commit()
-    conn.close()
-    return time.perf_counter() - started
-
-
 def _worker(url: str, folder: str, paths: dict[str, Path], queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     queue.put(run_store(url, Path(folder), paths))
 
@@ -300,43 +263,68 @@ def main() -> int:
             f"generated {args.events:,} events' worth of rows in {time.perf_counter() - t0:.1f} s"
         )
         scale = TARGET_EVENTS / args.events
-        floor = raw_baseline(folder, paths)
-        print(f"baseline   bare sqlite3 insert of as many rows, same indexes: {floor:.1f} s")
-        sqlite = bounded(f"sqlite:///{folder / 'bench.db'}", folder, paths, args.budget)
+        sqlite_url = f"sqlite:///{folder / 'bench.db'}"
+        sqlite = bounded(sqlite_url, folder, paths, args.budget)
         report("SQLite", sqlite, scale, args.budget)
-        if not args.skip_postgres:
-            report(
-                "PostgreSQL",
-                _postgres(args.pg_admin, folder, paths, args.budget),
-                scale,
-                args.budget,
+        floors: dict[str, float] = {}
+        if sqlite:
+            floors["SQLite"] = _floor(
+                "SQLite", sqlite_url, f"sqlite:///{folder / 'floor.db'}", folder
             )
+        postgres = None
+        if not args.skip_postgres:
+            postgres = _postgres(args.pg_admin, folder, paths, args.budget, floors)
+            report("PostgreSQL", postgres, scale, args.budget)
+        print("\nratios (readmit / baseline, the same run; targets in brackets)")
+        for name, figures, target in (("SQLite", sqlite, "<= 1.5"), ("PostgreSQL", postgres, "")):
+            if figures and name in floors:
+                ratio = float(figures["seconds"]) / floors[name]
+                print(f"  {name:<10} import / its floor      {ratio:6.2f}x  [{target or '-'}]")
+        if sqlite and postgres:
+            ratio = float(postgres["seconds"]) / float(sqlite["seconds"])
+            print(f"  PostgreSQL import / SQLite import  {ratio:6.2f}x  [<= 1.3]")
         if sqlite:
             seconds = float(sqlite["seconds"])
-            print(f"ratio to the bare-insert baseline (SQLite): {seconds / floor:.1f} x")
-            print(f"ratio to the 60 s target (SQLite, scaled to 1M): {seconds * scale / 60:.2f}")
+            print(f"  SQLite scaled to 1M / the 60 s target {seconds * scale / 60:6.2f}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
+def _floor(name: str, source: str, target: str, folder: Path) -> float:
+    seconds, rows = import_floor.floor(source, target, folder)
+    print(
+        f"{'floor':<10} the same {rows:,} rows into a fresh {name} store, bare driver inserts"
+        f" ({'COPY' if name == 'PostgreSQL' else 'executemany'}): {seconds:.1f} s"
+    )
+    return seconds
+
+
 def _postgres(
-    admin: str, folder: Path, paths: dict[str, Path], budget: float
+    admin: str, folder: Path, paths: dict[str, Path], budget: float, floors: dict[str, float]
 ) -> dict[str, float | int] | None:
-    name = f"readmit_bench_{uuid.uuid4().hex[:8]}"
+    names = [f"readmit_bench_{uuid.uuid4().hex[:8]}" for _ in range(2)]
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            for name in names:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as error:
         print(f"PostgreSQL skipped: cannot create a database ({type(error).__name__})")
         return None
     try:
-        url = make_url(admin).set(database=name).render_as_string(hide_password=False)
-        return bounded(url, folder, paths, budget)
+        url, floor_url = (
+            make_url(admin).set(database=name).render_as_string(hide_password=False)
+            for name in names
+        )
+        figures = bounded(url, folder, paths, budget)
+        if figures:
+            floors["PostgreSQL"] = _floor("PostgreSQL", url, floor_url, folder)
+        return figures
     finally:
         with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
 
 

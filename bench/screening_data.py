@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
@@ -174,4 +175,75 @@ def sample(rows: int, source: Path) -> Path:
     path = CACHE / f"{source.stem}_head_{rows}.parquet"
     if not path.exists():
         pl.scan_parquet(source).head(rows).sink_parquet(path)
+    return path
+
+
+# Messy input: this share of the cells (every column but the id) is perturbed; about 1% of
+# cells end up changed (a perturbed empty cell may stay empty).
+MESSY_SHARE = 0.018
+# What a perturbed cell becomes: what clerks and exports do to a clean value. Some are still
+# readable after readmit's normalisation (case, surrounding spaces), the others are not (a
+# stray character, a day that does not exist, a date in another format), and some are blanked.
+PERTURBATIONS = ("case", "spaces", "stray", "empty", "bad_date")
+
+
+def messy_path_for(rows: int) -> Path:
+    return CACHE / f"applications_{rows}_messy.parquet"
+
+
+def _perturb(column: str, kind: pl.Expr) -> pl.Expr:
+    value = pl.col(column)
+    swapped = (
+        pl.when(value == value.str.to_uppercase())
+        .then(value.str.to_lowercase())
+        .otherwise(value.str.to_uppercase())
+    )
+    return (
+        pl.when(kind == 0)
+        .then(swapped)
+        .when(kind == 1)
+        .then(pl.lit("  ") + value + pl.lit(" "))
+        .when(kind == 2)
+        .then(value + pl.lit("#"))
+        .when(kind == 3)
+        .then(pl.lit(""))
+        .otherwise(pl.lit("2021-02-30") if "date" in column else value.str.replace("-", "/"))
+    )
+
+
+def _messy_chunk(frame: pl.DataFrame, seed: int) -> pl.DataFrame:
+    columns = [c for c in frame.columns if c != "application_id"]
+    height = frame.height
+    return frame.with_columns(
+        pl.when(pl.Series(np.random.default_rng(seed + i).random(height) < MESSY_SHARE))
+        .then(
+            _perturb(
+                name,
+                pl.Series(
+                    np.random.default_rng(seed + 1000 + i).integers(0, len(PERTURBATIONS), height)
+                ),
+            )
+        )
+        .otherwise(pl.col(name))
+        .alias(name)
+        for i, name in enumerate(columns)
+    )
+
+
+def ensure_messy(rows: int) -> Path:
+    """Return the cached messy copy of the ``rows`` applications (about 1% of cells
+    perturbed, the same cells every time), generating it once."""
+    path = messy_path_for(rows)
+    if path.exists():
+        return path
+    clean = ensure(rows)
+    partial = path.with_suffix(".partial")
+    writer = None
+    for index, batch in enumerate(pq.ParquetFile(clean).iter_batches(batch_size=CHUNK)):
+        table = _messy_chunk(pl.from_arrow(batch), seed=index * 7919).to_arrow()  # type: ignore[arg-type]
+        writer = writer or pq.ParquetWriter(partial, table.schema)
+        writer.write_table(table)
+    assert writer is not None
+    writer.close()
+    partial.rename(path)
     return path

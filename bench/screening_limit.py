@@ -9,6 +9,8 @@ shorter reasons.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,30 @@ import polars as pl
 from readmit.domain.countries import COUNTRY_CODES
 from readmit.domain.sanctions import Measure, restriction_text
 from readmit.domain.sanctions_policy import Policy
+
+
+@dataclass(frozen=True)
+class Checks:
+    """The word lists readmit checks fields against (from the pack's policy)."""
+
+    ranks: list[str]
+    relationships: list[str]
+
+
+def checks_from(reading: tuple[tuple[str, Any], ...]) -> Checks:
+    """The pack's rank and relationship lists, as readmit's reading checks hold them."""
+
+    def values(expr: Any) -> list[str]:
+        found: list[str] = []
+        if hasattr(expr, "values") and isinstance(expr.values, frozenset):
+            found.extend(expr.values)
+        for child in [*getattr(expr, "items", ()), getattr(expr, "item", None)]:
+            if child is not None:
+                found.extend(values(child))
+        return sorted(set(found))
+
+    by_field = dict(reading)
+    return Checks(values(by_field["rank"]), values(by_field["relationship"]))
 
 
 def measure_table(measures: list[Measure], policy: Policy) -> pl.DataFrame:
@@ -83,16 +109,59 @@ def _certain() -> pl.Expr:
     return pl.col("scope_known") & placed & (end.is_null() | (pl.col("day") < end))
 
 
-def polars_limit(source: Path, target: Path, measures: pl.DataFrame, classes: list[str]) -> int:
+# How readmit reads a field before checking it (docs/screening.md): spaces trimmed, codes in
+# capitals, words in small letters; a date is YYYY-MM-DD and a real day; no decision date is
+# today. The limits read every field so, and check every field readmit checks.
+UPPER_FIELDS = ("nationality", "visa_class", "post_country", "employer", "principal_employer")
+LOWER_FIELDS = ("rank", "principal_rank", "relationship", "approved_exception")
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+RAW = "raw_"  # the input's own cells, written out as they came
+
+
+def _normalised(columns: list[str]) -> list[pl.Expr]:
+    out = []
+    for name in columns:
+        text = pl.col(name).fill_null("").str.strip_chars()
+        if name in UPPER_FIELDS:
+            text = text.str.to_uppercase()
+        elif name in LOWER_FIELDS:
+            text = text.str.to_lowercase()
+        out.append(text.alias(name))
+    return out
+
+
+def _date(name: str) -> pl.Expr:
+    text = pl.col(name)
+    parsed = text.str.to_date("%Y-%m-%d", strict=False)
+    return pl.when(text.str.contains(DATE_PATTERN)).then(parsed).otherwise(None)
+
+
+def polars_limit(
+    source: Path, target: Path, measures: pl.DataFrame, classes: list[str], checks: Checks
+) -> int:
     """Screen ``source`` into ``target`` with one hand-written Polars plan (streaming sink)."""
-    apps = pl.scan_parquet(source).with_row_index("rid")
-    columns = [c for c in apps.collect_schema() if c != "rid"]
-    day = pl.col("decision_date").str.to_date("%Y-%m-%d", strict=False)
+    scan = pl.scan_parquet(source)
+    columns = list(scan.collect_schema())
+    apps = (
+        scan.with_row_index("rid")
+        .with_columns(pl.col(c).alias(RAW + c) for c in columns)
+        .with_columns(_normalised(columns))
+    )
+    today = date.today()
+    day = (
+        pl.when(pl.col("decision_date") == "").then(pl.lit(today)).otherwise(_date("decision_date"))
+    )
+    codes = sorted(COUNTRY_CODES)
     valid = (
-        pl.col("nationality").is_in(sorted(COUNTRY_CODES))
-        & pl.col("post_country").is_in(sorted(COUNTRY_CODES))
+        pl.col("nationality").is_in(codes)
+        & pl.col("post_country").is_in(codes)
         & pl.col("visa_class").is_in(classes)
         & day.is_not_null()
+        & ((pl.col("date_of_birth") == "") | _date("date_of_birth").is_not_null())
+        & ((pl.col("rank") == "") | pl.col("rank").is_in(checks.ranks))
+        & ((pl.col("principal_rank") == "") | pl.col("principal_rank").is_in(checks.ranks))
+        & ((pl.col("relationship") == "") | pl.col("relationship").is_in(checks.relationships))
+        & pl.col("approved_exception").is_in(["", "true", "false"])
     )
     hits = (
         apps.filter(pl.col("post_country").is_in(measures["country"].unique().to_list()))
@@ -139,8 +208,9 @@ def polars_limit(source: Path, target: Path, measures: pl.DataFrame, classes: li
     )
     out = (
         apps.join(hits, on="rid", how="left")
+        .with_columns(valid.alias("valid"))
         .with_columns(
-            pl.when(~valid)
+            pl.when(~pl.col("valid"))
             .then(pl.lit("invalid"))
             .otherwise(
                 pl.col("status")
@@ -148,16 +218,17 @@ def polars_limit(source: Path, target: Path, measures: pl.DataFrame, classes: li
                 .replace_strict(list(range(5)), STATUS, return_dtype=pl.String)
             )
             .alias("decision"),
-            pl.col("measures").fill_null(""),
-            pl.col("reasons").fill_null(""),
-            pl.col("citations").fill_null(""),
-            pl.when(pl.col("status") == 2)
+            *[
+                pl.when(pl.col("valid")).then(pl.col(c).fill_null("")).otherwise(pl.lit(""))
+                for c in ("measures", "reasons", "citations")
+            ],
+            pl.when(pl.col("valid") & (pl.col("status") == 2))
             .then(pl.col("restriction"))
             .otherwise(pl.lit(""))
             .alias("restrictions"),
             pl.format(f"{BATCH}:{{}}", pl.col("rid") + 1).alias("decision_id"),
         )
-        .select(*columns, *OUTPUTS)
+        .select(*[pl.col(RAW + c).alias(c) for c in columns], *OUTPUTS)
     )
     out.sink_parquet(target)
     return pl.scan_parquet(target).select(pl.len()).collect().item()
@@ -182,7 +253,7 @@ def _who_polars() -> list[pl.Expr]:
             & (pl.col(rank) == "")
         )
 
-    born = pl.col("date_of_birth").str.to_date("%Y-%m-%d", strict=False)
+    born = _date("date_of_birth")
     limit = pl.format("{}y", pl.col("child_under"))
     young = (born.dt.offset_by(limit) > pl.col("day")).fill_null(False)
     rel = pl.col("relationship")
@@ -221,11 +292,43 @@ def _who_polars() -> list[pl.Expr]:
 
 DUCKDB_SQL = """
 COPY (
-  WITH apps AS (
-    SELECT row_number() OVER () AS rid, *,
-      try_strptime(decision_date, '%Y-%m-%d')::DATE AS day,
-      try_strptime(date_of_birth, '%Y-%m-%d')::DATE AS born
-    FROM read_parquet($source)
+  WITH raw AS (SELECT row_number() OVER () AS rid, * FROM read_parquet($source)),
+  norm AS (
+    SELECT rid,
+      upper(trim(coalesce(nationality, ''))) AS nationality,
+      upper(trim(coalesce(visa_class, ''))) AS visa_class,
+      upper(trim(coalesce(post_country, ''))) AS post_country,
+      upper(trim(coalesce(employer, ''))) AS employer,
+      upper(trim(coalesce(principal_employer, ''))) AS principal_employer,
+      lower(trim(coalesce(rank, ''))) AS rank,
+      lower(trim(coalesce(principal_rank, ''))) AS principal_rank,
+      lower(trim(coalesce(relationship, ''))) AS relationship,
+      lower(trim(coalesce(approved_exception, ''))) AS approved_exception,
+      trim(coalesce(decision_date, '')) AS decision_date,
+      trim(coalesce(date_of_birth, '')) AS date_of_birth
+    FROM raw
+  ),
+  apps AS (
+    SELECT *,
+      CASE WHEN decision_date = '' THEN DATE '$today'
+        WHEN regexp_full_match(decision_date, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+        THEN try_strptime(decision_date, '%Y-%m-%d')::DATE END AS day,
+      CASE WHEN regexp_full_match(date_of_birth, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+        THEN try_strptime(date_of_birth, '%Y-%m-%d')::DATE END AS born
+    FROM norm
+  ),
+  checked AS (
+    SELECT rid, day, post_country,
+      nationality IN (SELECT code FROM countries)
+      AND post_country IN (SELECT code FROM countries)
+      AND visa_class IN (SELECT code FROM classes)
+      AND day IS NOT NULL
+      AND (date_of_birth = '' OR born IS NOT NULL)
+      AND (rank = '' OR rank IN (SELECT word FROM ranks))
+      AND (principal_rank = '' OR principal_rank IN (SELECT word FROM ranks))
+      AND (relationship = '' OR relationship IN (SELECT word FROM relationships))
+      AND approved_exception IN ('', 'true', 'false') AS valid
+    FROM apps
   ),
   pairs AS (
     SELECT a.rid, a.visa_class, a.approved_exception, m.id, m.citation, m.restriction,
@@ -276,34 +379,51 @@ COPY (
       string_agg(restriction, ' | ' ORDER BY id) FILTER (WHERE status = 2) AS restrictions
     FROM hits GROUP BY rid
   )
-  SELECT a.* EXCLUDE (rid, day, born),
+  SELECT r.* EXCLUDE (rid),
     CASE
-      WHEN a.nationality NOT IN (SELECT code FROM countries)
-        OR a.post_country NOT IN (SELECT code FROM countries)
-        OR a.visa_class NOT IN (SELECT code FROM classes)
-        OR a.day IS NULL THEN 'invalid'
+      WHEN NOT c.valid THEN 'invalid'
       ELSE ['not_affected', 'excepted', 'restricted', 'needs_review',
             'discontinued'][coalesce(g.status, 0) + 1]
     END AS decision,
-    coalesce(g.measures, '') AS measures, coalesce(g.reasons, '') AS reasons,
-    coalesce(g.citations, '') AS citations,
-    CASE WHEN g.status = 2 THEN coalesce(g.restrictions, '') ELSE '' END AS restrictions,
-    '$batch:' || a.rid AS decision_id
-  FROM apps a LEFT JOIN agg g USING (rid)
+    CASE WHEN c.valid THEN coalesce(g.measures, '') ELSE '' END AS measures,
+    CASE WHEN c.valid THEN coalesce(g.reasons, '') ELSE '' END AS reasons,
+    CASE WHEN c.valid THEN coalesce(g.citations, '') ELSE '' END AS citations,
+    CASE WHEN c.valid AND g.status = 2 THEN coalesce(g.restrictions, '') ELSE '' END
+      AS restrictions,
+    '$batch:' || r.rid AS decision_id
+  FROM raw r JOIN checked c USING (rid) LEFT JOIN agg g USING (rid)
 ) TO $target (FORMAT parquet)
 """
 
 
-def duckdb_limit(source: Path, target: Path, measures: pl.DataFrame, classes: list[str]) -> int:
+def duckdb_limit(
+    source: Path, target: Path, measures: pl.DataFrame, classes: list[str], checks: Checks
+) -> int:
     """Screen ``source`` into ``target`` with one hand-written DuckDB query."""
     con = duckdb.connect()
     con.execute("SET memory_limit = '2GB'; SET preserve_insertion_order = false")
     con.register("measures", measures.to_arrow())
     con.register("countries", pl.DataFrame({"code": sorted(COUNTRY_CODES)}).to_arrow())
     con.register("classes", pl.DataFrame({"code": classes}).to_arrow())
+    con.register("ranks", pl.DataFrame({"word": checks.ranks}).to_arrow())
+    con.register("relationships", pl.DataFrame({"word": checks.relationships}).to_arrow())
     sql = DUCKDB_SQL.replace("$source", f"'{source}'").replace("$target", f"'{target}'")
+    sql = sql.replace("$today", date.today().isoformat())
     sql = sql.replace("$batch", BATCH)
     con.execute(sql)
     count = con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()
     con.close()
     return int(count[0]) if count else 0
+
+
+def pure_copy(source: Path, target: Path) -> int:
+    """The physical limit: read the applications, add the output columns as constants, write
+    them as readmit does (Parquet, zstd). No field is read, checked or matched."""
+    scan = pl.scan_parquet(source)
+    out = scan.with_columns(
+        pl.lit("not_affected").alias("decision"),
+        *[pl.lit("").alias(c) for c in ("measures", "reasons", "citations", "restrictions")],
+        pl.format(f"{BATCH}:{{}}", pl.int_range(1, pl.len() + 1)).alias("decision_id"),
+    )
+    out.sink_parquet(target, compression="zstd")
+    return pl.scan_parquet(target).select(pl.len()).collect().item()

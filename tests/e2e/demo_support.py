@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from readmit.cli import app
+from readmit.demo.run import REGISTRY_PACKS
 from readmit.services.context import App, bootstrap
 from readmit.settings import Settings
 
@@ -35,5 +36,8 @@ def first_output(factory: pytest.TempPathFactory) -> str:
 
 
 def demo_app(db: Path, key_dir: Path) -> App:
-    """Return an application on an existing demo database."""
-    return bootstrap(Settings(database_url=f"sqlite:///{db}", key_dir=key_dir))
+    """Return an application on an existing demo database, its registry the demo's."""
+    settings = Settings(
+        database_url=f"sqlite:///{db}", key_dir=key_dir, registry_packs=list(REGISTRY_PACKS)
+    )
+    return bootstrap(settings)

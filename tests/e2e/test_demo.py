@@ -131,6 +131,36 @@ def test_the_summary_shows_sanctions_ratings_decisions_and_a_login_per_role(
     assert "http://127.0.0.1:8000/" in printed
 
 
+def test_the_summary_shows_every_regimes_sanctions_and_a_screening_under_each(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    printed = first_output(tmp_path_factory)
+    in_force = printed.split("Sanctions in force today")[1].split("Cambodia in")[0]
+    eu = in_force.split("(eu_visa_code_25a):")[1].split("(uk_naba_2022_s72):")[0]
+    assert "ET-2023 Ethiopia: in force" in eu and "GM-2021 The Gambia: partly lifted" in eu
+    assert "KH-2017" not in eu
+    assert "none in force today" in in_force.split("(uk_naba_2022_s72):")[1]
+    assert "lodged in Dakar on 2023-11-01 (EU Visa Code Art. 25a): restricted" in printed
+    assert "visa fee 120 EUR" in printed
+    assert "on 2024-07-01 (EU Visa Code Art. 25a): excepted" in printed
+    assert "(UK Nationality and Borders Act 2022 s.72): not_affected" in printed
+    assert "administrative measure" in printed
+    toml = (demo_database(tmp_path_factory).parent / "readmit.toml").read_text()
+    assert 'registry_packs = ["eu_visa_code_25a", "uk_naba_2022_s72"]' in toml
+
+
+def test_the_demo_registry_holds_the_three_regimes(demo: App) -> None:
+    from readmit.services.sanctions import registry
+
+    on = date(2022, 6, 1)
+    gambia = registry.list_sanctions(demo, on, country="GM", today=date(2026, 1, 1))
+    assert {(s.id, s.regime) for s in gambia} == {
+        ("GM-2016", "us_ina_243d"),
+        ("GM-2021", "eu_visa_code_25a"),
+    }
+    assert registry.list_sanctions(demo, on, regime="uk_naba_2022_s72") == []
+
+
 def test_the_summary_labels_fiscal_years_uncertainty_the_scenarios_choices_and_the_flag(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
@@ -246,6 +276,11 @@ def test_the_demo_serves_the_dashboard_and_the_api_on_its_database(
                 time.sleep(0.5)
         assert registry.status_code == 200
         assert "KH-2017" in registry.text
+        # The EU's and the UK's regimes are in the registry the demo serves.
+        regimes = {r["id"] for r in registry.json()["regimes"]}
+        assert regimes >= {"us_ina_243d", "eu_visa_code_25a", "uk_naba_2022_s72"}
+        eu = httpx.get(f"{base}/sanctions.json?on=2025-01-01&regime=eu_visa_code_25a", timeout=5)
+        assert "ET-2023" in {s["id"] for s in eu.json()["sanctions"]}
         page = httpx.get(f"{base}/countries/KH?to=2022-05-16", timeout=30)
         assert page.status_code == 200 and "Cambodia" in page.text
     finally:

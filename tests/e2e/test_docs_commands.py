@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -22,7 +21,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from demo_support import demo_database
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNNABLE = {"readmit", "curl", "printf", "echo", "cat", "ls"}
@@ -99,17 +97,31 @@ def test_the_docs_hold_enough_commands_to_be_worth_running() -> None:
     assert any(c.line.startswith("readmit case show") for c in commands)
 
 
+@dataclass(frozen=True)
+class UserMachine:
+    folder: Path  # where the user ran `readmit demo`
+    env: dict[str, str]  # their environment: their own home, no READMIT_ settings
+
+
 @pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder as `readmit demo` leaves it: the database, readmit.toml, demo-output/."""
-    built = demo_database(tmp_path_factory)
-    folder = tmp_path_factory.mktemp("demo-folder")
-    shutil.copy(built, folder / "readmit-demo.db")
-    for made in (built.parent / "demo-output").glob("*"):
-        (folder / "demo-output").mkdir(exist_ok=True)
-        shutil.copy(made, folder / "demo-output" / made.name)
-    (folder / "readmit.toml").write_text('database_url = "sqlite:///readmit-demo.db"\n')
-    return folder
+def machine(tmp_path_factory: pytest.TempPathFactory) -> UserMachine:
+    """`readmit demo --no-serve` run in an empty folder, as the README says, under a home of
+    its own: the folder then holds the database, readmit.toml and demo-output/, and the home
+    the signing key and the signed tree heads, exactly as on a user's machine. Every document's
+    commands run there, one document after another."""
+    root = tmp_path_factory.mktemp("user-machine")
+    folder, env = root / "here", _environment(root / "home")
+    folder.mkdir()
+    built = subprocess.run(
+        ["bash", "-c", "readmit demo --no-serve"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    return UserMachine(folder, env)
 
 
 def _environment(home: Path) -> dict[str, str]:
@@ -174,12 +186,7 @@ def _run_block(block: list[Command], folder: Path, env: dict[str, str]) -> list[
     [d for d in _documents() if any(_blocks(d))],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
-def test_every_command_in_the_docs_runs_as_written(
-    document: Path, demo_folder: Path, tmp_path: Path
-) -> None:
+def test_every_command_in_the_docs_runs_as_written(document: Path, machine: UserMachine) -> None:
     blocks = list(_blocks(document))
-    folder = tmp_path / "here"
-    shutil.copytree(demo_folder, folder)
-    env = _environment(tmp_path / "home")
-    failures = [f for block in blocks for f in _run_block(block, folder, env)]
+    failures = [f for block in blocks for f in _run_block(block, machine.folder, machine.env)]
     assert not failures, "\n".join(failures)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from readmit.services.context import App
 from readmit.store.db import make_engine
@@ -70,3 +70,26 @@ def test_many_lines_at_once_are_each_logged_once(db_app: App) -> None:
         ids = list(conn.execute(select(decisions.c.decision_id)).scalars())
         as_of = conn.execute(select(func.count()).where(decisions.c.as_of.is_(None))).scalar_one()
     assert sorted(ids) == sorted(f"d-{i}" for i in range(500)) and as_of == 500
+
+
+def test_the_writer_keeps_its_connection_from_one_commit_to_the_next(db_app: App) -> None:
+    checkouts: list[object] = []
+    listen = event.listens_for(db_app.engine.pool, "checkout")
+    listen(lambda *_: checkouts.append(1))
+    writer = DecisionWriter(db_app.engine)
+    for i in range(5):  # one at a time: five commits
+        assert writer.submit(_line(f"d-{i}")).result(timeout=30).logged
+    assert len(checkouts) == 1  # before: a checkout for every commit
+
+
+def test_a_writer_whose_commit_failed_starts_again_on_a_fresh_connection(
+    db_app: App,
+) -> None:
+    writer = DecisionWriter(db_app.engine)
+    assert writer.submit(_line("d-1")).result(timeout=30).logged
+    with pytest.raises(IntegrityError):  # the same id again: the log refuses it
+        writer.submit(_line("d-1")).result(timeout=30)
+    assert writer.submit(_line("d-2")).result(timeout=30).logged
+    with db_app.engine.connect() as conn:
+        ids = sorted(conn.execute(select(decisions.c.decision_id)).scalars())
+    assert ids == ["d-1", "d-2"]

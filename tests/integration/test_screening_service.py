@@ -323,3 +323,25 @@ def test_a_decision_on_an_unreadable_date_is_refused_for_replay_and_letter_sayin
             with pytest.raises(InvalidInput, match="is not a date") as refused:
                 attempt(db_app, OFFICER, made.decision_id)
             assert refused.value.details["decision_date"] == bad
+
+
+def test_the_same_file_uploaded_twice_lists_each_application_once_in_the_resumed_queue(
+    db_app: App, tmp_path: Path
+) -> None:
+    rows = [["M1", "KH", "B2", "2031-02-01", "KH", "KH-MOI", "", "", "", "", "", "", ""]]
+    source = write_csv(tmp_path / "in.csv", rows)
+    sanction = _order_on_moi(db_app)
+    screen_file(db_app, OFFICER, source=source, target=tmp_path / "out1.csv")
+    last = screen_file(db_app, OFFICER, source=source, target=tmp_path / "out2.csv")
+    steps.record_step(
+        db_app, DHS, steps.NotifyCompliance(sanction_id=sanction.id, on=date(2031, 5, 1))
+    )
+    steps.record_step(
+        db_app,
+        STATE,
+        steps.Lift(sanction_id=sanction.id, on=date(2031, 5, 2), effective=date(2031, 5, 15)),
+    )
+    queue = resumed(db_app, sanction.id, as_of=date(2031, 6, 1))
+    assert [q.application_id for q in queue] == ["M1"]
+    assert queue[0].decision_id == f"{last.batch_id}:1", "the latest decision is kept"
+    assert queue[0].times_held == 2

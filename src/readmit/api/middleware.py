@@ -39,7 +39,8 @@ SECURITY_HEADERS = {
         "form-action 'self'"
     ),
 }
-UPLOAD_PATHS = ("/api/v1/screen/batch",)
+# The dashboard's upload form has the API's upload limit (``api_max_upload_bytes``).
+UPLOAD_PATHS = ("/api/v1/screen/batch", "/screening/batch")
 # Fields whose values are secrets shown once: never kept for an idempotent replay.
 SECRET_FIELDS = frozenset({"token", "secret", "session_id", "csrf_token"})
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -76,8 +77,50 @@ class SecurityHeaders:
 
 
 class BodyTooLarge(HTTPException):
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the request body is larger than {limit} bytes")
+    """A 413; on a dashboard path its detail is the plain message the error page shows."""
+
+    def __init__(self, limit: int, page_message: str | None = None) -> None:
+        super().__init__(413, page_message or f"the request body is larger than {limit} bytes")
+
+
+def too_large_for_page(path: str, limit: int) -> str:
+    """What the dashboard's error page says of a body over ``limit``: the limit and its setting."""
+    upload = path.startswith(UPLOAD_PATHS)
+    setting = "api_max_upload_bytes" if upload else "api_max_body_bytes"
+    what = "file" if upload else "form"
+    size = f"{limit:,} bytes"
+    if limit >= 1 << 20:
+        size = f"{limit / (1 << 20):,.0f} MiB ({size})"
+    return (
+        f"The {what} is too large: the dashboard accepts at most {size}, the setting {setting}. "
+        f"{'Split the file into smaller ones' if upload else 'Send less'}, or ask an "
+        f"administrator to raise {setting}."
+    )
+
+
+def _too_large(scope: Scope, limit: int) -> BodyTooLarge:
+    path = str(scope.get("path", ""))
+    return BodyTooLarge(
+        limit, None if path.startswith("/api/") else too_large_for_page(path, limit)
+    )
+
+
+async def refuse_too_large(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, error: BodyTooLarge
+) -> None:
+    """Answer a body over its limit: the API's 413 JSON, or the dashboard's error page.
+
+    A dashboard request goes on to its page, whose reading of the body raises the 413 that the
+    dashboard renders in its layout (``web.site``).
+    """
+    if str(scope.get("path", "")).startswith("/api/"):
+        await error_response(413, "payload_too_large", str(error.detail))(scope, receive, send)
+        return
+
+    async def refused() -> Message:
+        raise error
+
+    await app(scope, refused, send)
 
 
 class BodyLimit:
@@ -93,10 +136,7 @@ class BodyLimit:
         limit = self.max_upload if scope["path"].startswith(UPLOAD_PATHS) else self.max_body
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            response = error_response(
-                413, "payload_too_large", f"the request body is larger than {limit} bytes"
-            )
-            await response(scope, receive, send)
+            await refuse_too_large(self.app, scope, receive, send, _too_large(scope, limit))
             return
         seen = 0
 
@@ -105,7 +145,7 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise BodyTooLarge(limit)
+                raise _too_large(scope, limit)
             return message
 
         await self.app(scope, counting, send)
@@ -136,8 +176,7 @@ class NulGuard:
             try:
                 body = await _read_body(receive)
             except BodyTooLarge as error:
-                response = error_response(413, "payload_too_large", str(error.detail))
-                await response(scope, receive, send)
+                await refuse_too_large(self.app, scope, receive, send, error)
                 return
             field = _nul_in_body(body, content_type)
         if field is not None:

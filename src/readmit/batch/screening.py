@@ -258,23 +258,25 @@ def _decision_ids(batch_id: str, offset: int) -> pl.Expr:
 
 
 def _malformed(lines: Malformed, columns: list[str], batch_id: str) -> pl.DataFrame:
+    """The output rows of malformed lines: their cells kept where they are, marked invalid."""
     rows = []
-    for number, text in lines:
-        where = f"line {number}" if number is not None else "a line"
+    for raw in lines:
+        where = f"line {raw.line}" if raw.line is not None else "a line"
+        cells = dict(zip(columns, raw.cells, strict=False))
         rows.append(
             {
+                **{c: cells.get(c) for c in columns},
                 "decision": "invalid",
                 "measures": "",
-                "reasons": f"invalid: {where} of the file cannot be read as a row ({text[:120]})",
+                "reasons": f"invalid: {where} of the file cannot be read as a row: {raw.problem}",
                 "citations": "",
                 "restrictions": "",
                 "decision_id": ids.batch_row_id(
-                    batch_id, f"line{number if number is not None else '?'}"
+                    batch_id, f"line{raw.line if raw.line is not None else '?'}"
                 ),
             }
         )
-    frame = pl.DataFrame(rows)
-    return frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in columns])
+    return pl.DataFrame(rows, schema=dict.fromkeys([*columns, *OUTPUT_COLUMNS], pl.String))
 
 
 def _count(result: BatchResult, work: pl.DataFrame, rows: int, malformed: int) -> None:

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from readmit.batch.ragged import LineFinder, RawRow, split_rows
 from readmit.batch.sniff import csv_problem
 from readmit.domain.errors import InvalidInput
 from readmit.domain.screening_compile import OUTPUTS
@@ -28,7 +29,7 @@ OUTPUT_COLUMNS = (*OUTPUTS, "decision_id")
 ESSENTIAL = ("nationality", "visa_class", "post_country")
 CHUNK_ROWS = 1 << 20
 CSV_BLOCK = 32 << 20
-Malformed = list[tuple[int | None, str]]
+Malformed = list[RawRow]
 
 
 def file_digest(path: Path) -> str:
@@ -115,29 +116,64 @@ def _csv_chunks(source: Path) -> Iterator[tuple[pl.DataFrame, Malformed, float]]
     if not header:
         raise InvalidInput(f"{source.name} is empty: a CSV file starts with a header row")
     _check_columns(header, source)
-    malformed: list[tuple[int | None, str]] = []
+    refused: list[str] = []
 
     def skip(row: Any) -> str:
-        malformed.append((row.number, row.text))
+        refused.append(row.text)  # the rare row of the wrong width: read again on the slow path
         return "skip"
 
+    finder, read = LineFinder(source), 0
     size = max(source.stat().st_size, 1)
     with source.open("rb") as raw:
         reader = pa_csv.open_csv(
             raw,
             read_options=pa_csv.ReadOptions(block_size=CSV_BLOCK, encoding="utf-8"),
-            parse_options=pa_csv.ParseOptions(invalid_row_handler=skip),
+            parse_options=pa_csv.ParseOptions(invalid_row_handler=skip, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 column_types={name: pa.string() for name in header}, strings_can_be_null=False
             ),
         )
-        for batch in reader:
+        while True:
+            try:
+                batch = next(reader)
+            except StopIteration:
+                break
+            except pa.ArrowInvalid:
+                raise InvalidInput(
+                    f"{source.name}: a quoted cell runs on for more than {CSV_BLOCK >> 20} MB "
+                    f"after the first {read} rows: a quote there is probably not closed"
+                ) from None
             frame = pl.from_arrow(batch)
             assert isinstance(frame, pl.DataFrame)
-            yield frame, list(malformed), min(raw.tell() / size, 1.0)
-            malformed.clear()
-        if malformed:
-            yield pl.DataFrame(schema={n: pl.String for n in header}), list(malformed), 1.0
+            frame, malformed = _slow_rows(frame, refused, header, finder)
+            read += frame.height + len(malformed)
+            yield frame, malformed, min(raw.tell() / size, 1.0)
+            refused.clear()
+        if refused:
+            empty = pl.DataFrame(schema={n: pl.String for n in header})
+            yield (*_slow_rows(empty, refused, header, finder), 1.0)
+
+
+def _slow_rows(
+    frame: pl.DataFrame, refused: list[str], header: list[str], finder: LineFinder
+) -> tuple[pl.DataFrame, Malformed]:
+    """Read the refused rows' text again: the malformed ones, and the good rows they held.
+
+    A quote left open swallows the lines after it into one refused row; those lines come back
+    as rows of their own, at the end of the chunk (numbered there, as ``read_row`` reads them).
+    """
+    malformed: Malformed = []
+    rescued: list[list[str]] = []
+    for text in refused:
+        for row in split_rows(text, finder.find(text), len(header)):
+            if row.problem is None:
+                rescued.append(row.cells)
+            else:
+                malformed.append(row)
+    if rescued:
+        extra = pl.DataFrame(rescued, schema={n: pl.String for n in header}, orient="row")
+        frame = pl.concat([frame, extra])
+    return frame, malformed
 
 
 class Writer:

@@ -14,11 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
+from readmit.batch.ragged import split_rows
 from readmit.batch.sniff import csv_problem
 from readmit.domain.errors import UnreadableFile
 
 LINE = "line"
+CSV_BLOCK = 16 << 20
+MALFORMED = "_malformed"  # what is wrong with a malformed CSV row (null: nothing)
 FORMATS = {".csv": "CSV", ".parquet": "Parquet", ".pq": "Parquet"}
 
 
@@ -58,8 +63,10 @@ def read_table(path: Path, spec: TableSpec) -> pl.DataFrame:
     if problem is not None:
         raise UnreadableFile(f"{path}: {problem}")
     try:
-        frame = _read_csv(path) if kind == "CSV" else _read_parquet(path)
-    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as error:
+        frame, lines, problems = (
+            _read_csv(path) if kind == "CSV" else (_read_parquet(path), None, None)
+        )
+    except (pl.exceptions.PolarsError, pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise UnreadableFile(f"{path}: cannot be read as {kind}: {first}") from None
     frame = frame.rename({c: c.strip().lower() for c in frame.columns})
@@ -71,14 +78,77 @@ def read_table(path: Path, spec: TableSpec) -> pl.DataFrame:
             missing=missing,
         )
     first_line = 2 if kind == "CSV" else 1
+    line = pl.int_range(first_line, pl.len() + first_line, dtype=pl.Int64).alias(LINE)
+    fine = pl.lit(None, dtype=pl.String).alias(MALFORMED)
     return frame.select(
-        pl.int_range(first_line, pl.len() + first_line, dtype=pl.Int64).alias(LINE),
+        line if lines is None else pl.lit(lines).alias(LINE),
         *[_text(frame, name) for name in spec.columns],
+        fine if problems is None else pl.lit(problems).alias(MALFORMED),
     )
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
-    return pl.read_csv(path, infer_schema=False, raise_if_empty=False)
+Read = tuple[pl.DataFrame, pl.Series | None, pl.Series | None]
+
+
+def _read_csv(path: Path) -> Read:
+    """Read every row as text: in bulk (Arrow), or, when a row is malformed, line by line.
+
+    A malformed row (short, overlong, an unclosed quote) is kept with its line, the cells it has
+    and what is wrong with it (``MALFORMED``), so that it is rejected as a row of its own.
+    """
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle), [])
+    names = _unique(header)
+    refused: list[str] = []
+
+    def skip(row: Any) -> str:
+        refused.append(row.text)
+        return "skip"
+
+    def read(block: int) -> pa.Table:
+        return pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=block),
+            parse_options=pa_csv.ParseOptions(invalid_row_handler=skip, newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
+        )
+
+    try:
+        table = read(CSV_BLOCK)
+    except pa.ArrowInvalid:  # a cell longer than a block: read the file as one block
+        refused.clear()
+        table = read(max(path.stat().st_size, CSV_BLOCK) + 1)
+    if not refused:
+        frame = pl.from_arrow(table)
+        assert isinstance(frame, pl.DataFrame)
+        return frame, None, None
+    return _read_slowly(path, names)
+
+
+def _read_slowly(path: Path, names: list[str]) -> Read:
+    """Read a file with malformed rows line by line: the rows, their lines, their problems."""
+    text = path.read_text(encoding="utf-8-sig")
+    _header, _, body = text.partition("\n")
+    # As before, a row may leave out its last cells (empty); more cells than names is an error.
+    rows = split_rows(body, 2, len(names), short_is_padded=True)
+    cells = [(r.cells + [None] * len(names))[: len(names)] for r in rows]
+    frame = pl.DataFrame(cells, schema=dict.fromkeys(names, pl.String), orient="row")
+    lines = pl.Series(LINE, [r.line for r in rows], dtype=pl.Int64)
+    return frame, lines, pl.Series(MALFORMED, [r.problem for r in rows], dtype=pl.String)
+
+
+def _unique(header: list[str]) -> list[str]:
+    """The header's names, a repeated one renamed as Polars does (``name_duplicated_0``)."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        if name in seen:
+            names.append(f"{name}_duplicated_{seen[name]}")
+            seen[name] += 1
+        else:
+            names.append(name)
+            seen[name] = 0
+    return names
 
 
 def _read_parquet(path: Path) -> pl.DataFrame:

@@ -27,7 +27,7 @@ from readmit.cli.serve import APP_FACTORY, proxy_options
 from readmit.demo.accounts import DemoLogin
 from readmit.demo.profiles import WINDOW
 from readmit.demo.record import choices, record_rows
-from readmit.demo.run import build_demo
+from readmit.demo.run import REGISTRY_PACKS, build_demo
 from readmit.demo.samples import write_samples
 from readmit.demo.summary import LAST_YEAR, Summary, summarise
 from readmit.domain.errors import InvalidInput
@@ -61,29 +61,49 @@ class RichProgress:
         self.progress.update(self.task, total=total, completed=total)
 
 
+def demo_packs(configured: list[str]) -> list[str]:
+    """The demo's registry packs: the configured ones, and every other shipped regime."""
+    return list(dict.fromkeys([*configured, *REGISTRY_PACKS]))
+
+
 def demo_app(db: Path) -> App:
-    """Return the application on the demo's own SQLite file (never the configured store)."""
-    settings = get_app().settings.model_copy(update={"database_url": f"sqlite:///{db}"})
+    """Return the application on the demo's own SQLite file (never the configured store), its
+    registry holding the three regimes."""
+    current = get_app().settings
+    settings = current.model_copy(
+        update={
+            "database_url": f"sqlite:///{db}",
+            "registry_packs": demo_packs(current.registry_packs),
+        }
+    )
     return bootstrap(settings)
 
 
-def remember_database(url: str, folder: Path) -> str:
-    """Point the folder's readmit.toml at the demo's database, unless it names another one.
+def remember_database(url: str, folder: Path, packs: list[str] | None = None) -> str:
+    """Point the folder's readmit.toml at the demo's database and its registry's packs, unless
+    it names another database.
 
     Every command run in the folder then reads the demo's data with no setting to make.
     """
     settings = folder / SETTINGS_FILE
+    packs_line = f"registry_packs = {json.dumps(packs)}\n" if packs else ""
     if not settings.exists():
         settings.write_text(
             "# Written by `readmit demo`: readmit commands run in this folder use its database.\n"
-            f"database_url = {json.dumps(url)}\n",
+            f"database_url = {json.dumps(url)}\n" + packs_line,
             encoding="utf-8",
         )
         return f"{SETTINGS_FILE} here now points at {url}: commands run in this folder use it"
-    named = tomllib.loads(settings.read_text(encoding="utf-8")).get("database_url")
-    if named == url:
-        return f"{SETTINGS_FILE} here points at {url}"
-    return f"{SETTINGS_FILE} here names {named!r}, not the demo's {url}: it was left as it is"
+    text = settings.read_text(encoding="utf-8")
+    held = tomllib.loads(text)
+    named = held.get("database_url")
+    if named != url:
+        return f"{SETTINGS_FILE} here names {named!r}, not the demo's {url}: it was left as it is"
+    if packs_line and "registry_packs" not in held:
+        # A readmit.toml of an earlier demo: its registry now holds the other regimes too.
+        settings.write_text(text.rstrip("\n") + "\n" + packs_line, encoding="utf-8")
+        return f"{SETTINGS_FILE} here points at {url}, its registry at {', '.join(packs or ())}"
+    return f"{SETTINGS_FILE} here points at {url}"
 
 
 @app.command("demo")
@@ -108,7 +128,8 @@ def demo(
     state = "reused (nothing added)" if report.reused else f"{report.events_added} events added"
     err.print(f"demo database {db}: seed {seed}, {state}, {report.seconds:.1f} s")
     # Beside the database, so that commands run in its folder read it by its name there.
-    err.print(remember_database(f"sqlite:///{db.name}", db.parent))
+    packs = application.settings.registry_packs
+    err.print(remember_database(f"sqlite:///{db.name}", db.parent, packs))
     render(summary)
     render_screening(report.screening, summary)
     samples = [_shown(path) for path in write_samples(files)]
@@ -132,6 +153,7 @@ def serve_dashboard(application: App, port: int) -> None:
     _check_port_free(port)
     # The server builds its app from the environment's settings (see ``readmit serve``).
     os.environ["READMIT_DATABASE_URL"] = application.settings.database_url
+    os.environ["READMIT_REGISTRY_PACKS"] = json.dumps(application.settings.registry_packs)
     err.print(f"serving the dashboard on http://127.0.0.1:{port}/ (Ctrl+C stops it)")
     uvicorn.run(
         APP_FACTORY,
@@ -224,13 +246,19 @@ def render_ratings(summary: Summary) -> None:
 
 
 def render_sanctions(summary: Summary) -> None:
-    """Print the sanctions in force today."""
-    out.print(f"[bold]Sanctions in force today ({date.today()}), from the policy pack[/]")
-    for s in summary.in_force:
-        stale = "; not verified as still in force for over a year" if s.stale else ""
-        status = s.status.replace("_", " ")
-        out.print(f"  {s.id} {s.country_name}: {status}{stale}")
-        out.print(f"    {s.title}")
+    """Print the sanctions in force today, regime by regime."""
+    out.print(f"[bold]Sanctions in force today ({date.today()}), from the policy packs[/]")
+    regimes = summary.regimes or [(s.regime, s.regime) for s in summary.in_force[:1]]
+    for pack, law in regimes:
+        out.print(f"  {law} ({pack}):", highlight=False)
+        shown = [s for s in summary.in_force if s.regime == pack]
+        for s in shown:
+            stale = "; not verified as still in force for over a year" if s.stale else ""
+            status = s.status.replace("_", " ")
+            out.print(f"    {s.id} {s.country_name}: {status}{stale}")
+            out.print(f"      {s.title}")
+        if not shown:
+            out.print(f"    none in force today (`readmit sanctions list --pack {pack}`)")
 
 
 def render_screening(screened: dict[str, Any], summary: Summary) -> None:

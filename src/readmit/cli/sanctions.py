@@ -184,5 +184,6 @@ def resumed(
             f"{item.visa_class} in {item.post_country}, held since {item.decision_on} by "
             f"{';'.join(item.measures)}; "
             f"can be processed since {item.resumed_on or 'an unknown date'}"
+            + (f" (held by {item.times_held} screenings)" if item.times_held > 1 else "")
         )
     say(f"{len(queue)} application(s) can now be processed")

@@ -11,7 +11,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from readmit.cli.base import app, cli_actor, err, get_app, out, print_json, say
 from readmit.domain.dates import parse_date
 from readmit.domain.screening import NeededInput
-from readmit.services.screening import letters, single
+from readmit.domain.screening_letter import Letter
+from readmit.services.screening import letter_pdf, letters, single
 from readmit.services.screening import replay as replays
 from readmit.services.screening.batch import screen_file
 from readmit.services.screening.engine import ScreeningRequest, ScreeningResult
@@ -57,7 +58,14 @@ def check(
         help="Screen under this regime (a pack of the registry); default: the installation's pack.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
-    with_letter: bool = typer.Option(False, "--letter", help="Print the letter to the applicant."),
+    with_letter: bool = typer.Option(
+        False, "--letter", help="Print the letter to the applicant (or write it: --output)."
+    ),
+    output: Path = typer.Option(
+        None,
+        "--output",
+        help="With --letter: write the letter to this file, .pdf (printable) or .txt.",
+    ),
     needed: bool = typer.Option(
         False, "--inputs-needed", help="List the fields that could change the outcome."
     ),
@@ -92,12 +100,48 @@ def check(
         "family_of_eu_citizen": family_of_eu_citizen,
         "member_state": member_state,
     }
+    _check_output(output, with_letter)
     actor = cli_actor(application, ROLE)
     result = single.screen_one(application, actor, ScreeningRequest(inputs=inputs, pack=pack))
-    letter = letters.letter_for(application, result) if with_letter and result.has_letter else None
-    _render(result, letter, as_json)
+    letter = (
+        letters.composed_for(application, result) if with_letter and result.has_letter else None
+    )
+    if output is None:
+        _render(result, letter.text() if letter else None, as_json)
+    else:
+        _render(result, None, as_json)
+        _write_letter(letter, output, result.decision.decision)
     if result.decision.decision == "invalid":
         raise typer.Exit(2)
+
+
+def _check_output(output: Path | None, with_letter: bool) -> None:
+    """Refuse an --output the letter cannot be written to, before anything is decided."""
+    if output is None:
+        return
+    if not with_letter:
+        raise typer.BadParameter("--output writes the letter: add --letter", param_hint="--output")
+    if output.suffix.lower() not in {".pdf", ".txt"}:
+        raise typer.BadParameter(
+            f"{output} is neither .pdf nor .txt: name a .pdf (printable) or a .txt file",
+            param_hint="--output",
+        )
+    if not output.parent.is_dir():
+        raise typer.BadParameter(
+            f"the folder {output.parent} does not exist", param_hint="--output"
+        )
+
+
+def _write_letter(letter: Letter | None, output: Path, decision: str) -> None:
+    """Write the letter as PDF or text; say so, or say why there is none."""
+    if letter is None:
+        err.print(f"no letter for a decision of {decision}: {output} not written")
+        return
+    if output.suffix.lower() == ".pdf":
+        output.write_bytes(letter_pdf.render(letter))
+    else:
+        output.write_text(letter.text(), encoding="utf-8")
+    err.print(f"letter to the applicant written to {output}")
 
 
 def _print_needed(fields: list[NeededInput], as_json: bool) -> None:

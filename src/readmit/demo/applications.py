@@ -188,3 +188,44 @@ SHOWCASE: tuple[tuple[str, dict[str, str]], ...] = (
         },
     ),
 )
+
+# One application under each other regime of the demo's registry: (label, pack, inputs).
+REGIME_SHOWCASE: tuple[tuple[str, str, dict[str, str]], ...] = (
+    (
+        "Gambian adult, Schengen short-stay visa (C) lodged in Dakar on 2023-11-01 "
+        "(EU Visa Code Art. 25a)",
+        "eu_visa_code_25a",
+        {
+            "nationality": "GM",
+            "visa_class": "C",
+            "post_country": "SN",
+            "application_date": "2023-11-01",
+            "decision_date": "2023-11-20",
+        },
+    ),
+    (
+        "Ethiopian family member of an EU citizen, C visa lodged in Addis Ababa on 2024-07-01 "
+        "(EU Visa Code Art. 25a)",
+        "eu_visa_code_25a",
+        {
+            "nationality": "ET",
+            "visa_class": "C",
+            "post_country": "ET",
+            "application_date": "2024-07-01",
+            "decision_date": "2024-07-10",
+            "family_of_eu_citizen": "true",
+        },
+    ),
+    (
+        "Congolese (DR Congo) visitor, entry clearance applied for in Kinshasa on 2026-01-10 "
+        "(UK Nationality and Borders Act 2022 s.72)",
+        "uk_naba_2022_s72",
+        {
+            "nationality": "CD",
+            "visa_class": "VISIT",
+            "post_country": "CD",
+            "application_date": "2026-01-10",
+            "decision_date": "2026-01-20",
+        },
+    ),
+)

@@ -20,6 +20,8 @@ from readmit.services.ops import maintenance
 from readmit.services.screening.batch import screen_file
 from readmit.services.transparency import sign_tree_head
 
+# The demo's registry holds every shipped regime beside the default pack's (INA 243(d)).
+REGISTRY_PACKS = ("eu_visa_code_25a", "uk_naba_2022_s72")
 BUILT = "demo_built"
 SCREENED = "demo_screened"
 CONSULAR = Actor("demo:consular-officer", "consular_officer")

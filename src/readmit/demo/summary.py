@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from readmit.demo.applications import SHOWCASE
+from readmit.demo.applications import REGIME_SHOWCASE, SHOWCASE
 from readmit.demo.profiles import END, WINDOW
 from readmit.demo.record import CambodiaCheck, cambodia_check
 from readmit.demo.run import CONSULAR
@@ -18,6 +18,7 @@ from readmit.services.assessment import assess as assessment
 from readmit.services.assessment import figures
 from readmit.services.context import App
 from readmit.services.sanctions import registry as sanctions
+from readmit.services.sanctions.pack import registry_packs
 from readmit.services.screening.engine import ScreeningRequest
 from readmit.services.screening.single import screen_one
 
@@ -54,6 +55,8 @@ class Summary:
     ratings: list[Rating] = field(default_factory=list)
     in_force: list[sanctions.SanctionSummary] = field(default_factory=list)
     screened: list[Screened] = field(default_factory=list)
+    # The registry's regimes, (pack, its law), the default one first.
+    regimes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def summarise(app: App) -> Summary:
@@ -67,6 +70,7 @@ def summarise(app: App) -> Summary:
         ratings=ratings(app),
         in_force=in_force_today(app),
         screened=showcase(app),
+        regimes=[(p.name, p.policy.regime.citation or p.name) for p in registry_packs(app)],
     )
 
 
@@ -79,9 +83,13 @@ def in_force_today(app: App, today: date | None = None) -> list[sanctions.Sancti
 def showcase(app: App) -> list[Screened]:
     """Screen the showcase applications (not logged: the batch is the demo's logged work)."""
     found = []
-    for label, inputs in SHOWCASE:
-        result = screen_one(app, CONSULAR, ScreeningRequest(inputs=inputs, log=False))
-        found.append(Screened(label, result.decision.decision, result.decision.reasons))
+    held = {p.name for p in registry_packs(app)}
+    cases: list[tuple[str, str | None, dict[str, str]]] = [(lb, None, i) for lb, i in SHOWCASE]
+    cases += [case for case in REGIME_SHOWCASE if case[1] in held]
+    for label, pack, inputs in cases:
+        request = ScreeningRequest(inputs=inputs, log=False, pack=pack)
+        result = screen_one(app, CONSULAR, request)
+        found.append(Screened(label, result.decision.decision, result.reasons))
     return found
 
 

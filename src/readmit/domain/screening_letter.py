@@ -38,6 +38,12 @@ class LegalBasis:
     sanction_id: str
     summary: str
     citation: str
+    starts: date | None = None
+
+    def sentence(self) -> str:
+        """The measure as the legal basis names it."""
+        since = f", in force from {self.starts.isoformat()}" if self.starts else ""
+        return f"Measure {self.measure_id} (sanction {self.sanction_id}{since}): {self.citation}"
 
 
 @dataclass(frozen=True)
@@ -101,8 +107,8 @@ class Letter:
         blocks.append(self.title + "\n\n" + self.decision_words)
         blocks.append("\n".join(f"{k}: {v}" for k, v in self.facts))
         blocks += [p if isinstance(p, str) else _items(p) for p in self.paragraphs]
-        basis = [f"{b.summary} ({b.measure_id}): {b.citation}" for b in self.legal_basis]
-        blocks.append("Legal basis\n" + _items(basis) + f"\nLegal basis: {self.citations}")
+        basis = [b.sentence() for b in self.legal_basis]
+        blocks.append("Legal basis\n" + _items(basis))
         blocks.append("What you may do next\n" + "\n".join(self.next_steps))
         if self.beside:
             blocks.append(self.beside_heading + "\n" + _items(self.beside))
@@ -139,6 +145,9 @@ def compose_letter(
     values = _values(policy, decision, chosen, decision_id, template.title)
     facts, paragraphs, note = _read_body(template.body, values)
     regime = policy.regime
+    steps = _next_steps(regime, decision.decision, decision.inputs, decision_id)
+    # The template's own sentence on appeal and refund is said once, under the next steps.
+    paragraphs = tuple(p for p in paragraphs if p not in steps)
     post = decision.inputs.get("post_country", "")
     return Letter(
         issuer=issuer(regime, decision.inputs),
@@ -152,11 +161,11 @@ def compose_letter(
         facts=facts,
         paragraphs=paragraphs,
         legal_basis=tuple(
-            LegalBasis(m.id, m.sanction_id, m.summary, m.citation or regime.citation)
+            LegalBasis(m.id, m.sanction_id, m.summary, m.citation or regime.citation, m.starts)
             for m in chosen
         ),
         citations=decision.citations,
-        next_steps=_next_steps(regime, decision.decision, decision.inputs),
+        next_steps=steps,
         beside_heading=f"Not under {regime.called}, and not decided by this notice:",
         beside=tuple(f"{f.sentence()}: {f.reason}" for f in related),
         note=note,
@@ -181,8 +190,10 @@ def issuer(regime: Regime, inputs: Mapping[str, str]) -> str:
     """Name the office that writes: a Member State's consulate where the regime asks which
     State decides (its ``member_state`` input), else the embassy of the regime's state (the
     pack's name before its colon: "United States: INA section 243(d) …")."""
-    deciding = inputs.get("member_state", "") if "member_state" in regime.inputs else ""
-    if deciding:
+    if "member_state" in regime.inputs:
+        deciding = inputs.get("member_state", "")
+        if not deciding:
+            return "Consulate of the deciding Member State"
         return f"Consulate of {_with_article(country_name(deciding))}"
     state = regime.name.split(":", 1)[0].strip()
     return f"Embassy of {_with_article(state)}"
@@ -204,7 +215,9 @@ def _decision_words(decision: str) -> str:
     )
 
 
-def _next_steps(regime: Regime, decision: str, inputs: Mapping[str, str]) -> tuple[str, ...]:
+def _next_steps(
+    regime: Regime, decision: str, inputs: Mapping[str, str], decision_id: str
+) -> tuple[str, ...]:
     """What the applicant may do, in the regime's words on appeal, refund and resumption."""
     appeal = (
         "This decision can be appealed under the law of the state that decided it; the post "
@@ -217,11 +230,16 @@ def _next_steps(regime: Regime, decision: str, inputs: Mapping[str, str]) -> tup
         if regime.fee_refunded
         else "The visa application fee will not be refunded."
     )
-    reference = inputs.get("application_id") or "the decision number"
-    steps = [f"{appeal} {refund}", regime.resumption_condition.strip()]
+    reference = inputs.get("application_id")
+    quote = f"reference {reference} and decision {decision_id}" if reference else decision_id
+    steps = [f"{appeal} {refund}", " ".join(regime.resumption_condition.split())]
     if decision == "discontinued":
-        steps.append("You may apply again; a new application is decided on the day it is decided.")
-    steps.append(f"Quote {reference} in any letter to the post about this application.")
+        day = "it is made" if regime.governing_date == "application_date" else "it is decided"
+        steps.append(
+            "You may apply again: a new application is decided against the measures in force "
+            f"on the day {day}."
+        )
+    steps.append(f"Quote {quote} in any letter to the post about this application.")
     return tuple(steps)
 
 

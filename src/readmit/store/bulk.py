@@ -34,7 +34,9 @@ def insert_rows(
     one executemany otherwise (and on a connection whose writes are staged)."""
     if not rows:
         return
-    if conn.dialect.name == "postgresql" and not conn.get_execution_options().get(STAGED):
+    if _copies(conn.dialect.name, conn.dialect.driver) and not conn.get_execution_options().get(
+        STAGED
+    ):
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             copy_rows(cursor, table.name, [table.c[name].name for name in columns], rows)
@@ -42,6 +44,11 @@ def insert_rows(
             cursor.close()
         return
     conn.exec_driver_sql(insert_sql(conn.dialect.paramstyle, table, tuple(columns)), list(rows))
+
+
+def _copies(dialect: str, driver: str) -> bool:
+    """Tell whether bulk inserts go through COPY: PostgreSQL through psycopg 3."""
+    return dialect == "postgresql" and driver == "psycopg"
 
 
 def copy_rows(
@@ -57,10 +64,11 @@ def copy_rows(
 _PLAIN_INSERT = re.compile(r"INSERT INTO (\w+) \(([\w, ]+)\) VALUES \((%s(?:, %s)*)\)")
 
 
-def replay_many(cursor: Any, statement: str, parameters: Sequence[Any], postgres: bool) -> None:
+def replay_many(cursor: Any, statement: str, parameters: Sequence[Any], engine: Engine) -> None:
     """Run an executemany a staged connection recorded: a plain INSERT of tuples as a COPY on
     PostgreSQL (the same rows), anything else as the executemany it was."""
-    plain = _PLAIN_INSERT.fullmatch(statement) if postgres else None
+    copies = _copies(engine.dialect.name, engine.dialect.driver)
+    plain = _PLAIN_INSERT.fullmatch(statement) if copies else None
     if plain is not None and all(isinstance(row, tuple | list) for row in parameters):
         columns = [name.strip() for name in plain.group(2).split(",")]
         if plain.group(3).count("%s") == len(columns):

@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError
 
 import readmit
 from readmit.domain.errors import StoreFailed
+from readmit.store.bulk import replay_many
 from readmit.store.db import Checkpoints, make_engine
 from readmit.store.event_rows import EventRow, PlainRow
 from readmit.store.ledger import Ledger
@@ -207,8 +208,8 @@ def _commit(engine: Engine, checkpoints: Checkpoints, chunk: Chunk) -> _Reply:
             Ledger(conn).append_rows(list(map(EventRow._make, chunk.events)))
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             for statement, parameters, many in chunk.statements:
-                if many:
-                    cursor.executemany(statement, parameters)
+                if many:  # a plain INSERT as a COPY on PostgreSQL
+                    replay_many(cursor, statement, parameters, engine)
                 elif parameters is None:
                     cursor.execute(statement)
                 else:

@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 
 from readmit.domain.dates import parse_date
 from readmit.domain.errors import (
@@ -109,18 +110,22 @@ class Table:
         ]
 
 
-def _key(context: Mapping[str, Any], path: str) -> Any:
-    found: Any = context
+def _walk(found: Any, path: str) -> Any:
     for part in path.split("."):
         found = found.get(part) if isinstance(found, Mapping) else None
-    return found or []
+    return found
+
+
+def _key(context: Mapping[str, Any], path: str) -> list[Any]:
+    found = _walk(context, path)
+    return found if isinstance(found, list) else []
 
 
 def _at(row: Any, path: str) -> Any:
-    found = (
-        _key(row, path) if "." in path else (row.get(path) if isinstance(row, Mapping) else None)
-    )
-    return "" if found is None or found == [] else found
+    found = _walk(row, path)
+    if isinstance(found, bool):  # as CSV readers expect, not Python's True/False
+        return "true" if found else "false"
+    return "" if found is None else found
 
 
 @dataclass(frozen=True)
@@ -365,19 +370,40 @@ def _action_endpoint(site: Site, action: Action, app: App) -> Callable[[Request]
     async def endpoint(request: Request) -> Response:
         user: security.WebUser | None = None
         back = request.headers.get("referer")
-        # Closed on the way out: an uploaded file's spool is released whatever the action did.
-        async with request.form() as form:
-            with answering(
-                request, lambda e: error_page(site, app, request, user, e, back=back)
-            ) as answer:
-                user = security.current_user(app, request)
-                security.check_csrf(request, user, form)
-                require_any(user, action.permission)
-                view = _view(app, request, user)
-                answer.give(_after_action(view, action.handle(view, form)))
+        try:
+            # Closed on the way out: an uploaded file's spool is released whatever it did.
+            async with request.form() as form:
+                with answering(
+                    request, lambda e: error_page(site, app, request, user, e, back=back)
+                ) as answer:
+                    user = security.current_user(app, request)
+                    security.check_csrf(request, user, form)
+                    require_any(user, action.permission)
+                    view = _view(app, request, user)
+                    answer.give(_after_action(view, action.handle(view, form)))
+        except HTTPException as error:  # only reading the body raises one: the size limit's 413
+            if error.status_code != 413:
+                raise
+            return too_large_page(site, app, request, str(error.detail), back)
         return answer.response
 
     return endpoint
+
+
+class BodyTooLarge(InvalidInput):
+    """A body over the server's limit, as the error page names it (the API's code for it)."""
+
+    code = "payload_too_large"
+
+
+def too_large_page(
+    site: Site, app: App, request: Request, message: str, back: str | None
+) -> HTMLResponse:
+    """The error page of a body over the limit (its message names the limit and the setting)."""
+    user = security.current_user(app, request)
+    response = error_page(site, app, request, user, BodyTooLarge(message), back=back)
+    response.status_code = 413
+    return response
 
 
 def require_any(user: WebUser | None, needs: Needs) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from readmit.domain.countries import country_name
 from readmit.domain.errors import InvalidInput
 from readmit.services.assessment import figures
+from readmit.services.assessment.cooperation_pack import load_cooperation_pack
 from readmit.web import words
 from readmit.web.site import View
 
@@ -62,7 +63,10 @@ def read_dates(view: View, *, charts: bool = False) -> Dates:
         )
     charts_from = None
     if charts:
-        charts_from = view.date_arg("charts_from", quarter_start(date(end.year - 3, end.month, 1)))
+        # Three years of quarters, but none before the standard the quarters are rated by.
+        first = min(v.valid_from for v in load_cooperation_pack().standard.versions)
+        default = max(first, quarter_start(date(end.year - 3, end.month, 1)))
+        charts_from = view.date_arg("charts_from", min(default, end))
         if charts_from > end:
             raise InvalidInput(
                 f"Charts from ({words.day(charts_from)}) is after To ({words.day(end)})",
@@ -87,11 +91,9 @@ def query_of(dates: Dates, **changes: date) -> str:
     return urlencode({k: v.isoformat() for k, v in values.items() if v is not None})
 
 
-def nothing_in(
-    view: View, dates: Dates, path: str, country: str | None = None
-) -> dict[str, str] | None:
-    """Say why a window holds no case event, and link to the one where the data is (None:
-    the window holds some)."""
+def nothing_in(view: View, dates: Dates, country: str | None = None) -> dict[str, str] | None:
+    """Say why a window holds no case event, and link (on the same page) to the window where
+    the data is (None: the window holds some)."""
     span = figures.recorded_span(view.app, country)
     whose = f" for {country_name(country)}" if country else ""
     if span is None:
@@ -102,15 +104,15 @@ def nothing_in(
         return {
             "says": f"No case event{whose} recorded before {words.day(first)}: the ledger's "
             f"first is on {words.day(first)}, its last on {words.day(last)}.",
-            "href": f"{path}?{query_of(dates, **{'from': first, 'to': to})}",
+            "href": f"?{query_of(dates, **{'from': first, 'to': to})}",
             "link": f"Show {words.day(first)} to {words.day(to)}",
         }
     if dates.start > last:
-        start = max(first, last - YEAR)
+        start = last - YEAR
         return {
             "says": f"No case event{whose} recorded after {words.day(last)}: the ledger's "
             f"last is on {words.day(last)}, its first on {words.day(first)}.",
-            "href": f"{path}?{query_of(dates, **{'from': start, 'to': last})}",
+            "href": f"?{query_of(dates, **{'from': start, 'to': last})}",
             "link": f"Show the twelve months to {words.day(last)}",
         }
     return None

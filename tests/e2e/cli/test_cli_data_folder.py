@@ -41,3 +41,31 @@ def test_a_missing_database_is_named_with_how_to_choose_one_and_nothing_is_creat
     assert str(folder / "readmit.db") in said
     assert "readmit demo" in said and "readmit.toml" in said and "READMIT_DATABASE_URL" in said
     assert list(folder.iterdir()) == [], "no empty database is left behind"
+
+
+def test_the_demos_readmit_toml_names_its_registrys_packs_and_serve_there_reads_them(
+    folder: Path, sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READMIT_KEY_DIR", str(sqlite_app.settings.key_dir))
+    monkeypatch.delenv("READMIT_REGISTRY_PACKS", raising=False)
+    packs = ["eu_visa_code_25a", "uk_naba_2022_s72"]
+    remember_database("sqlite:///readmit.db", folder, packs)
+    assert (
+        'registry_packs = ["eu_visa_code_25a", "uk_naba_2022_s72"]'
+        in (folder / "readmit.toml").read_text()
+    )
+    assert CliRunner().invoke(app, ["db", "upgrade"]).exit_code == 0
+    listed = CliRunner().invoke(app, ["sanctions", "list", "--pack", "eu_visa_code_25a"])
+    assert listed.exit_code == 0, listed.output
+    assert "ET-2023  Ethiopia (ET): in force" in listed.output
+
+
+def test_an_earlier_demos_readmit_toml_gains_the_registrys_packs(folder: Path) -> None:
+    (folder / "readmit.toml").write_text('database_url = "sqlite:///readmit.db"\n')
+    said = remember_database("sqlite:///readmit.db", folder, ["eu_visa_code_25a"])
+    assert "its registry at eu_visa_code_25a" in said
+    text = (folder / "readmit.toml").read_text()
+    assert text == 'database_url = "sqlite:///readmit.db"\nregistry_packs = ["eu_visa_code_25a"]\n'
+    assert remember_database("sqlite:///readmit.db", folder, ["eu_visa_code_25a"]).endswith(
+        "points at sqlite:///readmit.db"
+    )

@@ -40,7 +40,10 @@ RATED = ("uncooperative", "at risk", "cooperative")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo's database, served by `readmit serve` as a user would after `readmit demo`."""
     folder = tmp_path_factory.mktemp("first-hour")
-    shutil.copy(demo_database(tmp_path_factory), folder / "readmit-demo.db")
+    built = demo_database(tmp_path_factory)
+    shutil.copy(built, folder / "readmit-demo.db")
+    # The readmit.toml the demo left: its registry holds the EU's and the UK's sanctions too.
+    shutil.copy(built.parent / "readmit.toml", folder / "readmit.toml")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("READMIT_")}
     env |= {"HOME": str(folder), "READMIT_DATABASE_URL": "sqlite:///readmit-demo.db"}
@@ -68,7 +71,7 @@ def _login(tab: Any, role: str) -> None:
     tab.get_by_label("Password").fill(f"{user}-password")
     tab.get_by_role("button", name="Sign in").click()
     tab.wait_for_load_state()
-    assert "/login" not in tab.url, f"{user} could not sign in"
+    assert "/login" not in tab.url, f"{user} could not sign in: {tab.inner_text('main')[:300]}"
 
 
 def _links(tab: Any, base: str) -> list[str]:

@@ -154,6 +154,7 @@ READS = [
     ("flight", "/flights/{id}.json", "/api/v1/flights/{id}"),
     ("decision", "/screening/decisions/{id}.json", "/api/v1/decisions/{id}/replay"),
     ("decision", "/screening/decisions/{id}/letter.json", "/api/v1/decisions/{id}/letter"),
+    ("decision", "/screening/decisions/{id}/letter.pdf", "/api/v1/decisions/{id}/letter.pdf"),
     ("row", "/screening/decisions/{id}", "/api/v1/decisions/{id}/replay"),
     ("job", "/screening/batch/{id}.json", "/api/v1/screen/batch/{id}"),
     ("job", "/screening/batch/{id}/download", "/api/v1/screen/batch/{id}/result"),

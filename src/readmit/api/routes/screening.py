@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from readmit.api.deps import Caller, Ctx, IdempotencyKey
 from readmit.api.errors import error_responses
@@ -12,7 +12,7 @@ from readmit.api.schemas import CountryCode, LetterOut, NeededOut, ReplayOut, Sc
 from readmit.api.schemas.common import Day
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
-from readmit.services.screening import letters, single
+from readmit.services.screening import letter_pdf, letters, single
 from readmit.services.screening import replay as replays
 from readmit.services.screening.engine import ScreeningRequest
 
@@ -67,6 +67,25 @@ def inputs_needed(
 def decision_letter(decision_id: DecisionId, app: Ctx, actor: Caller) -> Any:
     """The letter of a logged single decision of yours (discontinued or restricted)."""
     return {"decision_id": decision_id, "letter": letters.letter(app, actor, decision_id)}
+
+
+@router.get(
+    "/decisions/{decision_id}/letter.pdf",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The letter as a printable PDF",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        **ERRORS,
+    },
+)
+@policy(P.SCREEN)
+def decision_letter_pdf(decision_id: DecisionId, app: Ctx, actor: Caller) -> Any:
+    """The letter of a logged single decision of yours, as a PDF to print or send."""
+    pdf = letter_pdf.render(letters.letter_of(app, actor, decision_id))
+    disposition = f'inline; filename="letter-{decision_id}.pdf"'
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
 
 
 @router.get("/decisions/{decision_id}/replay", response_model=ReplayOut, responses=ERRORS)

@@ -151,3 +151,6 @@ class HeldOut(BaseModel):
     decision_on: date
     measures: list[str]
     resumed_on: date | None
+    times_held: int = Field(
+        1, description="How many screenings held it (the same file uploaded twice: 2)."
+    )

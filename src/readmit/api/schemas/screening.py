@@ -132,6 +132,7 @@ class ReplayOut(BaseModel):
     pack_version_then: str
     pack_version_now: str
     notes: list[str]
+    pack: str = Field("", description="The pack (regime) the decision was made under")
 
 
 class LetterOut(BaseModel):

@@ -30,8 +30,8 @@ from typing import Any
 import polars as pl
 from sqlalchemy import insert, select, update
 
-from readmit.batch.tables import LINE
-from readmit.domain.errors import Conflict, ReadmitError
+from readmit.batch.tables import LINE, MALFORMED
+from readmit.domain.errors import Conflict, ReadmitError, UnreadableFile
 from readmit.domain.events import NewEvent, utc_now, utc_text
 from readmit.services.context import App
 from readmit.services.imports.report import ImportReport, Rejection
@@ -229,9 +229,11 @@ def _decide(uow: UnitOfWork, run: Import, start: int, rows: list[Row]) -> Outcom
         if row[KEY] in existing:
             continue
         try:
+            if row[MALFORMED] is not None:
+                raise UnreadableFile(f"line {row[LINE]} cannot be read as a row: {row[MALFORMED]}")
             new_events.extend(handler.apply(row))
         except ReadmitError as error:
-            allowed = handler.allowed(row)
+            allowed = [] if row[MALFORMED] is not None else handler.allowed(row)
             rejected.append(
                 Rejection(start + offset, row[LINE], error.code, error.message, allowed)
             )

@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import insert, select
 
-from readmit.batch.tables import LINE, file_digest, read_table, write_rows
+from readmit.batch.tables import LINE, MALFORMED, file_digest, read_table, write_rows
 from readmit.domain.errors import InvalidInput
 from readmit.domain.events import utc_now, utc_text
 from readmit.services.context import Actor, App
@@ -37,7 +37,9 @@ from readmit.services.imports.rows import (
     RowHandler,
 )
 from readmit.services.transparency import sign_tree_head
-from readmit.store.schema import KEY_FORMAT, import_rejections, imports
+from readmit.store.bulk import settle_after_load
+from readmit.store.projections import projection_tables
+from readmit.store.schema import KEY_FORMAT, events, import_rejections, imports, persons
 
 __all__ = ["CHUNK_ROWS", "LEGACY_KEY", "ImportReport", "import_file", "prepare", "rejected_path"]
 
@@ -84,6 +86,8 @@ def import_file(
     (apply_pipelined if pipeline else apply_directly)(run, start)
     report.rejected.sort(key=lambda r: r.line)
     _write_rejected(path, frame, handler, report)
+    if report.applied:  # what it bulk-loaded, left ready to read (VACUUM on PostgreSQL)
+        settle_after_load(app.engine, [events, persons, *projection_tables()])
     sign_tree_head(app, reason=f"import of {kind}")
     return report
 
@@ -98,8 +102,11 @@ def prepare(frame: pl.DataFrame, handler: RowHandler, legacy: bool = False) -> p
         elif name in handler.upper:
             column = column.str.to_uppercase()
         normal.append(column.fill_null(""))
+    # A malformed row is rejected, never applied: its key is its line's, no row's content.
+    content = pl.concat_str(normal, separator="\x1f")
+    malformed = pl.concat_str([pl.lit("malformed\x1e"), pl.col(LINE).cast(pl.String)])
     frame = frame.with_columns(
-        pl.concat_str(normal, separator="\x1f").alias(CONTENT),
+        pl.when(pl.col(MALFORMED).is_null()).then(content).otherwise(malformed).alias(CONTENT),
         *[pl.col(d).str.to_date("%Y-%m-%d", strict=False).alias(PARSED + d) for d in handler.dates],
     )
     # Identical rows within one file are distinct facts: the n-th copy gets its own key.

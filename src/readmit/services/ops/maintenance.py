@@ -6,7 +6,8 @@ from readmit.services.assessment import claims, published
 from readmit.services.context import App
 from readmit.services.sanctions.pack import PackLoadReport, load_history
 from readmit.store import migrate
-from readmit.store.projections import clear_projections, project
+from readmit.store.bulk import settle_after_load
+from readmit.store.projections import clear_projections, project, projection_tables
 
 
 def upgrade(app: App) -> PackLoadReport:
@@ -29,7 +30,9 @@ def describe(app: App) -> str:
 
 
 def rebuild(app: App, batch: int = 20_000) -> int:
-    """Empty every projection and replay the whole log through the projectors."""
+    """Empty every projection and replay the whole log through the projectors, then leave
+    the rebuilt tables ready to read (``VACUUM (ANALYZE)`` on PostgreSQL, ``ANALYZE`` on
+    SQLite: ``store/bulk.settle_after_load``)."""
     with app.uow() as uow:
         clear_projections(uow.conn)
         chunk, count = [], 0
@@ -40,4 +43,5 @@ def rebuild(app: App, batch: int = 20_000) -> int:
                 count, chunk = count + len(chunk), []
         project(uow.conn, chunk)
         uow.commit()
+    settle_after_load(app.engine, projection_tables())
     return count + len(chunk)

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from readmit.domain.errors import NotFound
 from readmit.domain.permissions import may_see_screening_of
 from readmit.domain.screening import Decision
-from readmit.domain.screening_letter import render_letter
+from readmit.domain.screening_letter import Letter, compose_letter
 from readmit.services.context import Actor, App
 from readmit.services.sanctions.pack import pack_of_regime
 from readmit.services.screening.engine import ScreeningResult, engine_at_head, related_for
 from readmit.services.screening.replay import decided_on
 from readmit.store.decision_log import get_decision
+from readmit.store.schema import events
+from readmit.store.uow import UnitOfWork
 
 
-def letter(app: App, actor: Actor, decision_id: str) -> str:
-    """Render the letter of a logged single decision (discontinued or restricted) ``actor`` may
-    see: another officer's decision is one that does not exist."""
+def letter_of(app: App, actor: Actor, decision_id: str) -> Letter:
+    """Compose the letter of a logged single decision (discontinued or restricted) ``actor``
+    may see: another officer's decision is one that does not exist."""
     with app.uow(write=False) as uow:
         entry = get_decision(uow.conn, decision_id)
-        # The pack the decision was made under: its regime's measures and letters.
-        pack = pack_of_regime(app, entry["pack"] if entry is not None else None)
-        measures, _engine, _seq = engine_at_head(app, uow, pack)
+        measures, _engine, _seq = engine_at_head(app, uow)
+        synthetic = _holds_the_demo(uow)
     if (
         entry is None
         or entry["kind"] != "single"
@@ -39,14 +42,47 @@ def letter(app: App, actor: Actor, decision_id: str) -> str:
         holding=tuple(outcome.get("holding", [])),
         restricting=tuple(m.split(":")[0] for m in outcome["restrictions"].split(" | ") if m),
     )
+    pack = pack_of_regime(app, entry.get("pack"))
     by_id = {m.id: m for m in measures}
-    return render_letter(
-        pack.policy, decision, by_id, decision_id, related=related_for(pack, decision)
+    return compose_letter(
+        pack.policy,
+        decision,
+        by_id,
+        decision_id,
+        related=related_for(pack, decision),
+        synthetic=synthetic,
+    )
+
+
+def letter(app: App, actor: Actor, decision_id: str) -> str:
+    """Render the letter of a logged single decision ``actor`` may see, as plain text."""
+    return letter_of(app, actor, decision_id).text()
+
+
+def composed_for(app: App, result: ScreeningResult) -> Letter:
+    """Compose the letter of a decision just made."""
+    by_id = {m.id: m for m in result.measures}
+    policy = pack_of_regime(app, result.pack).policy
+    with app.uow(write=False) as uow:
+        synthetic = _holds_the_demo(uow)
+    return compose_letter(
+        policy,
+        result.decision,
+        by_id,
+        result.decision_id,
+        related=result.related,
+        synthetic=synthetic,
     )
 
 
 def letter_for(app: App, result: ScreeningResult) -> str:
-    """Render the letter of a decision just made."""
-    by_id = {m.id: m for m in result.measures}
-    policy = pack_of_regime(app, result.pack).policy
-    return render_letter(policy, result.decision, by_id, result.decision_id, related=result.related)
+    """Render the letter of a decision just made, as plain text."""
+    return composed_for(app, result).text()
+
+
+def _holds_the_demo(uow: UnitOfWork) -> bool:
+    """Tell whether the store holds the demo's synthetic scenario (the letter then says so)."""
+    found = uow.conn.execute(
+        select(events.c.source).where(events.c.subject_type == "demo").limit(1)
+    ).first()
+    return found is not None

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from readmit.batch.screening_files import file_digest, read_row
 from readmit.domain import ids
@@ -45,6 +45,7 @@ class ReplayResult:
     pack_version_then: str
     pack_version_now: str
     notes: list[str] = field(default_factory=list)
+    pack: str = ""  # the pack (regime) the decision was made and replayed under
 
     def to_dict(self) -> dict[str, Any]:
         """The replay as the API answers it and the command line prints it."""
@@ -58,6 +59,7 @@ class ReplayResult:
             "pack_version_then": self.pack_version_then,
             "pack_version_now": self.pack_version_now,
             "notes": self.notes,
+            "pack": self.pack,
         }
 
 
@@ -70,6 +72,7 @@ class HeldApplication:
     decision_on: date
     measures: tuple[str, ...]
     resumed_on: date | None
+    times_held: int = 1  # screenings that held it (the same file uploaded twice: 2)
 
 
 def _missing(decision_id: str) -> NotFound:
@@ -169,6 +172,7 @@ def replay(app: App, decision_id: str, source: Path | None = None) -> ReplayResu
         entry["pack_version"],
         policy.version,
         notes,
+        pack.name,
     )
 
 
@@ -230,9 +234,9 @@ def resumed(app: App, sanction_id: str, as_of: date | None = None) -> list[HeldA
         if sanction is None:
             raise NotFound(f"no sanction {sanction_id!r}")
         every = {m.id: m for m in load_measures(uow.conn)}
-        rows = holds_for(uow.conn, sanction.measures)
+        rows = _latest_per_application(uow.conn, holds_for(uow.conn, sanction.measures))
     queue = []
-    for row in rows:
+    for row, times in rows:
         ids = tuple(m for m in row["measures"].split(";") if m)
         held_by = [every[i] for i in ids if i in every]
         if all(m.ended(as_of) for m in held_by):
@@ -247,6 +251,37 @@ def resumed(app: App, sanction_id: str, as_of: date | None = None) -> list[HeldA
                     row["decision_on"],
                     ids,
                     resumed_on,
+                    times,
                 )
             )
     return queue
+
+
+def _latest_per_application(
+    conn: Connection, rows: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], int]]:
+    """One row per application: its latest screening's hold, and how many screenings held it.
+
+    Uploading the same file twice holds each of its applications twice; the queue lists each
+    application once, under the decision made last.
+    """
+    logged = sorted({ids.split_batch_row(r["decision_id"])[0] for r in rows})
+    created = dict(
+        conn.execute(
+            select(decisions.c.decision_id, decisions.c.created_at).where(
+                decisions.c.decision_id.in_(logged)
+            )
+        ).all()
+    )
+
+    def when(row: dict[str, Any]) -> tuple[str, int]:
+        return created.get(ids.split_batch_row(row["decision_id"])[0], ""), row["row_number"] or 0
+
+    latest: dict[str, dict[str, Any]] = {}
+    times: dict[str, int] = {}
+    for row in rows:
+        key = row["application_id"] or row["decision_id"]  # a row without an id stands alone
+        times[key] = times.get(key, 0) + 1
+        if key not in latest or when(row) >= when(latest[key]):
+            latest[key] = row
+    return [(row, times[key]) for key, row in latest.items()]

@@ -94,7 +94,10 @@ def read_heads(path: Path) -> list[dict[str, Any]]:
 
 
 def _append(path: Path, head: dict[str, Any]) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Every folder made on the way is the server's only (mkdir's parents= would make them 0755).
+    for folder in reversed([path.parent, *path.parent.parents]):
+        if not folder.exists():
+            folder.mkdir(mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

@@ -122,7 +122,7 @@ def rests_on(snap: Snapshot) -> list[str]:
     """The observed rates a forecast rests on, in words."""
     o, span = snap.observed, f"{snap.start} – {snap.end}"
     words = [
-        f"{o.counts[name]:,} {label} in {o.months:.1f} months ({span}): "
+        f"{o.counts[name]:,} {label} in {o.months:,.1f}".removesuffix(".0") + f" months ({span}): "
         f"{o.rate(name).per_month:.2f} a month"
         for name, label in (("removals", "removals"), ("new_orders", "new final orders"))
     ]
@@ -136,13 +136,21 @@ def answer(result: dict[str, Any], horizon: int, runs: int) -> str:
     if months is None:
         return (
             f"not cleared within the horizon of {horizon} months "
-            f"({cleared:.1%} of {runs:,} runs clear it)"
+            f"({_share(cleared)} of {runs:,} runs clear it)"
         )
     high = f"{months['high']:g}" if months["high"] is not None else f"beyond {horizon}"
     return (
         f"cleared in about {months['estimate']:g} months (90% of runs between "
-        f"{months['low']:g} and {high}; {cleared:.1%} of runs clear it within {horizon})"
+        f"{months['low']:g} and {high}; {_share(cleared)} of runs clear it within {horizon})"
     )
+
+
+def _share(value: float) -> str:
+    # A share as a reader says it: "none", "12%", "12.5%" (never "0.0%").
+    if value == 0:
+        return "none"
+    whole = round(value * 100, 1)
+    return f"{whole:.0f}%" if whole.is_integer() else f"{whole:.1f}%"
 
 
 def source_words(snap: Snapshot, as_of: date | None) -> str:

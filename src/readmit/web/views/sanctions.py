@@ -19,7 +19,7 @@ from readmit.services.sanctions import registry as sanctions
 from readmit.services.sanctions.pack import current_pack, pack_of_regime, registry_packs
 from readmit.services.sanctions.registry import MeasureView, SanctionSummary
 from readmit.web.scope_words import effect_words, scope_in_words
-from readmit.web.site import View
+from readmit.web.site import Table, View
 from readmit.web.views import site
 
 P = Permission
@@ -100,7 +100,21 @@ def summary_row(s: SanctionSummary, app: App) -> dict[str, Any]:
     }
 
 
-@site.page("/sanctions", "sanctions.html", P.SANCTION_READ, "Sanctions registry", nav="Sanctions")
+# The registry's CSV twin: one row per sanction, with its status on the page's day.
+REGISTRY_TABLE = Table(
+    "sanctions",
+    {k: k for k in ("id", "country", "country_name", "title", "status", "in_force", "stale")},
+)
+
+
+@site.page(
+    "/sanctions",
+    "sanctions.html",
+    P.SANCTION_READ,
+    "Sanctions registry",
+    nav="Sanctions",
+    table=REGISTRY_TABLE,
+)
 def registry(view: View) -> dict[str, Any]:
     """Every sanction ever recorded (or only those in force) with its status on a date."""
     on = view.date_arg("on", date.today())

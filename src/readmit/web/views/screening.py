@@ -17,8 +17,13 @@ from readmit.domain.sanctions_policy import RELATIONSHIPS
 from readmit.domain.sanctions_related import RelatedFinding
 from readmit.domain.screening import INPUT_COLUMNS, input_columns
 from readmit.services.sanctions import registry as sanctions
-from readmit.services.sanctions.pack import current_pack
-from readmit.services.screening import jobs, letters, replay, single
+from readmit.services.sanctions.pack import (
+    current_pack,
+    pack_of_regime,
+    registry_packs,
+    screening_pack,
+)
+from readmit.services.screening import jobs, letter_pdf, letters, replay, single
 from readmit.services.screening.engine import ScreeningRequest, related_for
 from readmit.web.render import environment
 from readmit.web.scope_words import effect_words, scope_in_words
@@ -45,6 +50,9 @@ LABELS = {
     "residence": "Country of residence",
     "other_nationalities": "Other nationalities",
     "exception_reference": "Reference of the approved exception",
+    "passport_type": "Passport type",
+    "family_of_eu_citizen": "Family member of an EU citizen",
+    "member_state": "State of the consulate",
 }
 
 
@@ -65,20 +73,35 @@ def field_choices(view: View, name: str, country: str) -> list[tuple[str, str]]:
         ]
     if name == "approved_exception":
         return [("", "none"), ("true", "yes, approved"), ("false", "no")]
+    if name == "passport_type":
+        return [("", "ordinary"), ("diplomatic", "diplomatic"), ("service", "service")]
+    if name == "family_of_eu_citizen":
+        return [("", "not declared"), ("true", "yes"), ("false", "no")]
     return []
+
+
+def regime_choices(view: View) -> list[tuple[str, str]]:
+    """The registry's regimes, (pack, its law), when it holds more than one: a post chooses."""
+    packs = registry_packs(view.app)
+    return [(p.name, p.policy.regime.citation or p.name) for p in packs] if len(packs) > 1 else []
 
 
 @site.page("/screening", "screening.html", P.SCREEN, "Screening desk", nav="Screening")
 def desk(view: View) -> dict[str, Any]:
     """Ask the basics first; then only the inputs that could change the outcome."""
     basics = {name: view.arg(name) for name in BASICS}
+    pack = screening_pack(view.app, view.arg("pack") or None).name
     needed: list[dict[str, Any]] = []
     ready = all(basics.values())
     if ready:
         nationality = country_code(basics["nationality"])
         day = view.date_arg("decision_date", date.today())
         found = single.needed_inputs(
-            view.app, nationality, post_country=basics["post_country"], decision_date=day
+            view.app,
+            nationality,
+            post_country=basics["post_country"],
+            decision_date=day,
+            pack=pack,
         )
         needed = [
             {
@@ -91,14 +114,23 @@ def desk(view: View) -> dict[str, Any]:
             for n in found
             if n.field not in BASICS
         ]
-    return {"basics": basics, "ready": ready, "needed": needed, "labels": LABELS}
+    return {
+        "basics": basics,
+        "ready": ready,
+        "needed": needed,
+        "labels": LABELS,
+        "regimes": regime_choices(view),
+        "pack": pack,
+    }
 
 
 @site.action("/screening", P.SCREEN)
 def screen(view: View, form: FormData) -> str:
     """Screen one application against the measures in force on its decision date; log it."""
     inputs = {name: str(form.get(name) or "").strip() for name in INPUT_COLUMNS}
-    result = single.screen_one(view.app, view.actor(), ScreeningRequest(inputs=inputs))
+    pack = str(form.get("pack") or "").strip() or None
+    request = ScreeningRequest(inputs=inputs, pack=pack)
+    result = single.screen_one(view.app, view.actor(), request)
     return f"/screening/decisions/{result.decision_id}"
 
 
@@ -129,7 +161,7 @@ def decision(view: View) -> dict[str, Any]:
     """A logged decision with its reasons, the measures matched, and whether a letter is due."""
     replayed = replay.replay_as(view.app, view.actor(), view.params["decision_id"])
     d = replayed.then
-    pack = current_pack(view.app)
+    pack = pack_of_regime(view.app, replayed.pack or None)
     regime = pack.policy.regime
     related = related_for(pack, d)
     return {
@@ -174,10 +206,22 @@ def _why(regime: str, decision: str, reasons: str, related: tuple[RelatedFinding
 def letter(view: View) -> dict[str, Any]:
     """The printable letter of a discontinued or restricted decision."""
     decision_id = view.params["decision_id"]
+    composed = letters.letter_of(view.app, view.actor(), decision_id)
     return {
         "decision_id": decision_id,
-        "letter": letters.letter(view.app, view.actor(), decision_id),
+        "letter": composed.to_dict(),
+        "text": composed.text(),
+        "pdf": f"/screening/decisions/{decision_id}/letter.pdf",
     }
+
+
+@site.raw("/screening/decisions/{decision_id}/letter.pdf", P.SCREEN)
+def letter_as_pdf(view: View) -> Response:
+    """The letter as a PDF to print or send (as GET /api/v1/decisions/{id}/letter.pdf)."""
+    decision_id = view.params["decision_id"]
+    pdf = letter_pdf.render(letters.letter_of(view.app, view.actor(), decision_id))
+    disposition = f'inline; filename="letter-{decision_id}.pdf"'
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
 
 
 @site.page("/screening/batch", "batch.html", P.SCREEN, "Batch screening")

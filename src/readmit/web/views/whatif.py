@@ -3,12 +3,13 @@ scenario side by side, as a chart with its band and in figures. Nothing is recor
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from readmit.domain.errors import InvalidInput
 from readmit.domain.permissions import Permission as P
+from readmit.services.assessment import figures
 from readmit.services.whatif import compare, files
 from readmit.services.whatif.forecast import WhatIfRequest
 from readmit.services.whatif.scenario import parse_scenario
@@ -52,7 +53,10 @@ def _levers(view: View) -> dict[str, Any]:
 def whatif_page(view: View) -> dict[str, Any]:
     """A forecast at the window's pace beside the scenario the form's levers describe."""
     country = view.arg("country", "KH").upper()
-    start, end = view.date_arg("from", date(2020, 10, 1)), view.date_arg("to", date(2022, 5, 31))
+    # The window ends, unless named, on the ledger's last recorded day: the year before it.
+    last = figures.last_recorded_day(view.app) or date.today()
+    end = view.date_arg("to", last)
+    start = view.date_arg("from", end - timedelta(days=364))
     levers = _levers(view)
     scenario = parse_scenario({k: v for k, v in levers.items() if v is not None}, "the form")
     request = WhatIfRequest(start=start, end=end, runs=RUNS, seed=2022)
