@@ -115,9 +115,9 @@ def test_cambodia_2020_to_2022_is_uncooperative_with_reasons_naming_the_figures(
     assert result["rating"] == "uncooperative"
     assert result["meets_determination_condition"] is True
     crossed = {r["criterion"]: r["text"] for r in result["reasons"] if r["status"] != "met"}
-    assert "interviews_held 1" in crossed["interviews"]
-    assert "removals 2, backlog 1,852" in crossed["removal_share"]
-    assert "presentations 380" in crossed["identification"]
+    assert "interviews held 1" in crossed["interviews"]
+    assert "removals 2, final orders pending 1,852" in crossed["removal_share"]
+    assert "cases presented 380" in crossed["identification"]
     assert result["reasons"][-1]["status"] == "uncooperative"  # years from order to removal
     beside = {c["claim_id"]: c for c in result["claims"]}
     embassy = beside["kh-embassy-2022-ordered-removed"]
