@@ -47,21 +47,17 @@ def _documents() -> list[Path]:
 
 def _blocks(path: Path) -> Iterator[list[Command]]:
     """Yield each fenced sh or unlabelled block of a file as its runnable commands."""
-    block: list[Command] | None = None
-    pending = ""
+    fenced, runnable, pending = False, False, ""
+    block: list[Command] = []
     name = path.relative_to(ROOT)
     for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if text.startswith("```"):
-            if block is None:
-                block = [] if text.strip("`").strip() in {"", "sh"} else None
-                if block is None:
-                    block = _SKIPPED
-            else:
-                if block is not _SKIPPED and block:
-                    yield block
-                block = None
+            if fenced and block:
+                yield block
+            fenced, block = not fenced, []
+            runnable = fenced and text.strip("`").strip() in {"", "sh"}
             continue
-        if block is None or block is _SKIPPED:
+        if not runnable:
             continue
         joined = pending + text.rstrip()
         if joined.endswith("\\"):
@@ -71,9 +67,6 @@ def _blocks(path: Path) -> Iterator[list[Command]]:
         command = _command(joined)
         if command:
             block.append(Command(f"{name}:{number}", command))
-
-
-_SKIPPED: list[Command] = []
 
 
 def _command(text: str) -> str | None:
