@@ -24,6 +24,9 @@ IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"
 MAX_NAME = 200
 MAX_TEXT = 2000
 NUL = "\x00"
+# A position in the ledger (an event's sequence number, a tree's size): the events table keeps
+# it in a 32-bit integer column, so a larger one names nothing and must not reach the database.
+MAX_LEDGER_POSITION = 2**31 - 1
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 # The text fields of a case event's payload and how long each may be.
 PAYLOAD_LIMITS: dict[str, int] = {

@@ -15,6 +15,7 @@ from readmit.api.security import PolicyRoute, policy
 from readmit.domain.errors import InvalidInput, NotFound
 from readmit.domain.permissions import Permission as P
 from readmit.domain.permissions import may_see_country
+from readmit.domain.validation import MAX_LEDGER_POSITION
 from readmit.services.assessment import assess as service
 from readmit.services.assessment import recorded as recorded_service
 from readmit.services.cases.access import check_country_scope, in_country_scope
@@ -31,7 +32,7 @@ def window(
     end: Annotated[Day, Query(alias="to", description="Last day of the window")],
     as_of: Annotated[StrictDay | None, Query(description="Count what was recorded by then")] = None,
     view: Literal["ours", "partner", "both"] = "ours",
-    at_seq: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    at_seq: Annotated[int | None, Query(ge=0, le=MAX_LEDGER_POSITION)] = None,
     standard_version: Annotated[str | None, Query(max_length=64)] = None,
 ) -> service.Window:
     """Read the window of an assessment from the query string."""

@@ -25,12 +25,14 @@ from readmit.api.schemas.audit import (
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.errors import InvalidInput, NotFound
 from readmit.domain.permissions import Permission as P
+from readmit.domain.validation import MAX_LEDGER_POSITION
 from readmit.services.access import access_log
 from readmit.services.ops import audit as audit_service
 from readmit.services.transparency import heads, keys, proofs
 
 router = APIRouter(prefix="/audit", tags=["audit"], route_class=PolicyRoute)
-Size = Annotated[int | None, Query(ge=0, le=2**53)]
+Size = Annotated[int | None, Query(ge=0, le=MAX_LEDGER_POSITION)]
+Position = Annotated[int, Query(ge=0, le=MAX_LEDGER_POSITION)]
 
 
 @router.get("/verify", response_model=VerifyOut, responses=error_responses(401, 403))
@@ -66,7 +68,7 @@ def public_key(app: Ctx) -> Any:
 def inclusion(
     app: Ctx,
     event_id: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z]{1,64}$")] = None,
-    seq: Annotated[int | None, Query(ge=1, le=2**53)] = None,
+    seq: Annotated[int | None, Query(ge=1, le=MAX_LEDGER_POSITION)] = None,
     size: Size = None,
 ) -> Any:
     """Prove that one event (by id or sequence number) is in the tree of ``size`` events (by
@@ -78,7 +80,7 @@ def inclusion(
 
 @router.get("/proofs/consistency", response_model=ConsistencyOut, responses=error_responses(422))
 @policy()
-def consistency(app: Ctx, old: Annotated[int, Query(ge=0, le=2**53)], new: Size = None) -> Any:
+def consistency(app: Ctx, old: Position, new: Size = None) -> Any:
     """Prove that the tree of ``old`` events is a prefix of the tree of ``new`` (by default the
     latest signed head's)."""
     return proofs.consistency(app, old=old, new=new)

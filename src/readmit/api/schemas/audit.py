@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from readmit.api.schemas.common import Strict
+from readmit.domain.validation import MAX_LEDGER_POSITION
 
 Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
@@ -41,7 +42,7 @@ class HeadOut(BaseModel):
 class HeadIn(Strict):
     """A tree head a partner kept, to be checked against today's log."""
 
-    size: Annotated[int, Field(ge=0, le=2**53)]
+    size: Annotated[int, Field(ge=0, le=MAX_LEDGER_POSITION)]
     root_hash: Hex64
     chain_hash: Hex64
     signed_at: Annotated[str, Field(min_length=1, max_length=32)]
