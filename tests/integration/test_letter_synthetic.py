@@ -50,6 +50,10 @@ def test_a_letter_says_it_comes_from_synthetic_demo_data_only_when_it_does(
     _mark_as_demo(sqlite_app)
     composed = letters.letter_of(sqlite_app, CONSUL, result.decision_id)
     assert composed.synthetic and "SYNTHETIC DEMO DATA" in composed.text()
-    assert letters.composed_for(sqlite_app, result).synthetic
+    # A decision carries whether its store held the demo when it was made.
+    assert not letters.composed_for(sqlite_app, result).synthetic
+    after = single.screen_one(sqlite_app, CONSUL, ScreeningRequest(inputs=DG))
+    assert letters.composed_for(sqlite_app, after).synthetic
+    assert "SYNTHETIC DEMO DATA" in letters.letter_for(sqlite_app, after)
     pdf = pdfium.PdfDocument(letter_pdf.render(composed))
     assert "Synthetic demo data" in pdf[0].get_textpage().get_text_range()

@@ -120,3 +120,18 @@ def test_an_overlong_case_id_or_name_is_refused_at_the_domains_limits(api: Api) 
         },
     )
     assert long_name.status_code == 422 and _field(long_name) == {"body.personal.given_name"}
+
+
+def test_a_nul_character_in_an_uploaded_file_name_is_refused_on_both_stores(both: Api) -> None:
+    """A multipart upload's file name reaches the jobs table: refused, naming it, never a 500."""
+    # Written by hand: httpx would percent-encode the NUL in a file name, a raw client need not.
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="apps\x00.csv"\r\n'
+        b"Content-Type: text/csv\r\n\r\napplication_id,nationality\nA-1,KH\n\r\n--B--\r\n"
+    )
+    headers = {"content-type": "multipart/form-data; boundary=B"}
+    answer = both.post("consular_officer", "/api/v1/screen/batch", content=body, headers=headers)
+    assert answer.status_code == 422, answer.text
+    assert "file name must not contain a NUL character" in answer.json()["message"]
+    listed = both.get("consular_officer", "/api/v1/screen/batch")
+    assert listed.status_code in (200, 405) and "apps" not in listed.text  # nothing was stored

@@ -13,7 +13,8 @@ from readmit.domain.countries import country_code
 from readmit.domain.errors import InvalidInput
 from readmit.services.cases.access import scope_filter
 from readmit.services.context import Actor, App
-from readmit.store.schema import cases, events
+from readmit.store.demo_mark import demo_source
+from readmit.store.schema import cases
 
 # Cases waiting on the partner: presented, and not yet answered with a confirmation or dispute.
 PENDING_PARTNER = frozenset({State.PRESENTED, State.INTERVIEW_SCHEDULED, State.INTERVIEWED})
@@ -160,12 +161,10 @@ def _row(r: Any, today: date) -> CaseRow:
 def synthetic_notice(app: App) -> str | None:
     """Say so when the store holds the demo's synthetic data (so every page can label it)."""
     with app.uow(write=False) as uow:
-        found = uow.conn.execute(
-            select(events.c.source).where(events.c.subject_type == "demo").limit(1)
-        ).first()
-    if found is None:
+        source = demo_source(uow.conn)
+    if source is None:
         return None
     return (
         "This installation holds the demo scenario: every case (ids SYN-…) and every person in "
-        f"it is invented, built to match the public record's figures ({found[0]})."
+        f"it is invented, built to match the public record's figures ({source})."
     )

@@ -65,6 +65,7 @@ class ScreeningResult:
     related: tuple[RelatedFinding, ...] = ()
     regime: str = ""  # the regime in a sentence: "243(d)"
     legal_frame: Regime | None = None  # the regime itself: its fees, for the fee due
+    synthetic: bool = False  # decided on a store holding the demo: its letter says so
 
     @property
     def has_letter(self) -> bool:

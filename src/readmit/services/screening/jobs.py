@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import insert, select, update
 
-from readmit.domain import ids
+from readmit.domain import ids, validation
 from readmit.domain.errors import Conflict, InvalidInput, NotFound, ReadmitError
 from readmit.domain.events import utc_now, utc_text
 from readmit.domain.permissions import may_see_screening_of
@@ -32,6 +32,7 @@ from readmit.services.screening.batch import BatchSummary, screen_file
 from readmit.store.auth_schema import screening_jobs
 
 KINDS = {".csv": "csv", ".parquet": "parquet"}
+MAX_FILE_NAME = 255  # the jobs table's column
 # One batch at a time per server process: the rest queue, and single decisions stay fast.
 _RUNNING = threading.Semaphore(1)
 _PROGRESS_EVERY = 0.5
@@ -95,6 +96,7 @@ def create_job(
     app: App, actor: Actor, *, filename: str, upload: BinaryIO, as_of: date | None = None
 ) -> Job:
     """Store an uploaded CSV or Parquet file as a queued screening job."""
+    validation.text(filename, "file name", MAX_FILE_NAME)  # a NUL or a novel: refused, not cut
     kind = KINDS.get(Path(filename or "").suffix.lower())
     if kind is None:
         raise InvalidInput(f"{filename or 'the upload'}: send a .csv or .parquet file")
@@ -107,7 +109,7 @@ def create_job(
                 owner=actor.name,
                 owner_role=actor.role,
                 status="queued",
-                input_name=Path(filename).name[:255],
+                input_name=Path(filename).name,
                 kind=kind,
                 as_of=as_of,
                 rows_done=0,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from readmit.domain.errors import NotFound
 from readmit.domain.permissions import may_see_screening_of
 from readmit.domain.screening import Decision
@@ -13,8 +11,7 @@ from readmit.services.sanctions.pack import pack_of_regime
 from readmit.services.screening.engine import ScreeningResult, engine_at_head, related_for
 from readmit.services.screening.replay import decided_on
 from readmit.store.decision_log import get_decision
-from readmit.store.schema import events
-from readmit.store.uow import UnitOfWork
+from readmit.store.demo_mark import demo_source
 
 
 def letter_of(app: App, actor: Actor, decision_id: str) -> Letter:
@@ -23,7 +20,7 @@ def letter_of(app: App, actor: Actor, decision_id: str) -> Letter:
     with app.uow(write=False) as uow:
         entry = get_decision(uow.conn, decision_id)
         measures, _engine, _seq = engine_at_head(app, uow)
-        synthetic = _holds_the_demo(uow)
+        synthetic = demo_source(uow.conn) is not None
     if (
         entry is None
         or entry["kind"] != "single"
@@ -63,26 +60,16 @@ def composed_for(app: App, result: ScreeningResult) -> Letter:
     """Compose the letter of a decision just made."""
     by_id = {m.id: m for m in result.measures}
     policy = pack_of_regime(app, result.pack).policy
-    with app.uow(write=False) as uow:
-        synthetic = _holds_the_demo(uow)
     return compose_letter(
         policy,
         result.decision,
         by_id,
         result.decision_id,
         related=result.related,
-        synthetic=synthetic,
+        synthetic=result.synthetic,
     )
 
 
 def letter_for(app: App, result: ScreeningResult) -> str:
     """Render the letter of a decision just made, as plain text."""
     return composed_for(app, result).text()
-
-
-def _holds_the_demo(uow: UnitOfWork) -> bool:
-    """Tell whether the store holds the demo's synthetic scenario (the letter then says so)."""
-    found = uow.conn.execute(
-        select(events.c.source).where(events.c.subject_type == "demo").limit(1)
-    ).first()
-    return found is not None

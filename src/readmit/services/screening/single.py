@@ -37,6 +37,7 @@ from readmit.services.screening.engine import (
     related_for,
 )
 from readmit.store.decision_writer import DecisionWriter, LogLine
+from readmit.store.demo_mark import demo_source
 
 ATTEMPTS = 3
 # Decision ids carry 80 random bits from the OS, drawn 256 at a time: a call to the OS lets the
@@ -52,6 +53,8 @@ class _Rules:
     seq: int
     measures: list[Measure]
     engine: Engine
+    # Read with the rules at the same ledger position, so a letter need not ask the store again.
+    synthetic: bool
 
 
 def decision_writer(app: App) -> DecisionWriter:
@@ -76,7 +79,8 @@ def _kept_rules(app: App, pack: LoadedPack) -> _Rules | None:
 def _load_rules(app: App, pack: LoadedPack) -> _Rules:
     with app.uow(write=False) as uow:
         measures, engine, seq = engine_at_head(app, uow, pack)
-    rules = app.memo[_rules_key(pack)] = _Rules(pack.version, seq, measures, engine)
+        synthetic = demo_source(uow.conn) is not None
+    rules = app.memo[_rules_key(pack)] = _Rules(pack.version, seq, measures, engine, synthetic)
     return rules
 
 
@@ -128,6 +132,7 @@ def _attempt(
         related,
         pack.policy.regime.called,
         pack.policy.regime,
+        rules.synthetic,
     )
     return result, line
 
