@@ -15,7 +15,7 @@ from typing import Any
 
 from readmit.domain.sanctions import Measure, MeasureState
 from readmit.domain.sanctions_policy import Policy
-from readmit.domain.screening_compile import OUTPUTS
+from readmit.domain.screening_compile import CITATION_SEPARATOR, OUTPUTS
 from readmit.domain.screening_rules import Program, run
 
 INPUT_COLUMNS = (
@@ -98,6 +98,10 @@ class Decision:
             if measure_id in measures
             for item in measures[measure_id].restriction_items(self.governing_on)
         ]
+
+    def citation_list(self) -> list[str]:
+        """The legal citations, each once (a batch file joins them with " | ")."""
+        return [c for c in self.citations.split(CITATION_SEPARATOR) if c]
 
     def outputs(self) -> dict[str, str]:
         """Return the output columns exactly as a batch writes them."""

@@ -47,6 +47,7 @@ from readmit.domain.screening_rules import (
 
 DECISIONS = ("not_affected", "excepted", "restricted", "needs_review", "discontinued", "invalid")
 OUTPUTS = ("decision", "measures", "reasons", "citations", "restrictions")
+CITATION_SEPARATOR = " | "  # between the citations of a decision, in a batch file's cell
 APPLICATION_DAY = DateCol("application_date_on")
 DATE_FIELDS = {
     "decision_date": DECISION_DAY,
@@ -204,7 +205,7 @@ def _citations(statuses: Sequence[Expr], measures: Sequence[Measure]) -> Expr:
     # Sorted, so that a program for a subset of the measures lists citations in the same order.
     return JoinPresent(
         tuple(_when(any_of(*conds), Lit(text)) for text, conds in sorted(by_citation.items())),
-        " | ",
+        CITATION_SEPARATOR,
     )
 
 

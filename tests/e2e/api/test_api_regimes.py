@@ -66,3 +66,106 @@ def test_a_pack_the_registry_does_not_hold_is_a_clear_422(api: Api) -> None:
     refused = api.post("consular_officer", "/api/v1/screen", json={**GAMBIAN, "pack": "eu"})
     assert refused.status_code == 422
     assert refused.json()["details"]["packs"] == [US, EU, UK]
+
+
+PROPOSAL = {
+    "step": "proposal",
+    "pack": EU,
+    "country": "PK",
+    "title": "Visa measures for Pakistan (a test's, not the record's)",
+    "on": "2026-01-12",
+    "sources": ["a proposal of the Commission (test)"],
+}
+LONGER_DECISIONS = {
+    "effect": "restrict",
+    "summary": "Decisions take up to 45 days instead of 15 (Art. 23(1)).",
+    "persons": ["nationals"],
+    "classes": ["C"],
+    "who": {"everyone": True},
+    "parameters": [
+        {
+            "effect": "decision_time_extended",
+            "parameter": "decision_days",
+            "value": 45,
+            "unit": "days",
+            "says": "a decision within {value} {unit}",
+            "citation": "Visa Code Art. 23(1)",
+        }
+    ],
+    "citation": "Visa Code Art. 25a(5)(a) (test)",
+}
+PAKISTANI = {
+    **GAMBIAN,
+    "nationality": "PK",
+    "post_country": "PK",
+    "application_date": "2026-03-10",
+    "decision_date": "2026-03-20",
+}
+
+
+def _step(api: Api, role: str, body: dict[str, object]) -> object:
+    return api.post(role, "/api/v1/sanctions/steps", json=body)
+
+
+def test_a_regimes_own_steps_are_recorded_live_under_its_lifecycle(api: Api) -> None:
+    """An EU installation records a Commission proposal and a Council adoption as they happen:
+    the pack's lifecycle orders the steps and says which authority takes each."""
+    opened = _step(api, "determining_authority", PROPOSAL)
+    assert opened.status_code == 201, opened.text  # type: ignore[attr-defined]
+    sanction = opened.json()  # type: ignore[attr-defined]
+    assert (sanction["id"], sanction["regime"], sanction["status"]) == ("PK-2026", EU, "proposed")
+    assert "adoption" in sanction["allowed_next"]
+
+    adoption = {
+        "step": "adoption",
+        "sanction_id": "PK-2026",
+        "on": "2026-02-02",
+        "effective": "2026-03-01",
+        "adds": [LONGER_DECISIONS],
+        "sources": ["a Council implementing decision (test)"],
+    }
+    by_commission = _step(api, "determining_authority", adoption)
+    assert by_commission.status_code == 403  # type: ignore[attr-defined]
+    assert "visa_authority" in by_commission.json()["message"]  # type: ignore[attr-defined]
+    adopted = _step(api, "visa_authority", adoption)
+    assert adopted.status_code == 201, adopted.text  # type: ignore[attr-defined]
+    assert adopted.json()["status"] == "in_force"  # type: ignore[attr-defined]
+
+    decided = api.post("consular_officer", "/api/v1/screen", json={**PAKISTANI, "pack": EU}).json()
+    assert decided["decision"] == "restricted", decided
+    assert decided["restriction_items"] == [
+        {
+            "measure": "PK-2026-1",
+            "effect": "decision_time_extended",
+            "parameter": "decision_days",
+            "value": 45,
+            "unit": "days",
+            "citation": "Visa Code Art. 23(1)",
+        }
+    ]
+    before = {**PAKISTANI, "pack": EU, "application_date": "2026-02-20"}
+    assert api.post("consular_officer", "/api/v1/screen", json=before).json()["decision"] == (
+        "not_affected"
+    )
+
+    repeal = {"step": "repeal", "sanction_id": "PK-2026", "on": "2026-04-01"}
+    refused = _step(api, "visa_authority", repeal)  # a repeal answers a new proposal
+    assert refused.status_code == 409  # type: ignore[attr-defined]
+    assert "proposal" in refused.json()["message"]  # type: ignore[attr-defined]
+
+
+def test_a_step_the_regime_does_not_have_or_a_missing_country_is_refused_clearly(
+    api: Api,
+) -> None:
+    unknown = _step(api, "visa_authority", {**PROPOSAL, "step": "order"})
+    assert unknown.status_code in (403, 409)  # type: ignore[attr-defined]
+    assert "this regime's steps" in unknown.json()["message"]  # type: ignore[attr-defined]
+    nowhere = {k: v for k, v in PROPOSAL.items() if k != "country"}
+    missing = _step(api, "determining_authority", nowhere)
+    assert missing.status_code == 422  # type: ignore[attr-defined]
+    assert "country" in missing.json()["message"]  # type: ignore[attr-defined]
+    foreign = _step(api, "determining_authority", {**PROPOSAL, "pack": "eu"})
+    assert foreign.status_code == 422  # type: ignore[attr-defined]
+    assert "not in this registry" in foreign.json()["message"]  # type: ignore[attr-defined]
+    listed = api.get("public", "/api/v1/sanctions", params={"country": "PK", "regime": EU})
+    assert listed.json() == []  # nothing half-written

@@ -18,6 +18,7 @@ from readmit.api.schemas import (
     MeasureIn,
     MeasureOut,
     OrderIn,
+    RegimeStepIn,
     SanctionDetail,
     SanctionOut,
     StepIn,
@@ -75,7 +76,7 @@ def _detail(view: registry.SanctionView) -> dict[str, Any]:
 
 
 def _specs(measures: list[MeasureIn]) -> list[dict[str, Any]]:
-    return [m.model_dump(mode="json", exclude_none=True) for m in measures]
+    return [m.model_dump(mode="json", exclude_none=True, by_alias=True) for m in measures]
 
 
 def _record(app: App, actor: Actor, command: steps.Command) -> dict[str, Any]:
@@ -141,6 +142,20 @@ def notification(
 ) -> Any:
     """Notify the visa authority of the determination (the determining authority alone)."""
     return _record(app, actor, steps.Notify(sanction_id=sanction_id, **body.model_dump()))
+
+
+@router.post("/sanctions/steps", status_code=201, response_model=SanctionDetail, responses=STEP)
+@policy(P.SANCTION_DETERMINE, P.SANCTION_ORDER)
+def regime_step(
+    body: RegimeStepIn, app: Ctx, actor: Caller, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Record any step of a regime's lifecycle by its pack's name for it (a Commission
+    ``proposal``, a Council ``adoption``, a UK ``specification``…): the pack's lifecycle says
+    which step may follow which and which authority takes it. Without a sanction in the
+    ledger, the step opens one (if the lifecycle lets it)."""
+    fields = body.model_dump(exclude={"step", "adds"})
+    command = steps.TakeStep(kind=body.step, adds=_specs(body.adds), **fields)
+    return _record(app, actor, command)
 
 
 @router.post("/sanctions/{sanction_id}/order", response_model=SanctionDetail, responses=STEP)

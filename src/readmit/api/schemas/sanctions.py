@@ -43,6 +43,28 @@ class WhoIn(Strict):
     family: list[Literal["spouse", "child"]] = []
     child_under: Annotated[int, Field(ge=1, le=120)] | None = None
     domestic_staff: bool = False
+    passport_types: list[Literal["ordinary", "diplomatic", "service"]] = []
+
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Scalar = bool | int | float | Annotated[str, StringConstraints(max_length=200)]
+
+
+class DatedValueIn(Strict):
+    from_: Day = Field(alias="from")
+    value: Scalar
+
+
+class ParameterIn(Strict):
+    """One parameter of a measure's effect (a fee, a decision time, a yes/no), as in a pack."""
+
+    effect: Slug
+    parameter: Slug
+    value: Scalar | None = None
+    values: Annotated[list[DatedValueIn], Field(max_length=20)] = []
+    unit: Annotated[str, StringConstraints(max_length=16)] = ""
+    says: Annotated[str, StringConstraints(max_length=500)] = ""
+    citation: Annotated[str, StringConstraints(max_length=500)] = ""
 
 
 class MeasureIn(Strict):
@@ -66,10 +88,34 @@ class MeasureIn(Strict):
     ] = []
     who: WhoIn | Literal["unknown"]
     restrictions: dict[Annotated[str, StringConstraints(max_length=64)], str | int] = {}
+    parameters: Annotated[list[ParameterIn], Field(max_length=20)] = []
+    exempt_under_age: Annotated[int, Field(ge=1, le=120)] | None = None
     exceptions_allowed: bool = True
     citation: Annotated[str, StringConstraints(max_length=500)]
     sources: Sources = []
     notes: Annotated[list[Text], Field(max_length=20)] = []
+
+
+class RegimeStepIn(StepIn):
+    """Any step of a regime's lifecycle, by the name its pack gives it (see ``allowed_next``
+    on a sanction). Opening a sanction needs ``country`` and ``title``."""
+
+    step: Slug = Field(description="The step's name in the regime's lifecycle (e.g. adoption)")
+    pack: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        None, description="A pack of the registry (default: the installation's)"
+    )
+    sanction_id: SanctionId | None = Field(None, description="On opening, default: CC-YYYY")
+    country: CountryCode | None = None
+    title: Annotated[str, StringConstraints(max_length=300)] = ""
+    effective: Day | None = Field(None, description="When the measures apply (default: on)")
+    adds: Annotated[list[MeasureIn], Field(max_length=50)] = []
+    ends: Annotated[list[SanctionId], Field(max_length=50)] | None = Field(
+        None, description="Measures this step ends (a step that ends all: leave out)"
+    )
+    measure_ids: Annotated[list[SanctionId], Field(max_length=50)] = Field(
+        [], description="Measures a verifying step shows in force"
+    )
+    assessments: Annotated[list[SanctionId], Field(max_length=20)] = []
 
 
 class OrderIn(StepIn):

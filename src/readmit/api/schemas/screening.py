@@ -93,7 +93,7 @@ class ScreeningOut(BaseModel):
     ]
     measures: list[str]
     reasons: str = Field(description="The regime's reasons; then any related measure, beside them")
-    citations: str
+    citations: list[str] = Field(description="The legal citations of the measures applied")
     restrictions: str
     related: list[RelatedOut] = Field(
         description="Restrictions outside 243(d) that apply or may apply (not in batch output)"

@@ -44,10 +44,11 @@ from readmit.domain.sanctions_lifecycle import (
     new_sanction,
     step_payload,
 )
+from readmit.packs import LoadedPack
 from readmit.packs.checks import measure_from_spec
 from readmit.packs.models import MeasureSpec
 from readmit.services.context import Actor, App
-from readmit.services.sanctions.pack import current_pack
+from readmit.services.sanctions.pack import pack_of_regime, screening_pack
 from readmit.services.transparency import sign_tree_head
 from readmit.store.sanctions_schema import sanction_measures
 from readmit.store.uow import UnitOfWork
@@ -111,14 +112,41 @@ class Verify(SanctionStep):
     measure_ids: Sequence[str]
 
 
+@dataclass(frozen=True, kw_only=True)
+class TakeStep:
+    """Any step of a regime's lifecycle, by the name its pack gives it (``proposal``,
+    ``adoption``, ``repeal`` of the Visa Code; ``specification`` of s.72…).
+
+    Without ``sanction_id`` (or with one not yet in the ledger) the step opens a sanction of
+    ``country`` under ``pack`` (default: the installation's); the pack's lifecycle must let the
+    step open one. On an existing sanction, its own regime's lifecycle decides.
+    """
+
+    kind: str
+    on: date
+    pack: str | None = None
+    sanction_id: str | None = None
+    country: str | None = None
+    title: str = ""
+    summary: str = ""
+    sources: Sequence[str] = ()
+    adds: MeasureSpecs = ()
+    ends: Sequence[str] | None = None
+    effective: date | None = None
+    measure_ids: Sequence[str] = ()
+    assessments: Sequence[str] = ()
+
+
 LaterStep = Notify | Order | Amend | NotifyCompliance | Lift | Verify
-Command = Determine | LaterStep
+Command = Determine | LaterStep | TakeStep
 
 
 def record_step(app: App, actor: Actor, command: Command) -> Sanction:
     """Record one lifecycle step in the ledger and return the sanction as it now stands."""
     if isinstance(command, Determine):
         result = _determine(app, actor, command)
+    elif isinstance(command, TakeStep):
+        result = _regime_step(app, actor, command)
     else:
         step = _step_of(command, actor)
         adds = command.measures if isinstance(command, Order) else ()
@@ -160,6 +188,64 @@ def _step_of(command: SanctionStep, actor: Actor) -> Step:
     )
 
 
+def _regime_step(app: App, actor: Actor, command: TakeStep) -> Sanction:
+    pack = screening_pack(app, command.pack)  # one of the registry's packs, or a clear refusal
+    step = Step(
+        command.kind,
+        command.on,
+        actor.role,
+        actor.name,
+        command.summary,
+        tuple(command.sources),
+        effective=command.effective,
+        ends=tuple(command.ends) if command.ends is not None else None,
+        assessments=tuple(command.assessments),
+        verified=tuple(command.measure_ids),
+    )
+    with app.uow() as uow:
+        _check_assessments(uow, command.assessments)
+        current = None
+        if command.sanction_id:
+            current = fold(uow.ledger.for_subject(SUBJECT, command.sanction_id))
+        if current is None:
+            return _open(app, uow, actor, command, pack, step)
+        if command.pack and pack_of_regime(app, current.regime).name != pack.name:
+            raise InvalidInput(
+                f"sanction {current.id} is of the {pack_of_regime(app, current.regime).name} "
+                f"regime, not {pack.name}: leave out the pack or name its own"
+            )
+        if command.adds:
+            step = dataclasses.replace(step, adds=tuple(_measures(app, uow, current, command.adds)))
+        return _record(app, uow, actor, current.id, step, current=current)
+
+
+def _open(
+    app: App, uow: UnitOfWork, actor: Actor, command: TakeStep, pack: LoadedPack, step: Step
+) -> Sanction:
+    """Open a sanction with ``step`` under ``pack``'s lifecycle (it must be an opening step)."""
+    if not command.country:
+        raise InvalidInput(
+            f"no sanction {command.sanction_id!r}: to open one, name its country"
+            if command.sanction_id
+            else "name the sanction (sanction_id) or, to open one, its country"
+        )
+    if not command.title.strip():
+        raise InvalidInput("a step that opens a sanction needs a title")
+    code = country_code(command.country)
+    header = {"country": code, "title": command.title, "summary": command.summary}
+    sanction_id = command.sanction_id or _free_id(uow, code, command.on.year)
+    base = new_sanction(sanction_id, header, pack.name)
+    if command.adds:
+        step = dataclasses.replace(step, adds=tuple(_measures(app, uow, base, command.adds)))
+    return _record(app, uow, actor, sanction_id, step, header={**header, "pack": pack.name})
+
+
+def _check_assessments(uow: UnitOfWork, assessments: Sequence[str]) -> None:
+    for assessment in assessments:
+        if not uow.ledger.for_subject(ASSESSMENT_SUBJECT, assessment):
+            raise NotFound(f"no assessment {assessment!r} in the ledger")
+
+
 def _determine(app: App, actor: Actor, command: Determine) -> Sanction:
     code = country_code(command.country)
     if not command.assessments:
@@ -177,9 +263,7 @@ def _determine(app: App, actor: Actor, command: Determine) -> Sanction:
     )
     header = {"country": code, "title": command.title, "summary": command.summary}
     with app.uow() as uow:
-        for assessment in command.assessments:
-            if not uow.ledger.for_subject(ASSESSMENT_SUBJECT, assessment):
-                raise NotFound(f"no assessment {assessment!r} in the ledger")
+        _check_assessments(uow, command.assessments)
         new_id = command.sanction_id or _free_id(uow, code, command.on.year)
         if uow.ledger.for_subject(SUBJECT, new_id):
             raise Conflict(f"sanction {new_id} already exists")
@@ -216,8 +300,9 @@ def _record(
     header: Mapping[str, Any] | None = None,
     current: Sanction | None = None,
 ) -> Sanction:
-    regime = current_pack(app).policy.regime
-    base = current or new_sanction(sanction_id, header or {})
+    header = header or {}
+    base = current or new_sanction(sanction_id, header, header.get("pack"))
+    regime = pack_of_regime(app, base.regime).policy.regime
     check_step(base, step, regime.determining_role, regime.ordering_role)
     event = NewEvent(
         step.kind,
@@ -239,7 +324,7 @@ def _record(
 def _measures(
     app: App, uow: UnitOfWork, current: Sanction, specs: Sequence[Mapping[str, Any]]
 ) -> list[Measure]:
-    policy = current_pack(app).policy
+    policy = pack_of_regime(app, current.regime).policy  # the sanction's own regime's classes
     taken = set(uow.conn.execute(select(sanction_measures.c.measure_id)).scalars())
     measures: list[Measure] = []
     for index, raw in enumerate(specs):

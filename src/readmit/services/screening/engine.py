@@ -86,6 +86,7 @@ class ScreeningResult:
             "reasons": self.reasons,
             "related": [f.to_dict() for f in self.related],
             "measures": list(d.measures),
+            "citations": d.citation_list(),
             "decision_date": d.decision_on,
             "pack": self.pack,
             "pack_version": self.pack_version,
