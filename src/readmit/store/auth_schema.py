@@ -91,6 +91,7 @@ screening_jobs = Table(
     Column("input_name", String(255), nullable=False),
     Column("kind", String(8), nullable=False),
     Column("as_of", Date, nullable=True),
+    Column("pack", String(64), nullable=True),  # null: the installation's default pack
     Column("rows_done", Integer, nullable=False),
     Column("fraction", Float, nullable=False),
     Column("batch_id", String(32), nullable=True, index=True),

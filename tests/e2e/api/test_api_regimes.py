@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -169,3 +170,25 @@ def test_a_step_the_regime_does_not_have_or_a_missing_country_is_refused_clearly
     assert "not in this registry" in foreign.json()["message"]  # type: ignore[attr-defined]
     listed = api.get("public", "/api/v1/sanctions", params={"country": "PK", "regime": EU})
     assert listed.json() == []  # nothing half-written
+
+
+def test_a_batch_job_screens_under_the_pack_it_names(api: Api) -> None:
+    """The same file read under the EU's regime: a Gambian's C visa in Dakar is restricted."""
+    header = "application_id,nationality,visa_class,post_country,decision_date,application_date"
+    rows = f"{header}\nA1,GM,C,SN,2023-11-20,2023-11-01\nA2,FR,C,SN,2023-11-20,2023-11-01\n"
+    files = {"file": ("visas.csv", rows.encode(), "text/csv")}
+    submitted = api.post("consular_officer", "/api/v1/screen/batch", files=files, data={"pack": EU})
+    assert submitted.status_code == 202, submitted.text
+    job = submitted.json()
+    assert job["pack"] == EU
+    for _ in range(240):
+        job = api.get("consular_officer", f"/api/v1/screen/batch/{job['job_id']}").json()
+        if job["status"] in {"done", "failed"}:
+            break
+        time.sleep(0.1)
+    assert job["status"] == "done", job
+    assert job["summary"]["by_decision"] == {"restricted": 1, "not_affected": 1}
+    screened = api.get("consular_officer", job["result"])
+    assert "GM-2021" in screened.text and "Visa Code" in screened.text
+    unknown = api.post("consular_officer", "/api/v1/screen/batch", files=files, data={"pack": "eu"})
+    assert unknown.status_code == 422 and "not in this registry" in unknown.json()["message"]

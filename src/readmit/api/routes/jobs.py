@@ -38,10 +38,16 @@ def submit(
     response: Response,
     file: Annotated[UploadFile, File(description="Applications, .csv or .parquet")],
     as_of: Annotated[Day | None, Form(description="Decide every row as of this day")] = None,
+    pack: Annotated[
+        str | None,
+        Form(max_length=64, description="A pack of the registry to screen under; default: yours"),
+    ] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Upload a file of applications; it is screened in the background (202, then poll)."""
-    job = jobs.submit_job(app, actor, filename=file.filename or "", upload=file.file, as_of=as_of)
+    job = jobs.submit_job(
+        app, actor, filename=file.filename or "", upload=file.file, as_of=as_of, pack=pack
+    )
     response.headers["Location"] = f"/api/v1/screen/batch/{job.job_id}"
     return _out(job)
 

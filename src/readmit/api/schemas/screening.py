@@ -147,6 +147,7 @@ class JobOut(BaseModel):
     status: Literal["queued", "running", "done", "failed"]
     input_name: str
     as_of: date | None
+    pack: str | None = Field(None, description="The pack it screens under (null: the default)")
     rows_done: int
     fraction: float
     batch_id: str | None = Field(description="Row decision ids are <batch_id>:<row number>")

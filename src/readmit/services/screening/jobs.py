@@ -28,6 +28,7 @@ from readmit.domain.events import utc_now, utc_text
 from readmit.domain.permissions import may_see_screening_of
 from readmit.services.access.access_log import writing
 from readmit.services.context import Actor, App
+from readmit.services.sanctions.pack import screening_pack
 from readmit.services.screening.batch import BatchSummary, screen_file
 from readmit.store.auth_schema import screening_jobs
 
@@ -47,6 +48,7 @@ class Job:
     input_name: str
     kind: str
     as_of: date | None
+    pack: str | None
     rows_done: int
     fraction: float
     batch_id: str | None
@@ -93,13 +95,21 @@ def _private_file(path: Path) -> Path:
 
 
 def create_job(
-    app: App, actor: Actor, *, filename: str, upload: BinaryIO, as_of: date | None = None
+    app: App,
+    actor: Actor,
+    *,
+    filename: str,
+    upload: BinaryIO,
+    as_of: date | None = None,
+    pack: str | None = None,
 ) -> Job:
     """Store an uploaded CSV or Parquet file as a queued screening job."""
     validation.text(filename, "file name", MAX_FILE_NAME)  # a NUL or a novel: refused, not cut
     kind = KINDS.get(Path(filename or "").suffix.lower())
     if kind is None:
         raise InvalidInput(f"{filename or 'the upload'}: send a .csv or .parquet file")
+    if pack:
+        pack = screening_pack(app, pack).name  # one of the registry's, said now, not as a failure
     job_id, now = ids.job_id(), utc_text(utc_now())
     _store_upload(app, job_id, kind, upload)
     with writing(app) as conn:
@@ -112,6 +122,7 @@ def create_job(
                 input_name=Path(filename).name,
                 kind=kind,
                 as_of=as_of,
+                pack=pack or None,
                 rows_done=0,
                 fraction=0.0,
                 created_at=now,
@@ -130,10 +141,17 @@ def _store_upload(app: App, job_id: str, kind: str, upload: BinaryIO) -> None:
 
 
 def submit_job(
-    app: App, actor: Actor, *, filename: str, upload: BinaryIO, as_of: date | None = None
+    app: App,
+    actor: Actor,
+    *,
+    filename: str,
+    upload: BinaryIO,
+    as_of: date | None = None,
+    pack: str | None = None,
 ) -> Job:
-    """Store an upload as a job and screen it in the background; return the queued job."""
-    job = create_job(app, actor, filename=filename, upload=upload, as_of=as_of)
+    """Store an upload as a job and screen it in the background, under ``pack`` (a pack of the
+    registry; default: the installation's); return the queued job."""
+    job = create_job(app, actor, filename=filename, upload=upload, as_of=as_of, pack=pack)
     start_job(app, job.job_id)
     return job
 
@@ -178,6 +196,7 @@ def _screen(app: App, job: Job) -> BatchSummary:
         target=_output(app, job),
         as_of=job.as_of,
         progress=progress,
+        pack=job.pack,
     )
 
 
