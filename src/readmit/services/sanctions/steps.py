@@ -214,6 +214,11 @@ def _regime_step(app: App, actor: Actor, command: TakeStep) -> Sanction:
                 f"sanction {current.id} is of the {pack_of_regime(app, current.regime).name} "
                 f"regime, not {pack.name}: leave out the pack or name its own"
             )
+        rule = current.lifecycle.rule(command.kind)
+        if rule is not None and rule.verifies and not (command.sources and command.measure_ids):
+            raise InvalidInput(
+                "a verification names the measures verified and the source that shows them in force"
+            )
         if command.adds:
             step = dataclasses.replace(step, adds=tuple(_measures(app, uow, current, command.adds)))
         return _record(app, uow, actor, current.id, step, current=current)

@@ -16,8 +16,9 @@ from readmit.domain.permissions import Permission
 from readmit.services.assessment import recorded
 from readmit.services.sanctions import registry as sanctions
 from readmit.services.sanctions import steps
+from readmit.web import words
 from readmit.web.forms import event_date, form_date, form_int
-from readmit.web.site import View
+from readmit.web.site import Table, View
 from readmit.web.views import site
 from readmit.web.views.sanctions import steps_for, summary_row
 
@@ -45,8 +46,46 @@ def text(form: FormData, name: str) -> str:
     return str(form.get(name) or "").strip()
 
 
+def parameters(form: FormData) -> list[dict[str, Any]]:
+    """Read a measure's parameters, one per line: ``effect: parameter=value [unit]``
+    (``decision_time_extended: decision_days=45 days``, ``fee_increased: visa_fee=120 EUR``)."""
+    found = []
+    for number, line in enumerate(lines(form, "parameters"), start=1):
+        effect, colon, rest = line.partition(":")
+        name, equals, value = rest.partition("=")
+        if not (colon and equals and effect.strip() and name.strip() and value.strip()):
+            raise InvalidInput(
+                f"parameters, line {number} ({line!r}): write effect: parameter=value [unit], "
+                "e.g. decision_time_extended: decision_days=45 days"
+            )
+        amount, _, unit = value.strip().partition(" ")
+        found.append(
+            {
+                "effect": effect.strip(),
+                "parameter": name.strip(),
+                "value": _scalar(amount),
+                "unit": unit.strip(),
+                "says": f"{name.strip().replace('_', ' ')} {{value}} {{unit}}".strip(),
+            }
+        )
+    return found
+
+
+def _scalar(text: str) -> Any:
+    lowered = text.lower()
+    if lowered in {"true", "false", "yes", "no"}:
+        return lowered in {"true", "yes"}
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
 def measure_spec(form: FormData) -> dict[str, Any] | None:
-    """Read one measure from the order/amendment form, as the pack's YAML would give it."""
+    """Read one measure from a step's form, as the pack's YAML would give it."""
     classes = items(text(form, "classes"))
     if not classes:
         return None
@@ -63,16 +102,21 @@ def measure_spec(form: FormData) -> dict[str, Any] | None:
     for part in items(text(form, "restrictions")):
         key, _, value = part.partition("=")
         restrictions[key.strip()] = int(value) if value.strip().isdigit() else value.strip()
-    return {
+    spec: dict[str, Any] = {
         "effect": text(form, "effect") or "discontinue",
         "summary": text(form, "measure_summary") or f"{', '.join(classes)} (ordered here)",
         "classes": classes,
         "exempt_classes": items(text(form, "exempt_classes")),
         "who": who,
         "restrictions": restrictions,
-        "citation": text(form, "citation") or "INA 243(d), 8 U.S.C. 1253(d)",
+        "citation": text(form, "citation"),
         "sources": lines(form, "sources"),
     }
+    if form.get("parameters") is not None:
+        spec["parameters"] = parameters(form)
+    if not spec["citation"]:
+        raise InvalidInput("a measure names its legal basis (the citation field)")
+    return spec
 
 
 def about(form: FormData) -> dict[str, Any]:
@@ -117,8 +161,28 @@ def desk(view: View, role_steps: set[str]) -> list[dict[str, Any]]:
         shown = sanctions.show_sanction(view.app, summary.id)
         mine = [s for s in steps_for(view, shown.sanction) if s in role_steps]
         if mine:
-            found.append({**summary_row(summary, view.app), "next_steps": mine})
+            found.append(
+                {
+                    **summary_row(summary, view.app),
+                    "next_steps": mine,
+                    "next_steps_words": ", ".join(words.label(s) for s in mine),
+                }
+            )
     return found
+
+
+# A desk's sanctions and the steps awaiting the viewer's role (the registry is public data).
+DESK_TABLE = Table(
+    "sanctions",
+    {
+        "id": "id",
+        "country": "country",
+        "country_name": "country_name",
+        "title": "title",
+        "status": "status",
+        "next_steps": "next_steps_words",
+    },
+)
 
 
 @site.page(
@@ -127,6 +191,7 @@ def desk(view: View, role_steps: set[str]) -> list[dict[str, Any]]:
     P.SANCTION_DETERMINE,
     "Determinations",
     nav="Determinations",
+    table=DESK_TABLE,
 )
 def determining_desk(view: View) -> dict[str, Any]:
     """The determining authority's desk: recorded assessments to cite, sanctions awaiting it."""
@@ -137,7 +202,14 @@ def determining_desk(view: View) -> dict[str, Any]:
     }
 
 
-@site.page("/authority/orders", "orders.html", P.SANCTION_ORDER, "Sanction orders", nav="Orders")
+@site.page(
+    "/authority/orders",
+    "orders.html",
+    P.SANCTION_ORDER,
+    "Sanction orders",
+    nav="Orders",
+    table=DESK_TABLE,
+)
 def visa_desk(view: View) -> dict[str, Any]:
     """The visa authority's desk: sanctions awaiting an order, an amendment or a lift."""
     return {
@@ -190,6 +262,27 @@ def amend(view: View, form: FormData) -> str:
         raise InvalidInput("an amendment ends a measure, adds one, or both")
     command = steps.Amend(adds=[spec] if spec else [], ends=ends, **dated_fields(view, form))
     return _record(view, command)
+
+
+@site.action("/sanctions/{sanction_id}/steps/{kind}", (P.SANCTION_DETERMINE, P.SANCTION_ORDER))
+def regime_step(view: View, form: FormData) -> str:
+    """Record any step of the sanction's regime by its lifecycle's name for it (a Council
+    adoption, a Commission proposal…); the lifecycle says whether it may follow and who takes
+    it."""
+    kind = view.params["kind"]
+    confirmed(form, words.label(kind))
+    spec = measure_spec(form)
+    ends = [str(e) for e in form.getlist("ends")]
+    command = steps.TakeStep(
+        kind=kind,
+        adds=[spec] if spec else [],
+        ends=ends or None,
+        measure_ids=[str(m) for m in form.getlist("verified")],
+        **dated_fields(view, form),
+    )
+    steps.record_step(view.app, view.actor(), command)
+    view.flash = f"Recorded: {words.label(kind)} of sanction {command.sanction_id}."
+    return f"/sanctions/{command.sanction_id}"
 
 
 @site.action("/sanctions/{sanction_id}/compliance_notification", P.SANCTION_COMPLIANCE_NOTIFY)

@@ -172,14 +172,47 @@ def step_row(step: Step) -> dict[str, Any]:
 
 
 def steps_for(view: View, sanction: Sanction) -> list[str]:
-    """Return the next steps the rules allow that the signed-in user's role may take."""
-    if view.user is None:
+    """Return the next steps the rules allow that the signed-in user's role may take: a step
+    with its own route needs that route's permission, any other the lifecycle's role."""
+    user = view.user
+    if user is None:
         return []
     return [
         step
         for step in sanction.allowed_next()
-        if step in SANCTION_STEPS and view.user.may(SANCTION_STEPS[step][1].value)
+        if (
+            user.may(SANCTION_STEPS[step][1].value)
+            if step in SANCTION_STEPS
+            else _takes(user, sanction, step)
+        )
     ]
+
+
+def _takes(user: Any, sanction: Sanction, step: str) -> bool:
+    rule = sanction.lifecycle.rule(step)
+    return rule is not None and user.role in rule.roles and user.may(P.SANCTION_READ.value)
+
+
+def step_forms(view: View, sanction: Sanction) -> dict[str, dict[str, Any]]:
+    """What each next step's form asks, read from the step's rule in the lifecycle (never from
+    its name): where it posts, whether it adds measures, ends them, takes effect on a day."""
+    citation = pack_of_regime(view.app, sanction.regime).policy.regime.citation
+    forms = {}
+    for step in steps_for(view, sanction):
+        rule = sanction.lifecycle.rule(step)
+        adds = rule.adds if rule else "no"
+        ends = rule.ends if rule else "no"
+        own_route = step in SANCTION_STEPS
+        forms[step] = {
+            "action": f"/sanctions/{sanction.id}/{step if own_route else 'steps/' + step}",
+            "adds": adds,
+            "ends": ends,
+            "dated": adds != "no" or ends != "no",
+            "citation": citation,
+            "parameters": not own_route,
+            "verifies": bool(rule and rule.verifies),
+        }
+    return forms
 
 
 @site.page("/sanctions/{sanction_id}", "sanction.html", P.SANCTION_READ, "Sanction")
@@ -193,6 +226,7 @@ def sanction_page(view: View) -> dict[str, Any]:
         "summary": s.summary,
         "steps": [step_row(step) for step in s.steps],
         "next_steps": steps_for(view, s),
+        "step_forms": step_forms(view, s),
         "current_measures": [m.id for m in s.current_measures()],
         "source": "the ledger: each lifecycle step is an event, with the sources it rests on",
     }
