@@ -81,7 +81,10 @@ def create_app(app: App) -> FastAPI:
     api = FastAPI(
         title="readmit",
         version=__version__,
-        description="Removal cases, cooperation assessments and INA 243(d) visa sanctions.",
+        description=(
+            "Removal cases, cooperation assessments and the visa sanctions of the installed "
+            "regimes' policy packs."
+        ),
         openapi_url=OPENAPI_URL,
         docs_url=None,
         redoc_url=None,

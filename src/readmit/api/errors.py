@@ -124,7 +124,7 @@ MEANINGS: dict[str, str] = {
     "(`WWW-Authenticate: Bearer`); send a valid token or log in again",
     "permission_denied": "your role may not do this (or a session call lacks its "
     "`X-CSRF-Token`); ask someone whose role may",
-    "separation_of_duties": "this sanction step is the other authority's (INA 243(d)); "
+    "separation_of_duties": "this sanction step is the other authority's (the regime's separation of duties); "
     "that authority records it",
     "not_found": "no such resource or path, or one outside your scope; check the identifier",
     "method_not_allowed": "the path does not take this method; see the OpenAPI description",

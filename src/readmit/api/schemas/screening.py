@@ -54,7 +54,7 @@ class RelatedOut(BaseModel):
     id: str
     instrument: str = Field(description="Proclamation 10949, …")
     kind: Literal["proclamation", "suspension", "revocation"]
-    citation: str = Field(description="INA 212(f); Proclamation 10949")
+    citation: str = Field(description="The measure's legal basis, in the words of the record")
     legal_basis: str
     legal_basis_certain: bool
     effect: str = Field(description="full entry ban, partial entry ban, …")
@@ -96,12 +96,12 @@ class ScreeningOut(BaseModel):
     citations: list[str] = Field(description="The legal citations of the measures applied")
     restrictions: str
     related: list[RelatedOut] = Field(
-        description="Restrictions outside 243(d) that apply or may apply (not in batch output)"
+        description="Restrictions outside the regime that apply or may apply (not in batch output)"
     )
     decision_date: date | None
     pack: str
     pack_version: str
-    appeal: bool | None = Field(description="False: 243(d) refusals have no appeal")
+    appeal: bool | None = Field(description="False: the regime gives this decision no appeal")
     fee_refunded: bool | None
     letter: str | None = Field(description="The letter to the applicant, when one is due")
     restriction_items: list[RestrictionOut] = Field(
