@@ -74,7 +74,7 @@ def test_a_country_page_shows_its_related_restrictions_apart_from_its_sanctions(
     client = client_as(None)
     page = client.get("/countries/MM", params={"to": "2025-07-31"}).text
     related_part = page.split('id="related"')[1]
-    assert "Proclamation 10949" in related_part and "not 243(d)" in page
+    assert "Proclamation 10949" in related_part and "outside the sanctions registry" in page
     assert "Proclamation 10949" not in page.split('id="sanctions"')[1].split('id="related"')[0]
     twin = client.get("/countries/MM.json", params={"to": "2025-07-31"}).json()
     assert any("10949" in r["instrument"] for r in twin["related"])
