@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from readmit.cli.base import app, cli_actor, err, get_app, out
@@ -15,7 +17,7 @@ from readmit.domain.dates import parse_date
 from readmit.domain.errors import InvalidInput
 from readmit.domain.metric_catalogue import metric_label, metric_value
 from readmit.services.assessment import assess as service
-from readmit.services.assessment import recorded
+from readmit.services.assessment import recorded, regime_assessment
 
 
 @app.command("assess")
@@ -39,8 +41,16 @@ def assess(
         False, "--record", help="Record the assessment in the ledger so it can be cited."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    pack: str | None = typer.Option(
+        None,
+        "--pack",
+        help="Assess under this regime's pack: its standard, or its indicators and factors "
+        "(default: the installation's standard).",
+    ),
 ) -> None:
-    """Rate cooperation (cooperative | at_risk | uncooperative) with a reason per criterion."""
+    """Rate cooperation (cooperative | at_risk | uncooperative) with a reason per criterion,
+    or, with --pack, assess it as that regime does (indicators with sources, or factors with
+    evidence)."""
     window = service.Window(
         parse_date(start, "--from") or date.min,
         parse_date(end, "--to") or date.min,
@@ -50,6 +60,19 @@ def assess(
         standard_version,
     )
     application = get_app()
+    if pack is not None:
+        if regime_assessment.assessment_kind(pack) == "regime":
+            if every or by is not None or record or view != "ours" or standard_version:
+                raise InvalidInput(
+                    f"pack {pack!r} assesses one country at a time: --all, --by, --record, "
+                    "--view and --standard-version apply to a pack with a standard"
+                )
+            if country is None:
+                raise InvalidInput("name one country to assess under a pack")
+            found = regime_assessment.assess_regime(application, country, window, pack)
+            sys.stdout.write(service.to_json(found)) if as_json else _print_regime(found)
+            return
+        window = replace(window, regime=pack)
     if every == (country is not None):
         raise InvalidInput("name one country, or pass --all (not both)")
     if every:
@@ -70,6 +93,49 @@ def assess(
         )
         err.print(f"recorded assessment {result['assessment_id']}")
     sys.stdout.write(service.to_json(result)) if as_json else _print_one(result)
+
+
+def _said(row: dict[str, Any]) -> str:
+    mark = " [U]" if row["uncertain"] else ""
+    return f"{row['day']}{mark}: {row['says']} ({row['asserted_by']}; {row['source']})"
+
+
+def _print_regime(result: dict[str, Any]) -> None:
+    as_of = f", as of {result['as_of']}" if result["as_of"] else ""
+    out.print(
+        f"[bold]{result['country_name']} ({result['country']})[/]  {result['from']} – "
+        f"{result['to']}{as_of}: {result['title']}"
+    )
+    out.print(
+        escape(f"assessed by {result['assessor']}; ledger figures from {result['ledger_source']}")
+    )
+    if result["indicators"]:
+        table = Table("indicator", "ledger", "published figure", "statements")
+        for row in result["indicators"]:
+            ledger = row["ledger"]
+            table.add_row(
+                escape(f"{row['label']} ({row['provision']})"),
+                ledger["text"] if ledger else "not in the ledger",
+                escape("\n".join(f"{p['title']}: {p['text']}" for p in row["published"]) or "—"),
+                escape("\n".join(_said(s) for s in row["statements"]) or "none recorded"),
+            )
+        out.print(table)
+    finding = result["finding"]
+    if result["factors"]:
+        if finding is None:
+            out.print("no finding recorded by that date")
+        else:
+            mark = " [U]" if finding["uncertain"] else ""
+            out.print(escape(f"finding as of {finding['as_of']}: {finding['summary']}"))
+            out.print(escape(f"outcome{mark}: {finding['outcome']}"))
+        for row in result["factors"]:
+            mark = " [U]" if row["uncertain"] else ""
+            said = escape(f"({row['provision']}){mark}: {row['finding'] or '—'}")
+            out.print(f"[bold]{escape(row['label'])}[/] {said}")
+            for said in row["evidence"]:
+                out.print(escape(f"  evidence {_said(said)}"))
+            for figure in row["ledger"]:
+                out.print(escape(f"  ledger: {figure['text']}"))
 
 
 def _value(value: Any) -> str:

@@ -51,6 +51,10 @@ COUNTRY_NAMES: dict[str, str] = {
     "JM": "Jamaica",
     "NG": "Nigeria",
     "HT": "Haiti",
+    "SO": "Somalia",
+    "AO": "Angola",
+    "NA": "Namibia",
+    "CD": "Democratic Republic of the Congo",
     # The Schengen States, whose consulates decide under the Visa Code (a letter's letterhead).
     "AT": "Austria",
     "BE": "Belgium",

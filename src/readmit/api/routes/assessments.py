@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from readmit.api.deps import Caller, Ctx, IdempotencyKey
 from readmit.api.errors import error_responses
 from readmit.api.schemas import AssessmentIn, AssessmentOut, TrendOut
+from readmit.api.schemas.assessments import RegimeAssessmentOut
 from readmit.api.schemas.common import Day as StrictDay
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.errors import InvalidInput, NotFound
@@ -18,6 +19,7 @@ from readmit.domain.permissions import may_see_country
 from readmit.domain.validation import MAX_LEDGER_POSITION
 from readmit.services.assessment import assess as service
 from readmit.services.assessment import recorded as recorded_service
+from readmit.services.assessment import regime_assessment
 from readmit.services.cases.access import check_country_scope, in_country_scope
 
 router = APIRouter(prefix="/assessments", tags=["assessments"], route_class=PolicyRoute)
@@ -66,6 +68,26 @@ def trend(country: Country, app: Ctx, actor: Caller, frame: Window) -> Any:
         raise InvalidInput("a trend covers at most 30 years; narrow the window")
     check_country_scope(actor, country)
     return service.assess_trend(app, country, frame)
+
+
+@router.get("/{country}/regimes", response_model=list[RegimeAssessmentOut], responses=ERRORS)
+@policy(P.ASSESSMENT_READ)
+def regimes(
+    country: Country,
+    app: Ctx,
+    actor: Caller,
+    frame: Window,
+    pack: Annotated[
+        str | None,
+        Query(max_length=64, description="Only this regime's pack (default: every installed one)"),
+    ] = None,
+) -> Any:
+    """Each regime's own assessment over the window: indicators with the source of every figure,
+    or factors with their evidence (422 for a pack without one, naming those with one)."""
+    check_country_scope(actor, country)
+    if pack is not None:
+        return [regime_assessment.assess_regime(app, country, frame, pack)]
+    return regime_assessment.assess_regimes(app, country, frame)
 
 
 @router.post(

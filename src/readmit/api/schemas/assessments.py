@@ -42,3 +42,20 @@ class TrendOut(BaseModel):
     by: str
     periods: list[dict[str, Any]]
     ledger_position: dict[str, Any]
+
+
+class RegimeAssessmentOut(BaseModel):
+    """A regime's own assessment: its indicators (the ledger's value, the published series'
+    figure or that none is published, the statements with their sources) and its factors (the
+    finding, with its evidence)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    country: str
+    regime: str
+    title: str
+    ledger_position: dict[str, Any]
+    ledger_source: str
+    indicators: list[dict[str, Any]]
+    finding: dict[str, Any] | None
+    factors: list[dict[str, Any]]

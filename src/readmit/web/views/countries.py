@@ -21,7 +21,7 @@ from readmit.domain.countries import country_code, country_name
 from readmit.domain.errors import NotFound
 from readmit.domain.permissions import Permission
 from readmit.services.assessment import assess as assessment
-from readmit.services.assessment import claims, figures, published, recorded
+from readmit.services.assessment import claims, figures, published, recorded, regime_assessment
 from readmit.services.cases.access import check_country_scope, in_country_scope
 from readmit.services.sanctions import registry as sanctions
 from readmit.services.sanctions import related
@@ -86,7 +86,7 @@ def with_published(view: View, code: str, context: dict[str, Any]) -> dict[str, 
     """Add the published figures, apart from the ledger's: they come with the pack, not the
     ledger, so they are read apart from the page kept for a ledger position."""
     context["published_figures"] = published.published_for_country(view.app, code)
-    # Restrictions beside 243(d) (entry bans, suspensions of uncertain basis), from the pack.
+    # Restrictions beside the regime (entry bans, suspensions of uncertain basis), from the packs.
     day = _sanctions_day(context.get("to"), context.get("as_of"))
     context["related"] = [r.to_dict() for r in related.related_measures(view.app, code, day)]
     return context
@@ -127,6 +127,10 @@ def build_country_context(view: View, code: str, dates: Dates) -> dict[str, Any]
             for s in sanctions.list_sanctions(view.app, _sanctions_day(end, as_of), country=code)
         ],
         "source": provenance(current, as_of),
+        # Each other regime's own assessment (indicators or factors), read at the same position.
+        "regime_assessments": regime_assessment.assess_regimes(
+            view.app, code, assessment.Window(start, end, as_of, "ours", at)
+        ),
     }
 
 
