@@ -65,11 +65,11 @@ def test_every_page_says_the_data_is_synthetic(pdf: pdfium.PdfDocument) -> None:
         assert "SYNTHETIC DEMO DATA" in _text(pdf[i])
 
 
-def test_the_three_charts_are_images_that_show_the_ledger_series(
+def test_the_four_charts_are_images_that_show_the_ledger_series(
     pdf: pdfium.PdfDocument,
 ) -> None:
     chart_pages = [i for i in range(len(pdf)) if _images(pdf[i])]
-    assert sum(_images(pdf[i]) for i in chart_pages) == 3
+    assert sum(_images(pdf[i]) for i in chart_pages) == 4  # three of the record, one projection
     assert all(_has_colour(pdf[i], BLUE) for i in chart_pages)
     assert not _has_colour(pdf[0], BLUE)
 
@@ -99,3 +99,57 @@ def test_an_unknown_format_is_refused_with_a_message(
     assert result.exit_code == 2
     assert ".pdf or .html" in result.output
     assert not out.exists()
+
+
+PACE = ["--from", "2020-10-01", "--to", "2022-05-31"]  # Cambodia's pace in docs/what-if.md
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())  # lines broken anywhere in the PDF, one space in the HTML
+
+
+@pytest.fixture(scope="module")
+def paced(demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The brief over October 2020 - May 2022, as PDF text (the projection's page) and HTML."""
+    folder = tmp_path_factory.mktemp("paced")
+    document = pdfium.PdfDocument(_report(demo_env, folder / "kh.pdf", *PACE))
+    texts = [_words(_text(document[i])) for i in range(len(document))]
+    (page,) = [t for t in texts if "What if the pace holds" in t]
+    html = _report(demo_env, folder / "kh.html", *PACE).read_text(encoding="utf-8")
+    section = html.split('<section id="projection">', 1)[1].split("</section>", 1)[0]
+    return {"pdf": page, "html": _words(section.replace("&#39;", "'"))}
+
+
+@pytest.mark.parametrize("form", ["pdf", "html"])
+def test_the_brief_projects_cambodias_backlog_at_its_pace_as_a_projection_not_a_fact(
+    paced: dict[str, str], form: str
+) -> None:
+    text = paced[form].replace("\u2013", "-")
+    assert "A projection, not a fact" in text
+    assert "not cleared within the horizon of 120 months (none of 1,000 runs clear it)" in text
+    assert "1,903 final orders pending on 2022-05-31" in text
+    # The rates it rests on, with their window.
+    assert "2 removals in 20 months (2020-10-01 - 2022-05-31): 0.10 a month" in text
+    assert "124 new final orders in 20 months" in text
+    # What it was computed from, and how to compute it again.
+    assert "Computed from the readmit ledger at position" in text and "seed 2022" in text
+    assert "readmit whatif forecast KH --from 2020-10-01 --to 2022-05-31" in text
+    assert "Synthetic demo data" in text
+
+
+def test_the_projection_chart_is_there_and_titled_a_projection(paced: dict[str, str]) -> None:
+    assert "<svg" in paced["html"]
+    assert "Projected backlog at the window's pace: a projection, not a fact" in paced["html"]
+    assert "Figure 4. Projected backlog with its 90% band" in paced["pdf"]
+
+
+def test_a_country_with_nothing_to_project_says_so(
+    demo_env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "fr.html"
+    result = CliRunner().invoke(app, ["report", "FR", "--output", str(out)], env=demo_env)
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    section = html.split('<section id="projection">', 1)[1].split("</section>", 1)[0]
+    assert "Nothing to project: the ledger holds no pending case of France" in section
+    assert "<svg" not in section

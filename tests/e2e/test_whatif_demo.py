@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from readmit.cli import app
+from readmit.services.assessment.assess import Window, assess
 from readmit.services.context import App
+from readmit.services.whatif.forecast import WhatIfRequest, forecast
 
 pytestmark = pytest.mark.slow
 EXAMPLES = Path(__file__).parents[2] / "docs" / "examples" / "whatif"
@@ -156,3 +159,19 @@ def test_a_bad_scenario_is_a_plain_error_naming_the_place(
     result = cli(demo[1], "run", str(bad))
     assert result.exit_code == 2
     assert "bad.yaml: standard.window_days" in result.output and "Traceback" not in result.output
+
+
+def test_the_forecast_rests_on_the_figures_the_assessment_shows_for_the_same_window(
+    demo: tuple[App, Path],
+) -> None:
+    # The pace a forecast projects is the assessment's own figures for the window.
+    start, end = date(2020, 10, 1), date(2022, 5, 31)
+    found = forecast(demo[0], "KH", WhatIfRequest(start=start, end=end, runs=100, horizon=12))
+    metrics = assess(demo[0], "KH", Window(start, end))["metrics"]
+    assert found["backlog"] == metrics["backlog"] == 1903
+    months = found["rates"]
+    for name in ("removals", "presentations", "interviews_held", "travel_documents_issued"):
+        assert (
+            round(metrics[name] / (((end - start).days + 1) / 30.4375), 4)
+            == months[f"{name}_per_month"]
+        ), name

@@ -254,8 +254,12 @@ def test_a_country_bound_user_sees_its_own_countrys_assessments_only_on_both_edg
         html = world.web[user].get(f"/analyst/countries/{code}?{WINDOW}")
         api = world.web[None].get(f"/api/v1/assessments/{code}?{WINDOW}", headers=headers)
         trend = world.web[None].get(f"/api/v1/assessments/{code}/trend?{WINDOW}", headers=headers)
+        regimes = world.web[None].get(
+            f"/api/v1/assessments/{code}/regimes?{WINDOW}", headers=headers
+        )
         expected = 200 if code == country else 404
         statuses = {page.status_code, html.status_code, api.status_code, trend.status_code}
+        statuses.add(regimes.status_code)
         assert statuses == {expected}, code
 
 
@@ -463,9 +467,11 @@ def _api_paths(web: FastAPI) -> set[str]:
 
 
 # Routes of a resource whose every reader may see all of it: the registry is public, users and
-# tokens are the administrators', and no country-bound role takes a sanction step.
+# tokens are the administrators', no country-bound role takes a sanction step, and recorded
+# what-if analyses are the analysts' and administrators' (no country-bound role reads them).
 UNSCOPED = re.compile(
-    r"^/api/v1/(users|tokens|account-requests|sanctions/\{sanction_id\}(/(?!resumed)|$))"
+    r"^/api/v1/(users|tokens|account-requests|whatif/analyses|"
+    r"sanctions/\{sanction_id\}(/(?!resumed)|$))"
 )
 # Covered by the scope tests of this module or of the screening service (the resumed queue).
 PROBED = {
@@ -478,6 +484,7 @@ PROBED = {
     "/api/v1/sanctions/{sanction_id}/resumed",
     "/api/v1/assessments/{country}",
     "/api/v1/assessments/{country}/trend",
+    "/api/v1/assessments/{country}/regimes",
     *(path for _, _, path in READS),
 }
 

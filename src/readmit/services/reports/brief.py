@@ -2,7 +2,9 @@
 reasons, the claims beside the ledger's own figures, and the sources, as PDF or HTML.
 
 Every figure says where it comes from: the ledger (at a position, as of a date) or a claim (with
-its source). A database holding the demo's synthetic cases says so on every page.
+its source). A database holding the demo's synthetic cases says so on every page. The what-if
+section projects the backlog at the window's pace (``services/whatif``): a projection computed on
+a read snapshot, labelled as such, never a fact.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from readmit.services.reports import html as report_html
 from readmit.services.reports import pdf as report_pdf
 from readmit.services.reports.model import Brief
 from readmit.services.sanctions import registry as sanctions
+from readmit.services.whatif.forecast import WhatIfRequest, forecast
 from readmit.store.schema import cases, events
 
 SERIES_METRICS = (
@@ -67,9 +70,24 @@ def country_brief(
         claims=_beside(app, code, listed["claims"], as_of),
         measures=listed["partner_measures"],
         sanctions=_sanctions(app, code),
+        forecast=_forecast(app, code, start, end, as_of),
     )
     brief.sources = _sources(brief)
     return brief
+
+
+def _forecast(
+    app: App, code: str, start: date, end: date, as_of: date | None
+) -> dict[str, Any] | None:
+    """The backlog at the pace of the brief's own window, with the forecast's defaults (horizon,
+    seed, runs); None when there is nothing to project: no pending case and, in the window, no
+    final order and no removal (the model would only show its prior)."""
+    try:
+        found = forecast(app, code, WhatIfRequest(start=start, end=end, as_of=as_of))
+    except InvalidInput:
+        return None
+    pace = found["rates"]["new_orders_per_month"] or found["rates"]["removals_per_month"]
+    return found if found["backlog"] or pace else None
 
 
 def _readable(listed: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ Colours are the Okabe-Ito palette (safe for colour-blind readers); every chart n
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import altair as alt
@@ -115,6 +116,51 @@ def backlog_chart(brief: Brief) -> dict[str, Any]:
         height=HEIGHT,
     )
     return dict(chart.to_dict())
+
+
+def forecast_chart(brief: Brief) -> dict[str, Any] | None:
+    """The backlog projected month by month at the window's pace: the median of the runs and
+    its 90% band, titled as a projection (not the record), with the ledger position and seed."""
+    found = brief.forecast
+    if found is None:
+        return None
+    start = date.fromisoformat(found["window"]["to"])
+    values = [
+        {
+            "month": _months_after(start, p["month"]).isoformat(),
+            "backlog": p["backlog"],
+            "low": p["low"],
+            "high": p["high"],
+        }
+        for p in found["series"]
+    ]
+    base = alt.Chart(_data(values)).encode(x=alt.X("month:T", title="Month (projected)"))
+    band = base.mark_area(opacity=0.25, color=OKABE_ITO[5]).encode(
+        y=alt.Y("low:Q", title="Final orders pending (projected)"), y2="high:Q"
+    )
+    line = base.mark_line(color=OKABE_ITO[0]).encode(
+        y="backlog:Q", tooltip=["month:T", "backlog:Q", "low:Q", "high:Q"]
+    )
+    chart = alt.layer(band, line).properties(
+        title={
+            "text": "Projected backlog at the window's pace: a projection, not a fact",
+            "subtitle": [
+                f"Median of {found['runs']:,} runs (line) and 90% band; pace of "
+                f"{found['window']['from']} - {found['window']['to']}",
+                f"Computed from the readmit ledger at position {found['ledger_seq']}, "
+                f"seed {found['seed']}" + ("; synthetic demo data" if found["synthetic"] else ""),
+            ],
+        },
+        width=WIDTH,
+        height=HEIGHT,
+    )
+    return dict(chart.to_dict())
+
+
+def _months_after(day: date, months: int) -> date:
+    """The first day of the month ``months`` after ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def charts(brief: Brief) -> list[tuple[str, dict[str, Any]]]:

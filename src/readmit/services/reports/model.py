@@ -24,6 +24,9 @@ class Brief:
     measures: list[dict[str, Any]]
     sanctions: list[dict[str, Any]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # The backlog projected at the window's pace (services/whatif), beside the record: None when
+    # the ledger holds nothing to project from. Never a fact of the record.
+    forecast: dict[str, Any] | None = None
 
     @property
     def title(self) -> str:

@@ -11,6 +11,7 @@ from fpdf import FPDF
 from readmit.domain.metric_catalogue import metric_label, metric_value
 from readmit.services.reports import charts as report_charts
 from readmit.services.reports.model import Brief
+from readmit.services.reports.projection import CAPTION, HEADING, nothing_to_project, section
 
 # The PDF core fonts speak Latin-1; typographic characters are mapped to their plain forms.
 _PLAIN = str.maketrans(
@@ -67,6 +68,7 @@ def render(brief: Brief) -> bytes:
     _charts(pdf, brief)
     _sanctions(pdf, brief)
     _claims(pdf, brief)
+    _projection(pdf, brief)
     _sources(pdf, brief)
     return bytes(pdf.output())
 
@@ -187,6 +189,36 @@ def _claims(pdf: FPDF, brief: Brief) -> None:
         rows,
         (18, 18, 62, 24, 18, 40),
     )
+
+
+def _projection(pdf: FPDF, brief: Brief) -> None:
+    pdf.add_page()
+    _heading(pdf, HEADING)
+    words = section(brief)
+    if words is None:
+        _para(pdf, nothing_to_project(brief))
+        return
+    pdf.set_text_color(0, 80, 140)
+    _para(pdf, words.label, 9)
+    pdf.set_text_color(0, 0, 0)
+    _para(pdf, words.backlog)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.multi_cell(0, 5, plain(words.answer), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    _para(pdf, "The rates it rests on:", 9)
+    for line in words.rests_on:
+        _para(pdf, f"- {line}", 9)
+    spec = report_charts.forecast_chart(brief)
+    if spec is not None:
+        pdf.image(io.BytesIO(report_charts.png(spec)), w=175)
+        pdf.set_font("Helvetica", "I", 8)
+        figure = len(report_charts.charts(brief)) + 1
+        caption = f"Figure {figure}. {CAPTION}."
+        pdf.cell(0, 5, plain(caption), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    _para(pdf, words.method, 8)
+    _para(pdf, f"{words.computed_from} {words.reproduce}", 8)
+    pdf.ln(2)
 
 
 def _sources(pdf: FPDF, brief: Brief) -> None:

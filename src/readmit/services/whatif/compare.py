@@ -93,8 +93,9 @@ def _country(
 ) -> dict[str, Any]:
     snap = snapshot(uow, code, request)
     touched = scenario if scenario.applies_to(code) else None
-    baseline = _side(app, uow, pack, snap, request, None)
-    changed = _side(app, uow, pack, snap, request, touched)
+    pending = PendingCases(uow, snap)
+    baseline = _side(app, uow, pack, snap, request, None, pending)
+    changed = _side(app, uow, pack, snap, request, touched, pending)
     return {
         "country": code,
         "country_name": country_name(code),
@@ -116,18 +117,13 @@ def _side(
     snap: Snapshot,
     request: WhatIfRequest,
     scenario: Scenario | None,
+    pending: PendingCases,
 ) -> dict[str, Any]:
     """One side of the comparison: forecast and rating (the baseline when ``scenario`` is None)."""
     terms = _terms(scenario)
-    cases: list[read.BacklogCase] = []
-
-    def pending() -> list[read.BacklogCase]:
-        cases.extend(read.backlog_cases(uow.conn, snap.code, _ids(uow, snap)))
-        return cases
-
-    applied = levers.apply(base_projection(snap, request), snap.observed, scenario, pending)
+    applied = levers.apply(base_projection(snap, request), snap.observed, scenario, pending.cases)
     result = simulate(applied.projection)
-    rating = _rating(app, uow, pack, snap, request, scenario, terms, applied)
+    rating = _rating(app, uow, pack, snap, request, scenario, terms, pending)
     return {
         "pending": snap.observed.backlog,
         "backlog": applied.projection.backlog,
@@ -165,8 +161,31 @@ def _terms(scenario: Scenario | None) -> AgreementChange | None:
     return scenario.agreement
 
 
-def _ids(uow: UnitOfWork, snap: Snapshot) -> list[str]:
-    return read.backlog_ids(uow.conn, snap.reading, snap.code, snap.end)
+class PendingCases:
+    """One country's pending cases at the snapshot, read once for both sides and the rating
+    (only when an amended agreement asks for them: the agreement's facts are per case)."""
+
+    def __init__(self, uow: UnitOfWork, snap: Snapshot) -> None:
+        self.uow, self.snap = uow, snap
+        self._ids: list[str] | None = None
+        self._cases: list[read.BacklogCase] | None = None
+
+    def ids(self) -> list[str]:
+        if self._ids is None:
+            snap = self.snap
+            self._ids = read.backlog_ids(self.uow.conn, snap.reading, snap.code, snap.end)
+        return self._ids
+
+    def cases(self) -> list[read.BacklogCase]:
+        if self._cases is None:
+            self._cases = read.backlog_cases(self.uow.conn, self.snap.code, self.ids())
+        return self._cases
+
+    def with_others(self, others: set[str]) -> list[read.BacklogCase]:
+        """The pending cases and those of ``others`` (the cases with a fact in a window)."""
+        known = self.cases()
+        more = sorted(others - {c.case_id for c in known})
+        return known + read.backlog_cases(self.uow.conn, self.snap.code, more)
 
 
 def _rating(
@@ -177,7 +196,7 @@ def _rating(
     request: WhatIfRequest,
     scenario: Scenario | None,
     terms: AgreementChange | None,
-    applied: levers.Applied,
+    pending: PendingCases,
 ) -> dict[str, Any]:
     """The rating of the window, under the standard the scenario sets, without the cases the
     amended agreement leaves out."""
@@ -187,7 +206,7 @@ def _rating(
     version = _version(pack, snap.end, scenario)
     metrics = assessed["metrics"]
     if terms is not None:
-        metrics = _without_excluded(uow, snap, start, terms, metrics)
+        metrics = _without_excluded(uow, snap, start, terms, metrics, pending)
     verdict = rate(version, metrics)
     return {
         "rating": verdict["rating"],
@@ -210,15 +229,19 @@ def _version(pack: CooperationPack, end: date, scenario: Scenario | None) -> Sta
 
 
 def _without_excluded(
-    uow: UnitOfWork, snap: Snapshot, start: date, terms: AgreementChange, metrics: dict[str, Any]
+    uow: UnitOfWork,
+    snap: Snapshot,
+    start: date,
+    terms: AgreementChange,
+    metrics: dict[str, Any],
+    pending: PendingCases,
 ) -> dict[str, Any]:
     window = (start, snap.end)
-    pending = set(_ids(uow, snap))
-    seen = read.subjects_in(uow.conn, snap.reading, snap.code, window) | pending
-    cases = read.backlog_cases(uow.conn, snap.code, sorted(seen))
+    ids = set(pending.ids())
+    cases = pending.with_others(read.subjects_in(uow.conn, snap.reading, snap.code, window))
     out = {c.case_id for c in cases if not levers.eligible(c, terms)}
     excluded = read.facts_of(uow.conn, snap.reading, snap.code, window, out)
-    removable = len(pending - out)
+    removable = len(ids - out)
     return levers.adjusted_metrics(metrics, dict(excluded), removable)
 
 

@@ -8,10 +8,12 @@ says which observed rates it rests on. Nothing is written: it runs in a read-onl
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from readmit.domain.cooperation import COUNTED, ENDING_KINDS, Kind, Party, TallyKey, by_kind
 from readmit.domain.countries import country_code, country_name
 from readmit.domain.errors import InvalidInput
 from readmit.services.assessment.assess import Window, assess
@@ -19,7 +21,7 @@ from readmit.services.context import App
 from readmit.services.whatif import observed as read
 from readmit.services.whatif.levers import DAYS_PER_MONTH, Observed
 from readmit.services.whatif.model import Projection, simulate
-from readmit.store.metrics import Reading, head, make_reading
+from readmit.store.metrics import Reading, head, make_reading, read_scopes
 from readmit.store.uow import UnitOfWork
 
 COUNTS = ("removals", "presentations", "interviews_held", "travel_documents_issued")
@@ -86,23 +88,25 @@ def snapshot(uow: UnitOfWork, country: str, request: WhatIfRequest) -> Snapshot:
 
 
 def _observed(uow: UnitOfWork, code: str, reading: Reading, start: date, end: date) -> Observed:
-    ids = read.backlog_ids(uow.conn, reading, code, end)
-    window_kinds = read.facts_of(uow.conn, reading, code, (start, end), None)
-    counts = {name: window_kinds.get(kind, 0) for name, kind in _KINDS.items()}
-    counts["new_orders"] = read.opened_in(uow.conn, reading, code, start, end)
+    """The window's counts and the backlog at its end, from the tallies an assessment reads
+    (``read_scopes``: grouped in SQL, the backlog from the head's daily counts), so the cost
+    grows with the days of history, not with the cases; the removing state's own facts."""
+    scopes = read_scopes(uow.conn, reading, start, end, code)
+    window = _state_kinds(scopes.window.main)
+    counts = {name: window[int(COUNTED[name])] for name in COUNTS}
+    counts["new_orders"] = window[int(Kind.OPENED)]
+    backlog = _state_kinds(scopes.backlog.main)
+    pending = backlog[int(Kind.OPENED)] - sum(backlog[int(k)] for k in ENDING_KINDS)
     flights, seats = read.flights_in(uow.conn, code, start, end)
     counts["flights"] = flights
     months = ((end - start).days + 1) / DAYS_PER_MONTH
-    return Observed(len(ids), months, counts, seats)
+    return Observed(max(0, pending), months, counts, seats)
 
 
-def _kinds() -> dict[str, int]:
-    from readmit.domain.cooperation import COUNTED
-
-    return {name: int(COUNTED[name]) for name in COUNTS}
-
-
-_KINDS = _kinds()
+def _state_kinds(tallies: Counter[TallyKey]) -> Counter[int]:
+    """Counts by kind of the removing state's facts (the partner's assertions are not counted:
+    the pace is the removing state's record)."""
+    return by_kind(Counter({k: n for k, n in tallies.items() if k.party == Party.STATE}))
 
 
 def base_projection(snap: Snapshot, request: WhatIfRequest) -> Projection:

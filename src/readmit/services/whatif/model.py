@@ -66,12 +66,14 @@ def simulate(p: Projection) -> dict[str, Any]:
     orders = poisson_quantile(u_orders, lam_orders)
     removals = poisson_quantile(u_removals, lam_removals)
     removals[:, : min(p.delay_months, p.horizon)] = 0
-    backlog = np.empty((p.runs, p.horizon))
-    level = np.full(p.runs, float(p.backlog))
-    for t in range(p.horizon):
-        level = np.maximum(0.0, level + orders[:, t] - removals[:, t])
-        backlog[:, t] = level
-    return _summary(p, backlog)
+    return _summary(p, backlog_paths(float(p.backlog), orders - removals))
+
+
+def backlog_paths(start: float, change: Floats) -> Floats:
+    """``backlog[t] = max(0, backlog[t-1] + change[t])`` for every run at once: the walk less
+    its lowest point below zero so far (Lindley's recursion; exact on whole numbers)."""
+    walk = start + np.cumsum(change, axis=1)
+    return walk - np.minimum(np.minimum.accumulate(walk, axis=1), 0.0)
 
 
 def _summary(p: Projection, backlog: Floats) -> dict[str, Any]:
@@ -101,8 +103,10 @@ def poisson_quantile(u: Floats, lam: Floats) -> Floats:
     """Poisson counts at probabilities ``u`` (runs × months) for one rate per run (``lam``,
     one per row): monotone in both."""
     lam = np.broadcast_to(np.asarray(lam, dtype=np.float64).reshape(-1), (u.shape[0],))
-    out = np.zeros(u.shape)
     small = lam <= EXACT_UP_TO
+    if small.all():  # the usual case: every run's rate is small (no copy of the numbers)
+        return _exact(u, lam)
+    out = np.zeros(u.shape)
     if small.any():
         out[small] = _exact(u[small], lam[small])
     if (~small).any():
@@ -127,42 +131,48 @@ def _exact(u: Floats, lam: Floats) -> Floats:
 
 
 def normal_quantile(u: Floats) -> Floats:
-    """The standard normal quantile (Acklam's rational approximation, error below 1.2e-9)."""
-    a = (
-        -39.69683028665376,
-        220.9460984245205,
-        -275.9285104469687,
-        138.3577518672690,
-        -30.66479806614716,
-        2.506628277459239,
-    )
-    b = (
-        -54.47609879822406,
-        161.5858368580409,
-        -155.6989798598866,
-        66.80131188771972,
-        -13.28068155288572,
-    )
-    c = (
-        -0.007784894002430293,
-        -0.3223964580411365,
-        -2.400758277161838,
-        -2.549732539343734,
-        4.374664141464968,
-        2.938163982698783,
-    )
-    d = (0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416)
+    """The standard normal quantile (Acklam's rational approximation, error below 1.2e-9): the
+    central formula everywhere, the tail's only where it applies (about 5% of the numbers)."""
     u = np.clip(u, 1e-12, 1 - 1e-12)
-    q = np.minimum(u, 1 - u)
-    tail = np.sqrt(-2 * np.log(q))
-    x_tail = (
-        ((((c[0] * tail + c[1]) * tail + c[2]) * tail + c[3]) * tail + c[4]) * tail + c[5]
-    ) / ((((d[0] * tail + d[1]) * tail + d[2]) * tail + d[3]) * tail + 1)
-    x_tail = np.where(u < 0.5, x_tail, -x_tail)
-    r = (u - 0.5) ** 2
-    x_mid = (
-        (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5])
-        * (u - 0.5)
-        / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    x = u - 0.5
+    r = x**2
+    out = (
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5])
+        * x
+        / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1)
     )
-    return np.where(q < 0.02425, x_tail, x_mid)
+    q = np.minimum(u, 1 - u)
+    tail = q < 0.02425
+    if tail.any():
+        t = np.sqrt(-2 * np.log(q[tail]))
+        x_tail = (((((C[0] * t + C[1]) * t + C[2]) * t + C[3]) * t + C[4]) * t + C[5]) / (
+            (((D[0] * t + D[1]) * t + D[2]) * t + D[3]) * t + 1
+        )
+        out[tail] = np.where(u[tail] < 0.5, x_tail, -x_tail)
+    return out
+
+
+A = (
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.3577518672690,
+    -30.66479806614716,
+    2.506628277459239,
+)
+B = (
+    -54.47609879822406,
+    161.5858368580409,
+    -155.6989798598866,
+    66.80131188771972,
+    -13.28068155288572,
+)
+C = (
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783,
+)
+D = (0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416)

@@ -37,17 +37,6 @@ def last_fact_day(conn: Connection, code: str) -> date | None:
     return None if found is None else date.fromordinal(EPOCH.toordinal() + int(found))
 
 
-def opened_in(conn: Connection, reading: Reading, code: str, start: date, end: date) -> int:
-    """Final orders (cases opened) in the window, as known at the reading."""
-    sql = (
-        "SELECT COUNT(*) FROM coop_facts f WHERE f.country = :c AND f.kind = :k "
-        f"AND f.party = :p AND f.day BETWEEN :a AND :b AND {reading.known('f')}"
-    )
-    params = {**reading.params(), "c": code, "k": int(Kind.OPENED), "p": int(Party.STATE)}
-    params.update(a=day_number(start), b=day_number(end))
-    return int(conn.execute(text(sql), params).scalar_one())
-
-
 def backlog_ids(conn: Connection, reading: Reading, code: str, end: date) -> list[str]:
     """The cases pending at the window's end: opened by then, neither removed nor closed."""
     ending = ", ".join(str(int(k)) for k in ENDING_KINDS)
@@ -122,11 +111,13 @@ def flights_in(conn: Connection, code: str, start: date, end: date) -> tuple[int
 
 
 def is_synthetic(conn: Connection, code: str) -> bool:
-    """Tell whether the country's cases are the demo's synthetic ones."""
-    query = select(func.count()).where(
-        cases.c.nationality == code, cases.c.case_id.startswith("SYN-")
+    """Tell whether the country's cases are the demo's synthetic ones (the first found will do)."""
+    query = (
+        select(cases.c.case_id)
+        .where(cases.c.nationality == code, cases.c.case_id.startswith("SYN-"))
+        .limit(1)
     )
-    return bool(conn.execute(query).scalar_one())
+    return conn.execute(query).first() is not None
 
 
 def subjects_in(

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from readmit.domain.errors import NotFound
 from readmit.domain.events import canonical_json, utc_now, utc_text
@@ -24,8 +26,22 @@ def analysis_id(result: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(result).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A recorded analysis's id, and whether this call recorded it (False: it was already)."""
+
+    id: str
+    created: bool
+
+
 def record_analysis(app: App, actor: Actor, result: dict[str, Any]) -> str:
     """Keep a result as a recorded analysis naming its scenario; return its id."""
+    return keep_analysis(app, actor, result).id
+
+
+def keep_analysis(app: App, actor: Actor, result: dict[str, Any]) -> Kept:
+    """Keep a result as a recorded analysis, once: the same result again is the same analysis
+    (who recorded it first, and when, stay as they were)."""
     ident = analysis_id(result)
     scenario = result.get("scenario") or {}
     countries = [p["country"] for p in result.get("countries", [])] or [result.get("country")]
@@ -42,13 +58,17 @@ def record_analysis(app: App, actor: Actor, result: dict[str, Any]) -> str:
         "actor": actor.name,
         "result": json.dumps(result, sort_keys=True, ensure_ascii=False),
     }
-    with app.connect(write=True) as conn, conn.begin():
-        known = conn.execute(
-            select(whatif_analyses.c.analysis_id).where(whatif_analyses.c.analysis_id == ident)
-        ).first()
-        if known is None:
+    try:
+        with app.connect(write=True) as conn, conn.begin():
+            known = conn.execute(
+                select(whatif_analyses.c.analysis_id).where(whatif_analyses.c.analysis_id == ident)
+            ).first()
+            if known is not None:
+                return Kept(ident, created=False)
             conn.execute(whatif_analyses.insert().values(**row))
-    return ident
+    except IntegrityError:
+        return Kept(ident, created=False)  # recorded at the same moment by another request
+    return Kept(ident, created=True)
 
 
 def recorded_analysis(app: App, ident: str) -> dict[str, Any]:
@@ -62,3 +82,30 @@ def recorded_analysis(app: App, ident: str) -> dict[str, Any]:
     found = dict(row._mapping)
     found["result"] = json.loads(found["result"])
     return found
+
+
+SUMMARY = [c for c in whatif_analyses.c if c.name != "result"]
+
+
+def list_analyses(
+    app: App,
+    *,
+    country: str | None = None,
+    scenario_id: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """The recorded analyses, newest first, without their results (``recorded_analysis`` has
+    each one's)."""
+    query = select(*SUMMARY)
+    if country is not None:
+        query = query.where(whatif_analyses.c.country == country)
+    if scenario_id is not None:
+        query = query.where(whatif_analyses.c.scenario_id == scenario_id)
+    query = (
+        query.order_by(whatif_analyses.c.recorded_at.desc(), whatif_analyses.c.analysis_id)
+        .limit(limit)
+        .offset(offset)
+    )
+    with app.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
