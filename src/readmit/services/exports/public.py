@@ -43,6 +43,7 @@ from readmit.services.exports.published import published_figures
 from readmit.services.exports.registry import registry, sanction_steps
 from readmit.services.sanctions.pack import current_pack
 from readmit.services.transparency import heads, keys
+from readmit.store.demo_mark import holds_synthetic_cases
 from readmit.store.schema import cases, events, persons
 
 S, INT, N, B, D = "string", "integer", "number", "boolean", "date"
@@ -69,9 +70,7 @@ def export_public(app: App, folder: Path, today: date | None = None) -> list[Pat
 def _provenance(app: App, today: date) -> dict[str, Any]:
     with app.uow(write=False) as uow:
         seq, digest = uow.ledger.head()
-        synthetic = uow.conn.execute(
-            select(func.count()).where(cases.c.case_id.startswith("SYN-"))
-        ).scalar_one()
+        synthetic = holds_synthetic_cases(uow.conn)
     pack = current_pack(app)
     return {
         "ledger_position": {"seq": seq, "hash": digest},

@@ -27,6 +27,7 @@ from readmit.services.reports import pdf as report_pdf
 from readmit.services.reports.model import Brief
 from readmit.services.sanctions import registry as sanctions
 from readmit.services.whatif.forecast import WhatIfRequest, forecast
+from readmit.store.demo_mark import holds_synthetic_cases
 from readmit.store.schema import cases, events
 
 SERIES_METRICS = (
@@ -151,11 +152,8 @@ def _span(app: App, code: str) -> tuple[date, date]:
 
 
 def _synthetic(app: App, code: str) -> bool:
-    query = select(func.count()).where(
-        cases.c.nationality == code, cases.c.case_id.startswith("SYN-")
-    )
     with app.uow(write=False) as uow:
-        return bool(uow.conn.execute(query).scalar_one())
+        return holds_synthetic_cases(uow.conn, code)
 
 
 def _series(

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text
 
 from readmit.domain.cooperation import ENDING_KINDS, EPOCH, Kind, Party, day_number
+from readmit.store.demo_mark import holds_synthetic_cases
 from readmit.store.metrics import Reading
 from readmit.store.schema import cases, flights, persons
 
@@ -111,13 +112,8 @@ def flights_in(conn: Connection, code: str, start: date, end: date) -> tuple[int
 
 
 def is_synthetic(conn: Connection, code: str) -> bool:
-    """Tell whether the country's cases are the demo's synthetic ones (the first found will do)."""
-    query = (
-        select(cases.c.case_id)
-        .where(cases.c.nationality == code, cases.c.case_id.startswith("SYN-"))
-        .limit(1)
-    )
-    return conn.execute(query).first() is not None
+    """Tell whether the country's cases are the demo's synthetic ones."""
+    return holds_synthetic_cases(conn, code)
 
 
 def subjects_in(
