@@ -1,17 +1,23 @@
 """Synthetic applications for the screening benchmark: a realistic mix, cached as Parquet.
 
-About 3 per cent of applications come from the countries with a 243(d) sanction on record;
-among those, one in five declares a government employer, some with family relationships.
+Each pack with a generator has its own file's shape. The US pack's (below): about 3 per cent of
+applications come from the countries with a 243(d) sanction on record; among those, one in five
+declares a government employer, some with family relationships. The EU pack's:
+``screening_data_eu``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
+import screening_data_eu
+
+US_PACK = "us_ina_243d"
 
 CACHE = Path(__file__).parent / ".cache"
 SANCTIONED = ["KH", "ER", "LA", "SL", "MM", "GH", "PK", "BI", "GN", "GM", "GY"]
@@ -69,8 +75,10 @@ RANKS = ["minister", "deputy_minister", "director_general", "director", "staff",
 CHUNK = 1_000_000
 
 
-def path_for(rows: int) -> Path:
-    return CACHE / f"applications_{rows}.parquet"
+def path_for(rows: int, pack: str = US_PACK) -> Path:
+    if pack == US_PACK:
+        return CACHE / f"applications_{rows}.parquet"
+    return CACHE / f"applications-{pack}-{rows}.parquet"
 
 
 def _pick(values: list[str], n: int, seed: int) -> pl.Series:
@@ -152,16 +160,28 @@ def _chunk(n: int, start: int, seed: int) -> pl.DataFrame:
     )
 
 
-def ensure(rows: int) -> Path:
+def _generator(pack: str) -> Callable[[int, int, int], pl.DataFrame]:
+    """The chunk generator of a pack's input shape."""
+    generators = {US_PACK: _chunk, screening_data_eu.PACK: screening_data_eu.chunk}
+    if pack not in generators:
+        raise SystemExit(
+            f"no input generator for pack {pack!r}; bench/screening_data.py has one for "
+            + ", ".join(sorted(generators))
+        )
+    return generators[pack]
+
+
+def ensure(rows: int, pack: str = US_PACK) -> Path:
     """Return the cached Parquet file of ``rows`` applications, generating it once."""
-    path = path_for(rows)
+    path = path_for(rows, pack)
     if path.exists():
         return path
+    generate = _generator(pack)
     CACHE.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     writer = None
     for start in range(0, rows, CHUNK):
-        table = _chunk(min(CHUNK, rows - start), start, seed=start // CHUNK).to_arrow()
+        table = generate(min(CHUNK, rows - start), start, start // CHUNK).to_arrow()
         writer = writer or pq.ParquetWriter(partial, table.schema)
         writer.write_table(table)
     assert writer is not None
@@ -187,8 +207,10 @@ MESSY_SHARE = 0.018
 PERTURBATIONS = ("case", "spaces", "stray", "empty", "bad_date")
 
 
-def messy_path_for(rows: int) -> Path:
-    return CACHE / f"applications_{rows}_messy.parquet"
+def messy_path_for(rows: int, pack: str = US_PACK) -> Path:
+    if pack == US_PACK:
+        return CACHE / f"applications_{rows}_messy.parquet"
+    return CACHE / f"applications-{pack}-{rows}-messy.parquet"
 
 
 def _perturb(column: str, kind: pl.Expr) -> pl.Expr:
@@ -230,13 +252,13 @@ def _messy_chunk(frame: pl.DataFrame, seed: int) -> pl.DataFrame:
     )
 
 
-def ensure_messy(rows: int) -> Path:
+def ensure_messy(rows: int, pack: str = US_PACK) -> Path:
     """Return the cached messy copy of the ``rows`` applications (about 1% of cells
     perturbed, the same cells every time), generating it once."""
-    path = messy_path_for(rows)
+    path = messy_path_for(rows, pack)
     if path.exists():
         return path
-    clean = ensure(rows)
+    clean = ensure(rows, pack)
     partial = path.with_suffix(".partial")
     writer = None
     for index, batch in enumerate(pq.ParquetFile(clean).iter_batches(batch_size=CHUNK)):

@@ -22,7 +22,7 @@ from readmit.domain import ids
 from readmit.domain.sanctions import Measure
 from readmit.domain.sanctions_policy import Policy
 from readmit.domain.screening_compile import OUTPUTS, compile_program, reading_checks
-from readmit.domain.screening_rules import Col, Expr, In, Program
+from readmit.domain.screening_rules import Col, Expr, In, IsEmpty, Not, Program
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,16 @@ class Engine:
     measures runs that country's program; an unreadable row elsewhere runs the reading checks;
     any other row can only be ``not_affected`` and gets that answer without running either.
     ``reading`` holds each field's reading check, which tells the unreadable rows apart.
+    Where a measure follows the person wherever they apply, ``reach`` holds each field's
+    condition under which a measure may reach the row (its nationalities, its residence): a
+    row that meets none and is readable is ``not_affected`` without running the program.
     """
 
     full: Program
     reading_only: Program
     reading: tuple[tuple[str, Expr], ...]
     by_country: Mapping[str, Program] | None = None
+    reach: tuple[tuple[str, Expr], ...] = ()
     _expressions: dict[int, list[list[pl.Expr]]] = field(default_factory=dict, compare=False)
 
     def expressions(self, program: Program) -> list[list[pl.Expr]]:
@@ -58,12 +62,26 @@ def build_engine(measures: Sequence[Measure], policy: Policy) -> Engine:
     full, reading = compile_program(measures, policy), compile_program([], policy)
     checks = reading_checks(policy)
     if policy.regime.place_rule != "issuance_in_country":
-        return Engine(full, reading, checks)
+        return Engine(full, reading, checks, reach=_reach(measures))
     countries = sorted({m.country for m in measures})
     by_country = {
         c: compile_program([m for m in measures if m.country == c], policy) for c in countries
     }
     return Engine(full, reading, checks, by_country)
+
+
+def _reach(measures: Sequence[Measure]) -> tuple[tuple[str, Expr], ...]:
+    """The fields through which a measure may reach a row: the persons the measures name."""
+    nationals = frozenset(m.country for m in measures if "nationals" in m.persons)
+    residents = frozenset(m.country for m in measures if "residents" in m.persons)
+    found: list[tuple[str, Expr]] = []
+    if nationals:
+        found.append(("nationality", In(Col("nationality"), nationals)))
+        # A dual national's other nationalities: any list, the program reads it.
+        found.append(("other_nationalities", Not(IsEmpty(Col("other_nationalities")))))
+    if residents:
+        found.append(("residence", In(Col("residence"), residents)))
+    return tuple(found)
 
 
 @dataclass
@@ -100,9 +118,14 @@ def _screen(frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date
     """The rows that ran a program, in row order, with the internal columns named in _KEPT."""
     numbered = frame.with_row_index(PREFIX + "row")
     if engine.by_country is None:
-        work = _run(prepare(numbered, as_of, today), engine.expressions(engine.full))
+        needed = _needs_work(frame, engine.reach, engine.reading, as_of, today)
+        reached = prepare(numbered.filter(needed), as_of, today)
+        # No row a measure may reach, none unreadable: every row keeps the quiet answer.
+        work = _run(reached, engine.expressions(engine.full)) if reached.height else _quiet(reached)
     else:
-        rows = prepare(numbered.filter(_needs_work(frame, engine, as_of, today)), as_of, today)
+        at_post = (("post_country", In(Col("post_country"), frozenset(engine.by_country))),)
+        needed = _needs_work(frame, at_post, engine.reading, as_of, today)
+        rows = prepare(numbered.filter(needed), as_of, today)
         parts = [
             _run(part, engine.expressions(engine.by_country.get(str(post), engine.reading_only)))
             for (post,), part in rows.partition_by(PREFIX + "post_country", as_dict=True).items()
@@ -126,15 +149,20 @@ def _spread(frame: pl.DataFrame, work: pl.DataFrame, names: Mapping[str, str]) -
     )
 
 
-def _needs_work(frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date) -> pl.Expr:
-    """Rows at a post with measures, or that fail a reading check.
+def _needs_work(
+    frame: pl.DataFrame,
+    reach: tuple[tuple[str, Expr], ...],
+    reading: tuple[tuple[str, Expr], ...],
+    as_of: date | None,
+    today: date,
+) -> pl.Expr:
+    """Rows a measure may reach (at a post with measures, of a nationality with measures...),
+    or that fail a reading check.
 
     Each condition reads one field, so it is evaluated on the distinct values of that field (a
     batch holds few), normalised as every other row; a row is then looked up by its value.
     """
-    assert engine.by_country is not None
-    at_post = In(Col("post_country"), frozenset(engine.by_country))
-    checks = (("post_country", at_post), *engine.reading)
+    checks = (*reach, *reading)
     fields = sorted({name for name, _condition in checks})
     if frame.is_empty():
         return pl.lit(False)
