@@ -3,18 +3,56 @@ variables, else from ``readmit.toml`` in the working folder, else the defaults."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
+from readmit.domain.errors import InvalidSetting
+
 # A folder's own settings: written by ``readmit demo``, read by every command run there.
 SETTINGS_FILE = "readmit.toml"
+
+
+def _items(value: Any) -> Any:
+    """A list setting from the environment: a JSON list, or items separated by commas."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        return json.loads(text)
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+# A list of texts: READMIT_REGISTRY_PACKS=eu_visa_code_25a,uk_naba_2022_s72 or a JSON list.
+Items = Annotated[list[str], NoDecode, BeforeValidator(_items)]
+
+
+def read_settings() -> Settings:
+    """Read the settings, or raise InvalidSetting naming the variable and what it expects."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "READMIT_" + "_".join(str(p) for p in first["loc"][:1]).upper()
+        raise InvalidSetting(
+            f"the setting {name} (from the environment or {SETTINGS_FILE}) cannot be read: "
+            f"{first['msg']} (got {first.get('input')!r}); fix or unset it (docs/settings.md)"
+        ) from None
+    except (SettingsError, ValueError) as error:
+        raise InvalidSetting(
+            f"a setting cannot be read: {error}; a list is given as items separated by commas "
+            "or as a JSON list (docs/settings.md)"
+        ) from None
 
 
 def _default_key_dir() -> Path:
@@ -82,7 +120,7 @@ class Settings(BaseSettings):
         default=268_435_456,
         description="Largest batch-screening upload the API accepts (bytes)",
     )
-    cors_origins: list[str] = Field(
+    cors_origins: Items = Field(
         default_factory=list,
         description="Origins allowed to call the API from a browser; empty (the default) = none",
     )
@@ -99,7 +137,7 @@ class Settings(BaseSettings):
         le=60,
         description="Seconds a server trusts a token it has just checked (0: check on every call)",
     )
-    trusted_proxies: list[str] = Field(
+    trusted_proxies: Items = Field(
         default_factory=list,
         description="Addresses or networks of the reverse proxies whose X-Forwarded-For and "
         "X-Forwarded-Proto are believed (for the login throttle and the access log); empty (the "
@@ -115,7 +153,7 @@ class Settings(BaseSettings):
         default="us_ina_243d",
         description="Policy pack to load: the name of a shipped pack or the path of a pack folder",
     )
-    registry_packs: list[str] = Field(
+    registry_packs: Items = Field(
         default_factory=list,
         description="More policy packs whose sanctions the registry holds beside READMIT_PACK's",
     )

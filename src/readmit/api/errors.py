@@ -124,8 +124,8 @@ MEANINGS: dict[str, str] = {
     "(`WWW-Authenticate: Bearer`); send a valid token or log in again",
     "permission_denied": "your role may not do this (or a session call lacks its "
     "`X-CSRF-Token`); ask someone whose role may",
-    "separation_of_duties": "this sanction step is the other authority's (the regime's separation of duties); "
-    "that authority records it",
+    "separation_of_duties": "this sanction step is the other authority's (the regime's "
+    "separation of duties); that authority records it",
     "not_found": "no such resource or path, or one outside your scope; check the identifier",
     "method_not_allowed": "the path does not take this method; see the OpenAPI description",
     "conflict": "the request clashes with what is recorded (or a job still runs); reload and "
@@ -147,6 +147,8 @@ MEANINGS: dict[str, str] = {
     "`message` and `type` for each field",
     "invalid_input": "a value is wrong (a date, an event name, the same `Idempotency-Key` with "
     "another body); the message names it",
+    "invalid_setting": "a setting of the server cannot be read (it names which); the operator "
+    "fixes or unsets it",
     "unknown_country": "the pack knows no such country; send an ISO 3166 alpha-2 code it has",
     "unreadable_file": "the upload is not a CSV or Parquet file readmit can read, or lacks a "
     "required column; fix the file and send it again",

@@ -50,6 +50,12 @@ class InvalidInput(ReadmitError):
     code = "invalid_input"
 
 
+class InvalidSetting(InvalidInput):
+    """A setting whose value readmit cannot read (named, with what it expects)."""
+
+    code = "invalid_setting"
+
+
 class UnknownCountry(InvalidInput):
     code = "unknown_country"
 

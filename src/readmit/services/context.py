@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from readmit.settings import Settings
+from readmit.settings import Settings, read_settings
 from readmit.store.db import make_engine, require_schema
 from readmit.store.uow import UnitOfWork
 
@@ -57,4 +57,4 @@ class App:
 
 def bootstrap(settings: Settings | None = None) -> App:
     """Read the settings once and wire the application."""
-    return App(settings or Settings())
+    return App(settings or read_settings())
