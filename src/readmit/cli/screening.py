@@ -10,9 +10,10 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from readmit.cli.base import app, cli_actor, err, get_app, out, print_json, say
 from readmit.domain.dates import parse_date
+from readmit.domain.errors import InvalidInput
 from readmit.domain.screening import NeededInput
-from readmit.domain.screening_letter import Letter
-from readmit.services.screening import letter_pdf, letters, single
+from readmit.domain.screening_letter import ENGLISH, Letter
+from readmit.services.screening import letter_pdf, letter_words, letters, single
 from readmit.services.screening import replay as replays
 from readmit.services.screening.batch import screen_file
 from readmit.services.screening.engine import ScreeningRequest, ScreeningResult
@@ -66,6 +67,12 @@ def check(
         "--output",
         help="With --letter: write the letter to this file, .pdf (printable) or .txt.",
     ),
+    lang: str = typer.Option(
+        "en",
+        "--lang",
+        help="With --letter: the letter's language, en (English), fr (French) or km (Khmer); "
+        "the policy pack's wording and the legal basis stay as recorded (English).",
+    ),
     needed: bool = typer.Option(
         False, "--inputs-needed", help="List the fields that could change the outcome."
     ),
@@ -101,10 +108,13 @@ def check(
         "member_state": member_state,
     }
     _check_output(output, with_letter)
+    language = _check_language(lang, with_letter, output)
     actor = cli_actor(application, ROLE)
     result = single.screen_one(application, actor, ScreeningRequest(inputs=inputs, pack=pack))
     letter = (
-        letters.composed_for(application, result) if with_letter and result.has_letter else None
+        letters.composed_for(application, result, language)
+        if with_letter and result.has_letter
+        else None
     )
     if output is None:
         _render(result, letter.text() if letter else None, as_json)
@@ -130,6 +140,27 @@ def _check_output(output: Path | None, with_letter: bool) -> None:
         raise typer.BadParameter(
             f"the folder {output.parent} does not exist", param_hint="--output"
         )
+
+
+def _check_language(lang: str, with_letter: bool, output: Path | None) -> str:
+    """Refuse a language no letter is written in (or a Khmer PDF without a Khmer font), before
+    anything is decided."""
+    try:
+        language = letter_words.language_of(lang)
+    except InvalidInput as error:
+        raise typer.BadParameter(error.message, param_hint="--lang") from None
+    if language != ENGLISH and not with_letter:
+        raise typer.BadParameter(
+            "--lang is the letter's language: add --letter", param_hint="--lang"
+        )
+    pdf = output is not None and output.suffix.lower() == ".pdf"
+    if language == "km" and pdf and letter_pdf.khmer_font() is None:
+        raise typer.BadParameter(
+            "a PDF letter in Khmer needs a font with Khmer glyphs and none is installed: "
+            "install one (Debian: apt-get install fonts-khmeros), or write a .txt",
+            param_hint="--lang",
+        )
+    return language
 
 
 def _write_letter(letter: Letter | None, output: Path, decision: str) -> None:

@@ -19,6 +19,7 @@ from readmit.services.imports import backfill
 from readmit.services.ops import maintenance
 from readmit.services.screening.batch import screen_file
 from readmit.services.transparency import sign_tree_head
+from readmit.store.db import fold_in_the_log
 
 # The demo's registry holds every shipped regime beside the default pack's (INA 243(d)).
 REGISTRY_PACKS = ("eu_visa_code_25a", "uk_naba_2022_s72")
@@ -88,6 +89,7 @@ def build_demo(app: App, seed: int, files: Path, progress: Progress | None = Non
     progress.stage("Creating a demo user for each role")
     report.logins = ensure_demo_users(app)
     sign_tree_head(app, reason="demo build")
+    fold_in_the_log(app.engine)  # readmit-demo.db alone holds the demo: it can be copied as is
     report.seconds = time.perf_counter() - started
     return report
 

@@ -6,13 +6,18 @@ template's opening blocks (its title and its ``Application:`` / ``Decision:`` li
 letterhead and the facts, its ``Legal basis:`` line the legal basis, its last block the note on
 where the wording comes from. No real INA 243(d) letter is public: the templates are
 reconstructions from published wording and say so in their text.
+
+A letter may be written in another language (``Wording``): readmit's own words (the headings,
+the sentences around the record's facts, the next steps) are translated and its dates follow
+the locale; the record's words (the pack's paragraphs, the regime's resumption condition, the
+legal citations) are quoted as recorded, and the letter says so.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from string import Template
 from typing import Any
@@ -30,6 +35,59 @@ _IN_LETTERHEAD = ("$application_id", "$decision_id")
 _FACT = re.compile(r"^([A-Z][^:]{0,60}):\s+(.*)$")
 
 
+ENGLISH = "en"
+# readmit's own words of a letter, each in English (the catalogues' message ids).
+HEADINGS = {
+    "date": "Date",
+    "reference": "Reference",
+    "decision": "Decision",
+    "not_dated": "(not dated)",
+    "legal_basis": "Legal basis",
+    "next_steps": "What you may do next",
+    "synthetic": SYNTHETIC,
+    "synthetic_short": "Synthetic demo data",
+    "pack": "Policy pack {pack}, version {version}.",
+    "page": "Decision {decision} - page {page}",
+}
+# Said in a letter in another language: which of its words are the record's own.
+AS_RECORDED = (
+    "The passages in English are quoted as recorded: the policy pack's wording, and the legal "
+    "basis as recorded (English)."
+)
+
+
+def _same(message: str) -> str:
+    return message
+
+
+def _english_day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The language a letter is written in: a translation of readmit's own words (an English
+    message in, its translation out) and the long form of a day in that language."""
+
+    language: str = ENGLISH
+    translate: Callable[[str], str] = _same
+    day: Callable[[date], str] = _english_day
+    country: Callable[[str], str] = country_name  # a country's name from its ISO code
+
+    @property
+    def english(self) -> bool:
+        """Whether the letter is in English (it then keeps its historical formats exactly)."""
+        return self.language == ENGLISH
+
+    def __call__(self, message: str, **values: object) -> str:
+        """Translate ``message`` and fill its ``{name}`` fields with ``values``."""
+        said = self.translate(message)
+        return said.format(**values) if values else said
+
+
+IN_ENGLISH = Wording()
+
+
 @dataclass(frozen=True)
 class LegalBasis:
     """One measure the decision rests on, in the record's words."""
@@ -39,11 +97,34 @@ class LegalBasis:
     summary: str
     citation: str
     starts: date | None = None
+    said: str = ""  # the sentence in the letter's language (the citation as recorded)
 
     def sentence(self) -> str:
         """The measure as the legal basis names it."""
+        if self.said:
+            return self.said
         since = f", in force from {self.starts.isoformat()}" if self.starts else ""
         return f"Measure {self.measure_id} (sanction {self.sanction_id}{since}): {self.citation}"
+
+
+def basis_sentence(basis: LegalBasis, words: Wording) -> str:
+    """The legal basis of one measure in the letter's language; the citation as recorded."""
+    if words.english:
+        return basis.sentence()
+    if basis.starts is None:
+        return words(
+            "Measure {measure} (sanction {sanction}): {citation}",
+            measure=basis.measure_id,
+            sanction=basis.sanction_id,
+            citation=basis.citation,
+        )
+    return words(
+        "Measure {measure} (sanction {sanction}, in force from {day}): {citation}",
+        measure=basis.measure_id,
+        sanction=basis.sanction_id,
+        day=words.day(basis.starts),
+        citation=basis.citation,
+    )
 
 
 @dataclass(frozen=True)
@@ -69,6 +150,16 @@ class Letter:
     pack: str
     pack_version: str
     synthetic: bool = False
+    language: str = ENGLISH
+    # readmit's own words (``HEADINGS``' keys) in the letter's language.
+    words: Mapping[str, str] = field(default_factory=lambda: dict(HEADINGS))
+    dated_words: str = ""  # the letter's date, long, in its language
+    as_recorded: str = ""  # in another language: which words are quoted as recorded
+
+    def word(self, key: str, **values: object) -> str:
+        """One of readmit's own words of the letter, in its language."""
+        said = self.words.get(key, HEADINGS[key])
+        return said.format(**values) if values else said
 
     def to_dict(self) -> dict[str, Any]:
         """The parts as the page's JSON twin gives them."""
@@ -92,6 +183,10 @@ class Letter:
             "pack": self.pack,
             "pack_version": self.pack_version,
             "synthetic": self.synthetic,
+            "language": self.language,
+            "words": dict(self.words),
+            "dated_words": self.dated_words,
+            "as_recorded": self.as_recorded,
         }
 
     def text(self) -> str:
@@ -99,20 +194,28 @@ class Letter:
         head = [self.issuer, self.post] if self.post else [self.issuer]
         blocks: list[str] = ["\n".join(head)]
         if self.synthetic:
-            blocks.append(SYNTHETIC.upper())
+            blocks.append(self.word("synthetic").upper())
+        # English keeps its ISO date (the reviewed snapshot); another language its long form.
+        dated = self.dated.isoformat() if self.dated else "(not given)"
+        if self.language != ENGLISH:
+            dated = self.dated_words or self.word("not_dated")
         blocks.append(
-            f"Date: {self.dated.isoformat() if self.dated else '(not given)'}\n"
-            f"Reference: {self.reference}\nDecision: {self.decision_id}"
+            f"{self.word('date')}: {dated}\n"
+            f"{self.word('reference')}: {self.reference}\n"
+            f"{self.word('decision')}: {self.decision_id}"
         )
         blocks.append(self.title + "\n\n" + self.decision_words)
         blocks.append("\n".join(f"{k}: {v}" for k, v in self.facts))
         blocks += [p if isinstance(p, str) else _items(p) for p in self.paragraphs]
         basis = [b.sentence() for b in self.legal_basis]
-        blocks.append("Legal basis\n" + _items(basis))
-        blocks.append("What you may do next\n" + "\n".join(self.next_steps))
+        blocks.append(self.word("legal_basis") + "\n" + _items(basis))
+        blocks.append(self.word("next_steps") + "\n" + "\n".join(self.next_steps))
         if self.beside:
             blocks.append(self.beside_heading + "\n" + _items(self.beside))
-        blocks.append(f"{self.note}\nPolicy pack {self.pack}, version {self.pack_version}.")
+        pack = self.word("pack", pack=self.pack, version=self.pack_version)
+        blocks.append(f"{self.note}\n{pack}")
+        if self.as_recorded:
+            blocks.append(self.as_recorded)
         return "\n\n".join(b for b in blocks if b) + "\n"
 
 
@@ -128,8 +231,9 @@ def compose_letter(
     related: Sequence[RelatedFinding] = (),
     *,
     synthetic: bool = False,
+    words: Wording = IN_ENGLISH,
 ) -> Letter:
-    """Compose the letter for a discontinued or restricted decision.
+    """Compose the letter for a discontinued or restricted decision, in ``words``' language.
 
     Related measures (a proclamation, a suspension outside the regime) are said after the
     letter, as restrictions this notice does not decide.
@@ -142,37 +246,57 @@ def compose_letter(
         )
     ids = decision.holding if decision.decision == "discontinued" else decision.restricting
     chosen = [measures[i] for i in ids if i in measures]
-    values = _values(policy, decision, chosen, decision_id, template.title)
+    values = _values(policy, decision, chosen, decision_id, template.title, words)
     facts, paragraphs, note = _read_body(template.body, values)
+    facts = tuple((words(label), value) for label, value in facts)
     regime = policy.regime
-    steps = _next_steps(regime, decision.decision, decision.inputs, decision_id)
-    # The template's own sentence on appeal and refund is said once, under the next steps.
-    paragraphs = tuple(p for p in paragraphs if p not in steps)
+    steps = _next_steps(regime, decision.decision, decision.inputs, decision_id, words)
+    # The template's own sentence on appeal and refund is said once, under the next steps
+    # (in another language, the translated one stands for the pack's English sentence).
+    english_steps = _next_steps(regime, decision.decision, decision.inputs, decision_id)
+    paragraphs = tuple(p for p in paragraphs if p not in steps and p not in english_steps)
     post = decision.inputs.get("post_country", "")
+    bases = tuple(
+        LegalBasis(m.id, m.sanction_id, m.summary, m.citation or regime.citation, m.starts)
+        for m in chosen
+    )
     return Letter(
         issuer=issuer(regime, decision.inputs),
         post=country_name(post) if post else "",
         dated=decision.decision_on,
-        reference=decision.inputs.get("application_id") or "(not given)",
+        reference=decision.inputs.get("application_id") or words("(not given)"),
         decision_id=decision_id,
         decision=decision.decision,
-        decision_words=_decision_words(decision.decision),
-        title=template.title,
+        decision_words=_decision_words(decision.decision, words),
+        title=template.title if words.english else _title(decision.decision, regime, words),
         facts=facts,
         paragraphs=paragraphs,
         legal_basis=tuple(
-            LegalBasis(m.id, m.sanction_id, m.summary, m.citation or regime.citation, m.starts)
-            for m in chosen
+            b if words.english else LegalBasis(**{**b.__dict__, "said": basis_sentence(b, words)})
+            for b in bases
         ),
         citations=decision.citations,
         next_steps=steps,
-        beside_heading=f"Not under {regime.called}, and not decided by this notice:",
+        beside_heading=words(
+            "Not under {regime}, and not decided by this notice:", regime=regime.called
+        ),
         beside=tuple(f"{f.sentence()}: {f.reason}" for f in related),
         note=note,
         pack=policy.pack,
         pack_version=policy.version,
         synthetic=synthetic,
+        language=words.language,
+        words={key: words(message) for key, message in HEADINGS.items()},
+        dated_words=words.day(decision.decision_on) if decision.decision_on else "",
+        as_recorded="" if words.english else words(AS_RECORDED),
     )
+
+
+def _title(decision: str, regime: Regime, words: Wording) -> str:
+    """The notice's heading in another language (the pack's title is English)."""
+    if decision == "discontinued":
+        return words("Notice: visa issuance discontinued under {regime}", regime=regime.called)
+    return words("Notice: visa issued with restrictions under {regime}", regime=regime.called)
 
 
 def render_letter(
@@ -204,59 +328,89 @@ def _with_article(name: str) -> str:
     return f"the {name}" if plural else name
 
 
-def _decision_words(decision: str) -> str:
+def _decision_words(decision: str, words: Wording = IN_ENGLISH) -> str:
     if decision == "discontinued":
-        return (
+        return words(
             "Your visa application has been decided: a visa cannot be issued to you at this time."
         )
-    return (
+    return words(
         "Your visa application has been decided: any visa issued to you carries the restrictions "
         "set out below."
     )
 
 
 def _next_steps(
-    regime: Regime, decision: str, inputs: Mapping[str, str], decision_id: str
+    regime: Regime,
+    decision: str,
+    inputs: Mapping[str, str],
+    decision_id: str,
+    words: Wording = IN_ENGLISH,
 ) -> tuple[str, ...]:
-    """What the applicant may do, in the regime's words on appeal, refund and resumption."""
-    appeal = (
+    """What the applicant may do, in the regime's words on appeal, refund and resumption (the
+    resumption condition is the regime's own sentence: quoted as recorded)."""
+    appeal = words(
         "This decision can be appealed under the law of the state that decided it; the post "
         "will tell you how."
         if regime.appeal
         else "There is no appeal of this decision."
     )
-    refund = (
+    refund = words(
         "The visa application fee will be refunded."
         if regime.fee_refunded
         else "The visa application fee will not be refunded."
     )
     reference = inputs.get("application_id")
-    quote = f"reference {reference} and decision {decision_id}" if reference else decision_id
+    quote = (
+        words(
+            "reference {reference} and decision {decision}",
+            reference=reference,
+            decision=decision_id,
+        )
+        if reference
+        else decision_id
+    )
     steps = [f"{appeal} {refund}", " ".join(regime.resumption_condition.split())]
     if decision == "discontinued":
-        day = "it is made" if regime.governing_date == "application_date" else "it is decided"
         steps.append(
-            "You may apply again: a new application is decided against the measures in force "
-            f"on the day {day}."
+            words(
+                "You may apply again: a new application is decided against the measures in "
+                "force on the day it is made."
+                if regime.governing_date == "application_date"
+                else "You may apply again: a new application is decided against the measures in "
+                "force on the day it is decided."
+            )
         )
-    steps.append(f"Quote {quote} in any letter to the post about this application.")
+    steps.append(
+        words("Quote {quote} in any letter to the post about this application.", quote=quote)
+    )
     return tuple(steps)
 
 
 def _values(
-    policy: Policy, decision: Decision, chosen: list[Measure], decision_id: str, title: str
+    policy: Policy,
+    decision: Decision,
+    chosen: list[Measure],
+    decision_id: str,
+    title: str,
+    words: Wording = IN_ENGLISH,
 ) -> dict[str, str]:
     post = decision.inputs.get("post_country", "")
     regime = policy.regime
+
+    def day(value: date | None) -> str:
+        if value is None:
+            return ""
+        return value.isoformat() if words.english else words.day(value)
+
     return {
         "title": title,
-        "application_id": decision.inputs.get("application_id") or "(not given)",
+        "application_id": decision.inputs.get("application_id") or words("(not given)"),
         "decision_id": decision_id,
         "pack": policy.pack,
         "pack_version": policy.version,
-        "post_country": f"{country_name(post)} ({post})" if post else "",
-        "decision_date": decision.decision_on.isoformat() if decision.decision_on else "",
-        "governing_date": decision.governing_on.isoformat() if decision.governing_on else "",
+        "post_country": f"{words.country(post)} ({post})" if post else "",
+        "decision_date": day(decision.decision_on),
+        "governing_date": day(decision.governing_on),
         "visa_class": decision.inputs.get("visa_class", ""),
         "determining_authority": regime.determining_authority,
         "visa_authority": regime.visa_authority,

@@ -277,7 +277,8 @@ def _csv_endpoint(page: Page, app: App) -> Callable[[Request], Response]:
             user = security.current_user(app, request)
             security.require(user, page.permission)
             view = _view(app, request, user)
-            context = page.build(view)
+            # Cut from the context as the JSON twin gives it (a page's rows may be dataclasses).
+            context = jsonable_encoder(page.build(view))
             answer.give(csv_response(page, view, context))
         return answer.response
 

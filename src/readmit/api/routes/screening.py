@@ -12,13 +12,22 @@ from readmit.api.schemas import CountryCode, LetterOut, NeededOut, ReplayOut, Sc
 from readmit.api.schemas.common import Day
 from readmit.api.security import PolicyRoute, policy
 from readmit.domain.permissions import Permission as P
-from readmit.services.screening import letter_pdf, letters, single
+from readmit.services.screening import letter_pdf, letter_words, letters, single
 from readmit.services.screening import replay as replays
 from readmit.services.screening.engine import ScreeningRequest
 
 router = APIRouter(tags=["screening"], route_class=PolicyRoute)
 DecisionId = Annotated[str, Path(min_length=1, max_length=80)]
 ERRORS = error_responses(401, 403, 404, 422)
+# The letter's language: English by default, or one of the demo's partners' (a 422 otherwise).
+Lang = Annotated[
+    str | None,
+    Query(
+        max_length=8,
+        description="The letter's language: en (default), fr or km. Its own words are "
+        "translated; the policy pack's wording and the legal basis stay as recorded (English).",
+    ),
+]
 
 
 @router.post("/screen", response_model=ScreeningOut, responses=error_responses(401, 403, 422))
@@ -64,9 +73,13 @@ def inputs_needed(
 
 @router.get("/decisions/{decision_id}/letter", response_model=LetterOut, responses=ERRORS)
 @policy(P.SCREEN)
-def decision_letter(decision_id: DecisionId, app: Ctx, actor: Caller) -> Any:
+def decision_letter(decision_id: DecisionId, app: Ctx, actor: Caller, lang: Lang = None) -> Any:
     """The letter of a logged single decision of yours (discontinued or restricted)."""
-    return {"decision_id": decision_id, "letter": letters.letter(app, actor, decision_id)}
+    language = letter_words.language_of(lang)
+    return {
+        "decision_id": decision_id,
+        "letter": letters.letter(app, actor, decision_id, language),
+    }
 
 
 @router.get(
@@ -81,10 +94,13 @@ def decision_letter(decision_id: DecisionId, app: Ctx, actor: Caller) -> Any:
     },
 )
 @policy(P.SCREEN)
-def decision_letter_pdf(decision_id: DecisionId, app: Ctx, actor: Caller) -> Any:
-    """The letter of a logged single decision of yours, as a PDF to print or send."""
-    pdf = letter_pdf.render(letters.letter_of(app, actor, decision_id))
-    disposition = f'inline; filename="letter-{decision_id}.pdf"'
+def decision_letter_pdf(decision_id: DecisionId, app: Ctx, actor: Caller, lang: Lang = None) -> Any:
+    """The letter of a logged single decision of yours, as a PDF to print or send (in Khmer,
+    with a Khmer font embedded)."""
+    language = letter_words.language_of(lang)
+    pdf = letter_pdf.render(letters.letter_of(app, actor, decision_id, language))
+    suffix = "" if language == "en" else f"-{language}"
+    disposition = f'inline; filename="letter-{decision_id}{suffix}.pdf"'
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
 
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 from readmit.domain.errors import NotFound
 from readmit.domain.permissions import may_see_screening_of
 from readmit.domain.screening import Decision
-from readmit.domain.screening_letter import Letter, compose_letter
+from readmit.domain.screening_letter import ENGLISH, Letter, compose_letter
 from readmit.services.context import Actor, App
 from readmit.services.sanctions.pack import pack_of_regime
 from readmit.services.screening.engine import ScreeningResult, engine_at_head, related_for
+from readmit.services.screening.letter_words import wording
 from readmit.services.screening.replay import decided_on
 from readmit.store.decision_log import get_decision
 from readmit.store.demo_mark import demo_source
 
 
-def letter_of(app: App, actor: Actor, decision_id: str) -> Letter:
+def letter_of(app: App, actor: Actor, decision_id: str, language: str = ENGLISH) -> Letter:
     """Compose the letter of a logged single decision (discontinued or restricted) ``actor``
-    may see: another officer's decision is one that does not exist."""
+    may see, in ``language``: another officer's decision is one that does not exist."""
+    words = wording(language)  # an unknown language is refused before the log is read
     with app.uow(write=False) as uow:
         entry = get_decision(uow.conn, decision_id)
         measures, _engine, _seq = engine_at_head(app, uow)
@@ -48,16 +50,18 @@ def letter_of(app: App, actor: Actor, decision_id: str) -> Letter:
         decision_id,
         related=related_for(pack, decision),
         synthetic=synthetic,
+        words=words,
     )
 
 
-def letter(app: App, actor: Actor, decision_id: str) -> str:
+def letter(app: App, actor: Actor, decision_id: str, language: str = ENGLISH) -> str:
     """Render the letter of a logged single decision ``actor`` may see, as plain text."""
-    return letter_of(app, actor, decision_id).text()
+    return letter_of(app, actor, decision_id, language).text()
 
 
-def composed_for(app: App, result: ScreeningResult) -> Letter:
-    """Compose the letter of a decision just made."""
+def composed_for(app: App, result: ScreeningResult, language: str = ENGLISH) -> Letter:
+    """Compose the letter of a decision just made, in ``language``."""
+    words = wording(language)
     by_id = {m.id: m for m in result.measures}
     policy = pack_of_regime(app, result.pack).policy
     return compose_letter(
@@ -67,9 +71,10 @@ def composed_for(app: App, result: ScreeningResult) -> Letter:
         result.decision_id,
         related=result.related,
         synthetic=result.synthetic,
+        words=words,
     )
 
 
-def letter_for(app: App, result: ScreeningResult) -> str:
+def letter_for(app: App, result: ScreeningResult, language: str = ENGLISH) -> str:
     """Render the letter of a decision just made, as plain text."""
-    return composed_for(app, result).text()
+    return composed_for(app, result, language).text()

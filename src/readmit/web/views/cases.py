@@ -25,7 +25,7 @@ from readmit.services.cases import flights as flight_service
 from readmit.services.cases.commands import CaseEvent
 from readmit.services.partner import access as partner_access
 from readmit.web.forms import EVENT_FIELDS, event_date, event_payload, form_date, form_int
-from readmit.web.site import View
+from readmit.web.site import Table, View
 from readmit.web.views import site
 
 P = Permission
@@ -45,7 +45,41 @@ def case_filter(view: View) -> caseload.CaseFilter:
     )
 
 
-@site.page("/cases", "cases.html", P.CASE_READ, "Cases", nav="Cases")
+# The CSV twins hold the columns their page shows, no more: the case list's rows carry flags
+# (criminal record) the page does not show, and a download must not either.
+CASES_TABLE = Table(
+    "listing.rows",
+    {
+        k: k
+        for k in (
+            "case_id",
+            "nationality",
+            "state",
+            "final_order_date",
+            "age_days",
+            "custody",
+            "expiry_warning",
+        )
+    },
+)
+FLIGHTS_TABLE = Table(
+    "flights",
+    {
+        k: k
+        for k in (
+            "flight_id",
+            "departure_on",
+            "kind",
+            "destination",
+            "capacity",
+            "seats_taken",
+            "status",
+        )
+    },
+)
+
+
+@site.page("/cases", "cases.html", P.CASE_READ, "Cases", nav="Cases", table=CASES_TABLE)
 def case_list(view: View) -> dict[str, Any]:
     """Cases with filters (country, state, age since the final order), document warnings."""
     f = case_filter(view)
@@ -137,7 +171,7 @@ def record_event(view: View, form: FormData) -> str:
     return back if back in {"/arrivals", "/partner"} else f"/cases/{case_id}"
 
 
-@site.page("/flights", "flights.html", P.FLIGHT_READ, "Flights", nav="Flights")
+@site.page("/flights", "flights.html", P.FLIGHT_READ, "Flights", nav="Flights", table=FLIGHTS_TABLE)
 def flight_list(view: View) -> dict[str, Any]:
     """Every flight the user may see, with its capacity, seats taken and the partner's answer."""
     page = case_access.list_flights(

@@ -20,14 +20,29 @@ from readmit.services.partner import access as partner_access
 from readmit.services.partner import inbox
 from readmit.services.transparency import heads, proofs
 from readmit.web.forms import event_date, form_int
-from readmit.web.site import View
+from readmit.web.site import Table, View
 from readmit.web.views import site
 
 P = Permission
 
 
+# The pending requests as the portal lists them (the liaison's own nationals only, as the
+# list itself is scoped): no personal field, none of the flags the portal does not show.
+PENDING_TABLE = Table(
+    "pending.rows",
+    {k: k for k in ("case_id", "nationality", "state", "final_order_date", "age_days")},
+)
+
+
 # As its API twin (GET /partner/cases): only a liaison speaks for a partner country.
-@site.page("/partner", "partner.html", P.CASE_ASSERT, "Partner portal", nav="Partner portal")
+@site.page(
+    "/partner",
+    "partner.html",
+    P.CASE_ASSERT,
+    "Partner portal",
+    nav="Partner portal",
+    table=PENDING_TABLE,
+)
 def portal(view: View) -> dict[str, Any]:
     """Pending requests of the liaison's own country, and the latest events to answer."""
     actor = view.actor()

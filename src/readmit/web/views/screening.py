@@ -16,6 +16,8 @@ from readmit.domain.permissions import Permission
 from readmit.domain.sanctions_policy import RELATIONSHIPS
 from readmit.domain.sanctions_related import RelatedFinding
 from readmit.domain.screening import INPUT_COLUMNS, input_columns
+from readmit.domain.screening_letter import ENGLISH
+from readmit.services.assessment import figures
 from readmit.services.sanctions import registry as sanctions
 from readmit.services.sanctions.pack import (
     current_pack,
@@ -23,12 +25,13 @@ from readmit.services.sanctions.pack import (
     registry_packs,
     screening_pack,
 )
-from readmit.services.screening import jobs, letter_pdf, letters, replay, single
+from readmit.services.screening import jobs, letter_pdf, letter_words, letters, replay, single
 from readmit.services.screening.engine import ScreeningRequest, related_for
 from readmit.web.render import environment
 from readmit.web.scope_words import effect_words, scope_in_words
 from readmit.web.site import View
 from readmit.web.views import site
+from readmit.web.windows import default_end
 
 P = Permission
 NO_FILE = "choose a .csv or .parquet file to screen"
@@ -89,13 +92,14 @@ def regime_choices(view: View) -> list[tuple[str, str]]:
 @site.page("/screening", "screening.html", P.SCREEN, "Screening desk", nav="Screening")
 def desk(view: View) -> dict[str, Any]:
     """Ask the basics first; then only the inputs that could change the outcome."""
+    default_day, default_from = default_decision_day(view)
     basics = {name: view.arg(name) for name in BASICS}
     pack = screening_pack(view.app, view.arg("pack") or None).name
     needed: list[dict[str, Any]] = []
     ready = all(basics.values())
     if ready:
         nationality = country_code(basics["nationality"])
-        day = view.date_arg("decision_date", date.today())
+        day = view.date_arg("decision_date", default_day)
         found = single.needed_inputs(
             view.app,
             nationality,
@@ -121,7 +125,20 @@ def desk(view: View) -> dict[str, Any]:
         "labels": LABELS,
         "regimes": regime_choices(view),
         "pack": pack,
+        "default_decision_date": {"day": default_day.isoformat(), "from": default_from},
     }
+
+
+def default_decision_day(view: View) -> tuple[date, str]:
+    """The decision date the desk offers, and where it comes from: as every dated page, the
+    ledger's last recorded day (a record that ends in 2022 is screened in 2022), else today."""
+    day = default_end(view)
+    last = figures.last_recorded_day(view.app)
+    if last is not None and day == last:
+        return day, "the ledger's last recorded day"
+    if last is None:
+        return day, "today, as the ledger records no case event yet"
+    return day, "today, as the ledger's last recorded day is later"
 
 
 @site.action("/screening", P.SCREEN)
@@ -204,23 +221,39 @@ def _why(regime: str, decision: str, reasons: str, related: tuple[RelatedFinding
     "/screening/decisions/{decision_id}/letter", "letter.html", P.SCREEN, "Letter to the applicant"
 )
 def letter(view: View) -> dict[str, Any]:
-    """The printable letter of a discontinued or restricted decision."""
+    """The printable letter of a discontinued or restricted decision, in the language chosen
+    with ``?lang=`` (English by default; the officer's tools around it stay in English)."""
     decision_id = view.params["decision_id"]
-    composed = letters.letter_of(view.app, view.actor(), decision_id)
+    language = letter_words.language_of(view.arg("lang"))
+    composed = letters.letter_of(view.app, view.actor(), decision_id, language)
+    base = f"/screening/decisions/{decision_id}/letter"
     return {
         "decision_id": decision_id,
         "letter": composed.to_dict(),
         "text": composed.text(),
-        "pdf": f"/screening/decisions/{decision_id}/letter.pdf",
+        "pdf": f"{base}.pdf" if language == ENGLISH else f"{base}.pdf?lang={language}",
+        "letter_languages": [
+            {
+                "code": code,
+                "name": name,
+                "href": base if code == ENGLISH else f"{base}?lang={code}",
+                "current": code == language,
+            }
+            for code, name in letter_words.LANGUAGES.items()
+        ],
     }
 
 
 @site.raw("/screening/decisions/{decision_id}/letter.pdf", P.SCREEN)
 def letter_as_pdf(view: View) -> Response:
-    """The letter as a PDF to print or send (as GET /api/v1/decisions/{id}/letter.pdf)."""
+    """The letter as a PDF to print or send (as GET /api/v1/decisions/{id}/letter.pdf), in the
+    language chosen with ``?lang=``."""
     decision_id = view.params["decision_id"]
-    pdf = letter_pdf.render(letters.letter_of(view.app, view.actor(), decision_id))
-    disposition = f'inline; filename="letter-{decision_id}.pdf"'
+    language = letter_words.language_of(view.arg("lang"))
+    composed = letters.letter_of(view.app, view.actor(), decision_id, language)
+    pdf = letter_pdf.render(composed)
+    suffix = "" if language == ENGLISH else f"-{language}"
+    disposition = f'inline; filename="letter-{decision_id}{suffix}.pdf"'
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
 
 
