@@ -40,6 +40,7 @@ from readmit.services.assessment.assess import Window, assess_all
 from readmit.services.context import App, bootstrap
 from readmit.services.ops.maintenance import upgrade
 from readmit.settings import Settings
+from readmit.store import backlog_days
 from readmit.store.bulk import settle_after_load
 from readmit.store.metrics_schema import coop_facts
 from readmit.store.projections import projection_tables
@@ -136,6 +137,7 @@ def create_indexes(engine: Engine) -> None:
     with engine.begin() as conn:
         for index in coop_facts.indexes:
             index.create(conn)
+        backlog_days.recount(conn)  # the head's aggregates, as the projector would keep them
     # The state an import or a rebuild leaves the store in: VACUUM (ANALYZE) on PostgreSQL.
     settle_after_load(engine, projection_tables())
 

@@ -8,7 +8,7 @@ metrics of docs/metrics.md, as the removing state counts them
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -177,12 +177,13 @@ class Scopes:
 
 
 def _split(tallies: Tallies) -> dict[str, Tallies]:
-    parts: dict[str, Tallies] = {}
+    # A Tallies is made once per country, not once per key (lags give thousands of keys).
+    parts: defaultdict[str, Tallies] = defaultdict(Tallies)
     for key, n in tallies.main.items():
-        parts.setdefault(key.country, Tallies()).main[key] += n
+        parts[key.country].main[key] += n
     for (key, stance), n in tallies.stance.items():
-        parts.setdefault(key.country, Tallies()).stance[(key, stance)] += n
-    return parts
+        parts[key.country].stance[(key, stance)] += n
+    return dict(parts)
 
 
 def split_by_country(scopes: Scopes) -> dict[str, Scopes]:

@@ -3,6 +3,13 @@
 A fact is *known* at a reading position when it was recorded at or before the ledger position
 ``pos`` and on or before the as-of day, and no void known at that position cancels it. Every
 query groups in SQL, so the work grows with the facts in the window, never with a Python loop.
+
+A reading at the ledger head (no as-of date, the position the head's) is *aggregated*: the
+backlog at a window's end is summed from the daily counts kept at the head
+(``coop_backlog_days``) instead of counting every opening and ending ever recorded, and a
+document's use is the first use recorded on its fact instead of a probe of the case's manifests
+(``store/backlog_days``). Any other reading, as of a date or at an earlier position, counts
+the facts themselves, which carry what is needed to answer it exactly.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from readmit.domain.cooperation import (
     day_number,
 )
 from readmit.domain.events import GENESIS_HASH
+from readmit.store.backlog_days import BACKLOG_KINDS
 from readmit.store.schema import events, ledger_head
 
 NO_AS_OF = 99_999_999  # a day number after any date: "everything recorded so far"
@@ -39,6 +47,7 @@ class Reading:
     as_of_day: int
     know_day: int
     at_head: bool = False  # no as-of date: the record day does not matter
+    aggregated: bool = False  # at the head's position too: the head's aggregates answer
 
     def params(self) -> dict[str, int]:
         return {"pos": self.pos, "asof": self.as_of_day, "know": self.know_day}
@@ -86,7 +95,8 @@ def make_reading(conn: Connection, pos: int, as_of: date | None) -> Reading:
     latest = conn.execute(
         text("SELECT MAX(rday) FROM coop_facts WHERE seq <= :pos"), {"pos": pos}
     ).scalar_one_or_none()
-    return Reading(pos, NO_AS_OF, int(latest) if latest is not None else 0, at_head=True)
+    know = int(latest) if latest is not None else 0
+    return Reading(pos, NO_AS_OF, know, at_head=True, aggregated=pos == head(conn)[0])
 
 
 def countries_with_facts(conn: Connection) -> list[str]:
@@ -221,9 +231,11 @@ def _tally(
     shape: Shape,
     params: dict[str, Any],
     spans: list[tuple[int, int]],
+    counts: bool = True,
 ) -> list[Tallies]:
     """Count known facts of one shape per window and, separately, those with a response,
-    reading each fact once however many windows (see ``Spreader``).
+    reading each fact once however many windows (see ``Spreader``). Without ``counts``, only
+    those with a response (the counts come from elsewhere: ``_backlog_days``).
 
     A ranged shape reads each segment as its own index range (no sort, nothing but counts
     returned); another numbers the segments in SQL and groups by them.
@@ -235,7 +247,7 @@ def _tally(
     pinned = f" INDEXED BY {shape.index}" if conn.dialect.name == "sqlite" else ""
     whole = f"{shape.within()} AND {shape.where} AND {known_f}"
     by_segment = shape.group.format(segment="" if len(spans) == 1 else ", segment")
-    if shape.ranged and len(spans) > 1:
+    if shape.ranged and len(spans) > 1 and counts:
         for segment, first, last in into.ranges():
             _fact_groups(
                 conn,
@@ -245,7 +257,7 @@ def _tally(
                 {**params, "first": first, "last": last},
                 into.windows,
             )
-    else:
+    elif counts:
         _fact_groups(
             conn,
             f"SELECT {select_cols}, {into.case(shape.key)} AS segment, COUNT(*) "
@@ -277,15 +289,20 @@ _ENDS = ", ".join(str(int(k)) for k in ENDING_KINDS)
 _EACH = f" AND f.party IN ({PARTIES}) AND f.virtual IN (0, 1)"
 
 
-def _manifested(reading: Reading) -> str:
+def _unused(reading: Reading) -> str:
+    """The condition that a document was not used (its case manifested within its life)."""
+    if reading.aggregated:
+        # At the head, the first use recorded on the document is what the probe would find.
+        return "f.used_seq IS NULL"
     return (
-        "SELECT 1 FROM coop_facts m WHERE m.subject_id = f.subject_id AND m.kind = :manifested "
-        f"AND m.day BETWEEN f.day AND f.ref_day AND {reading.known('m')}"
+        "NOT EXISTS (SELECT 1 FROM coop_facts m WHERE m.subject_id = f.subject_id "
+        "AND m.kind = :manifested AND m.day BETWEEN f.day AND f.ref_day "
+        f"AND {reading.known('m')})"
     )
 
 
 def _shapes(reading: Reading, only: str) -> dict[str, Shape]:
-    kinds, each, lagged, ends, manifested = _KINDS, _EACH, _LAGGED, _ENDS, _manifested(reading)
+    kinds, each, lagged, ends, unused = _KINDS, _EACH, _LAGGED, _ENDS, _unused(reading)
     return {
         # Facts that occurred in the window.
         "window": Shape(
@@ -327,7 +344,7 @@ def _shapes(reading: Reading, only: str) -> dict[str, Shape]:
         ),
         # Documents that expired in the window before the case was manifested.
         "lapsed": Shape(
-            f"f.kind = :doc{only} AND f.ref_day < :know AND NOT EXISTS ({manifested})",
+            f"f.kind = :doc{only} AND f.ref_day < :know AND {unused}",
             "f.ref_day",
             cumulative=False,
             columns="short",
@@ -349,6 +366,8 @@ def read_periods(
     countries = [country] if country else countries_with_facts(conn)
     if not countries:
         return [Scopes(Tallies(), Tallies(), Tallies(), Tallies()) for _ in windows]
+    # At the head, the backlog's counts are summed from its daily aggregates.
+    summed = {"opened", "ended"} if reading.aggregated else set()
     only, listed = _country_filter(countries)
     params: dict[str, Any] = {
         **reading.params(),
@@ -361,15 +380,48 @@ def read_periods(
     }
     spans = [(day_number(a), day_number(b)) for a, b in windows]
     read = {
-        name: _tally(conn, reading, shape, params, spans)
+        name: _tally(conn, reading, shape, params, spans, counts=name not in summed)
         for name, shape in _shapes(reading, only).items()
     }
+    if reading.aggregated:
+        for backlog, days in zip(
+            read["opened"], _backlog_days(conn, countries, spans), strict=True
+        ):
+            backlog.merge(days)
     for backlog, ended in zip(read["opened"], read["ended"], strict=True):
         backlog.merge(ended)
     return [
         Scopes(*parts)
         for parts in zip(read["window"], read["opened"], read["lapsed"], read["lags"], strict=True)
     ]
+
+
+def _backlog_days(
+    conn: Connection, countries: list[str], spans: list[tuple[int, int]]
+) -> list[Tallies]:
+    """Count the backlog's openings and endings at each window's end from the daily counts at
+    the head: one index range per segment of days, each country, kind and party spelled out
+    (the table's key order), so the cost is the days of history, not its cases."""
+    into = Spreader(spans, cumulative=True)
+    only, listed = _country_filter(countries)
+    for segment, first, last in into.ranges():
+        rows = conn.execute(
+            text(
+                "SELECT f.country, f.kind, f.party, SUM(f.n) FROM coop_backlog_days f "
+                f"WHERE f.kind IN ({_BACKLOG}) AND f.party IN ({PARTIES}){only} "
+                "AND f.day BETWEEN :first AND :last GROUP BY f.country, f.kind, f.party"
+            ),
+            {**listed, "first": first, "last": last},
+        )
+        for country, kind, party, n in rows:
+            if n:
+                key = TallyKey(country, int(kind), int(party), 0, None)
+                for tallies in into.windows[segment]:
+                    tallies.main[key] += int(n)
+    return into.found
+
+
+_BACKLOG = ", ".join(str(int(k)) for k in sorted(BACKLOG_KINDS))
 
 
 def read_scopes(

@@ -6,15 +6,19 @@ Event types it reads (besides the case and charter events of the state machine):
 - ``event_acknowledged`` / ``event_contested`` (subject: case) — one side's response to the
   other side's fact (``target`` = the event id);
 - ``voided`` — marks the voided fact or response with the void's position and day.
+
+It also keeps the backlog's daily aggregates (``coop_backlog_days``) and each document's first
+use (``coop_facts.used_seq``) as they stand at the head: ``store/backlog_days``.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from readmit.domain.cooperation import (
     KIND_OF_EVENT,
@@ -24,8 +28,10 @@ from readmit.domain.cooperation import (
     day_number,
 )
 from readmit.domain.events import Event
+from readmit.store import backlog_days
+from readmit.store.backlog_days import BACKLOG_KINDS, DayKey, backlog_day
 from readmit.store.bulk import insert_rows, select_in
-from readmit.store.metrics_schema import coop_facts, coop_responses
+from readmit.store.metrics_schema import coop_backlog_days, coop_facts, coop_responses
 from readmit.store.schema import events
 
 PARTNER_ASSERTED = "partner_asserted"
@@ -41,12 +47,17 @@ def recorded_day(recorded_at: str) -> int:
 
 
 class _Cases:
-    """Each case's opening (country, day of the order) and latest presentation, as read or
-    folded by one projector: read once per case, then kept up to date by the folding."""
+    """Each case's opening (country, day of the order), latest presentation, documents and
+    manifests not voided, as read or folded by one projector: read once per case, then kept up
+    to date by the folding (a pipelined import's reads do not see its chunks in flight)."""
 
     def __init__(self) -> None:
         self.opened: dict[str, tuple[str, int]] = {}
         self.presented: dict[str, int] = {}
+        # case -> {document's seq: [issue day, expiry day, first use's seq or None]}
+        self.documents: dict[str, dict[int, list[Any]]] = {}
+        # case -> {manifest's seq: its day}
+        self.manifests: dict[str, dict[int, int]] = {}
         self._read: set[str] = set()
 
     def read(self, conn: Connection, case_ids: set[str]) -> None:
@@ -54,7 +65,20 @@ class _Cases:
         if unread:
             self.opened.update(_opened(conn, unread))
             self.presented.update(_latest_presentations(conn, unread))
+            self._read_uses(conn, unread)
             self._read.update(unread)
+
+    def _read_uses(self, conn: Connection, case_ids: set[str]) -> None:
+        for subject, kind, seq, day, ref_day, used in select_in(conn, _USES, case_ids):
+            if kind == Kind.MANIFESTED:
+                self.manifests.setdefault(subject, {})[int(seq)] = int(day)
+            else:
+                self.documents.setdefault(subject, {})[int(seq)] = [int(day), int(ref_day), used]
+
+    def first_use(self, case_id: str, day: int, ref_day: int) -> int | None:
+        """The earliest manifest of the case within a document's life (None: none)."""
+        found = [s for s, d in self.manifests.get(case_id, {}).items() if day <= d <= ref_day]
+        return min(found, default=None)
 
 
 class _Batch:
@@ -66,6 +90,9 @@ class _Batch:
         self.facts: dict[int, list[Any]] = {}
         self.rdays: dict[str, int] = {}
         self.responses: dict[int, dict[str, Any]] = {}
+        self.backlog: Counter[DayKey] = Counter()  # changes to the daily backlog counts
+        self.uses: dict[int, int | None] = {}  # documents written before: their new first use
+        self.cases = cases
         cases.read(conn, {e.subject_id for e in relevant if e.subject_type == "case"})
         self.opened, self.presented = cases.opened, cases.presented
         self.destinations = _destinations(
@@ -81,6 +108,7 @@ class _Batch:
         elif kind == Kind.REMOVED:
             lag = day - order_day
         expires = payload.get("document_expires_on")
+        ref_day = day_number(date.fromisoformat(str(expires))) if expires else None
         self.facts[event.seq] = [
             event.seq,
             event.subject_id,
@@ -92,14 +120,49 @@ class _Batch:
             order_day,
             int(payload.get("mode") == "virtual"),
             lag,
-            day_number(date.fromisoformat(str(expires))) if expires else None,
+            ref_day,
+            None,
             None,
             None,
         ]
+        if event.subject_type == "case":
+            self._track_uses(event.seq, event.subject_id, kind, day, ref_day)
         if kind == Kind.PRESENTED and party == Party.STATE:
             # The latest presentation is the latest by date, as ``_latest_presentations`` reads
             # it: a presentation recorded later may be dated earlier (a back-filled file).
             self.presented[event.subject_id] = max(day, self.presented.get(event.subject_id, day))
+
+    def _track_uses(
+        self, seq: int, case_id: str, kind: Kind, day: int, ref_day: int | None
+    ) -> None:
+        """Keep the first use of the case's documents: a new document's from the manifests
+        so far, and a new manifest uses every document it falls within that had none."""
+        if kind == Kind.DOCUMENT_ISSUED and ref_day is not None:
+            used = self.cases.first_use(case_id, day, ref_day)
+            self.cases.documents.setdefault(case_id, {})[seq] = [day, ref_day, used]
+            self.facts[seq][_USED_SEQ] = used
+        elif kind == Kind.MANIFESTED:
+            self.cases.manifests.setdefault(case_id, {})[seq] = day
+            for doc, entry in self.cases.documents.get(case_id, {}).items():
+                if entry[2] is None and entry[0] <= day <= entry[1]:
+                    self.set_use(doc, entry, seq)
+
+    def set_use(self, doc: int, entry: list[Any], used: int | None) -> None:
+        """Record a document's first use, on its fact row or, once written, as an update."""
+        entry[2] = used
+        if doc in self.facts:
+            self.facts[doc][_USED_SEQ] = used
+        else:
+            self.uses[doc] = used
+
+    def forget_fact(self, case_id: str, seq: int) -> None:
+        """A fact of the case is voided: it no longer uses or is used."""
+        self.cases.documents.get(case_id, {}).pop(seq, None)
+        if self.cases.manifests.get(case_id, {}).pop(seq, None) is None:
+            return
+        for doc, entry in self.cases.documents.get(case_id, {}).items():
+            if entry[2] == seq:
+                self.set_use(doc, entry, self.cases.first_use(case_id, entry[0], entry[1]))
 
     def recorded_day(self, recorded_at: str) -> int:
         """Return ``recorded_day``, once per recording time (a batch shares one or a few)."""
@@ -111,13 +174,16 @@ class _Batch:
 
 FACT_COLUMNS = tuple(coop_facts.c.keys())
 _VOID_SEQ, _VOID_RDAY = FACT_COLUMNS.index("void_seq"), FACT_COLUMNS.index("void_rday")
+_USED_SEQ = FACT_COLUMNS.index("used_seq")
+_COUNTRY, _KIND, _PARTY = (FACT_COLUMNS.index(c) for c in ("country", "kind", "party"))
+_DAY, _ORDER_DAY = FACT_COLUMNS.index("day"), FACT_COLUMNS.index("order_day")
 
 
 class CooperationProjector:
     """Keeps ``coop_facts`` and ``coop_responses`` up to date from the log; one instance serves
     one transaction, or a pipelined import's chunks (it keeps what it read of each case)."""
 
-    tables: tuple[Table, ...] = (coop_facts, coop_responses)
+    tables: tuple[Table, ...] = (coop_facts, coop_responses, coop_backlog_days)
 
     def __init__(self) -> None:
         self._cases = _Cases()
@@ -189,7 +255,9 @@ def _void(batch: _Batch, event: Event) -> None:
         fact = batch.facts[target]
         fact[_VOID_SEQ], fact[_VOID_RDAY] = marks["void_seq"], marks["void_rday"]
     else:
+        _uncount(batch, target)
         batch.conn.execute(update(coop_facts).where(coop_facts.c.seq == target).values(**marks))
+    batch.forget_fact(event.subject_id, target)
     if target in batch.responses:
         batch.responses[target].update(marks)
     else:
@@ -203,7 +271,33 @@ def _void(batch: _Batch, event: Event) -> None:
         batch.presented.update(_latest_presentations(batch.conn, {event.subject_id}))
 
 
+def _uncount(batch: _Batch, target: int) -> None:
+    """Take a fact written before out of the daily backlog counts, unless voided already."""
+    row = batch.conn.execute(
+        select(
+            coop_facts.c.country,
+            coop_facts.c.kind,
+            coop_facts.c.party,
+            coop_facts.c.day,
+            coop_facts.c.order_day,
+        ).where(coop_facts.c.seq == target, coop_facts.c.void_seq.is_(None))
+    ).first()
+    if row is not None and row.kind in BACKLOG_KINDS:
+        day = backlog_day(row.kind, row.day, row.order_day)
+        batch.backlog[(row.country, row.kind, row.party, day)] -= 1
+
+
+def _count(batch: _Batch) -> None:
+    """Add the batch's facts not voided to the daily backlog counts."""
+    for fact in batch.facts.values():
+        kind = fact[_KIND]
+        if kind in BACKLOG_KINDS and fact[_VOID_SEQ] is None:
+            day = backlog_day(kind, fact[_DAY], fact[_ORDER_DAY])
+            batch.backlog[(fact[_COUNTRY], kind, fact[_PARTY], day)] += 1
+
+
 def _flush(conn: Connection, batch: _Batch) -> None:
+    _count(batch)
     if batch.facts:
         # Straight to the driver: one fact per imported event makes this a hot path.
         insert_rows(conn, coop_facts, FACT_COLUMNS, [tuple(f) for f in batch.facts.values()])
@@ -211,6 +305,15 @@ def _flush(conn: Connection, batch: _Batch) -> None:
     if batch.responses:
         conn.execute(insert(coop_responses), list(batch.responses.values()))
         batch.responses.clear()
+    if batch.uses:
+        conn.execute(
+            update(coop_facts).where(coop_facts.c.seq == bindparam("doc")),
+            [{"doc": doc, "used_seq": used} for doc, used in sorted(batch.uses.items())],
+        )
+        batch.uses.clear()
+    if batch.backlog:
+        backlog_days.add(conn, batch.backlog)
+        batch.backlog.clear()
 
 
 def _seq_of(conn: Connection, event_id: str) -> int:
@@ -233,6 +336,15 @@ def _latest_presentations(conn: Connection, case_ids: set[str]) -> dict[str, int
         "GROUP BY subject_id"
     )
     return {row[0]: int(row[1]) for row in select_in(conn, query, case_ids)}
+
+
+# A case's documents with an expiry and its manifests, not voided: what decides first uses.
+_USES = (
+    "SELECT subject_id, kind, seq, day, ref_day, used_seq FROM coop_facts "
+    f"WHERE kind IN ({int(Kind.DOCUMENT_ISSUED)}, {int(Kind.MANIFESTED)}) "
+    f"AND (kind = {int(Kind.MANIFESTED)} OR ref_day IS NOT NULL) "
+    "AND void_seq IS NULL AND subject_id IN ({})"
+)
 
 
 def _destinations(conn: Connection, flight_ids: set[str]) -> dict[str, str]:

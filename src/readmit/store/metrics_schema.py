@@ -5,6 +5,8 @@ numbers (days since 1970-01-01) so that lags are plain subtraction on SQLite and
 alike, the day it was recorded (``rday``) for "as of" questions, and the position and day of
 the event that voided it, if any. ``coop_responses`` holds acknowledgements and contests of a
 fact by the other side. Together they answer any window, as of any date and ledger position.
+``coop_backlog_days`` keeps the backlog's daily counts at the ledger head, so that a page at the
+head does not count every case ever opened.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ coop_facts = Table(
     Column("ref_day", Integer, nullable=True),
     Column("void_seq", Integer, nullable=True),
     Column("void_rday", Integer, nullable=True),
+    # A travel document's first use: the position of the earliest fact, not voided at the
+    # ledger head, that manifested the case between the document's issue and its expiry (NULL:
+    # not used). Read at the head instead of probing the case's manifests (migration 0016).
+    Column("used_seq", Integer, nullable=True),
     # Every index leads with the country: a country's page reads one contiguous slice, and an
     # all-country read skip-scans the countries. Counts per (country, kind, party, virtual) over
     # a day range, read in that order, group without sorting.
@@ -96,10 +102,26 @@ coop_facts = Table(
         "rday",
         "void_seq",
         "void_rday",
+        "used_seq",
         sqlite_where=text("ref_day IS NOT NULL"),
         postgresql_where=text("ref_day IS NOT NULL"),
     ),
     Index("ix_coop_facts_rday", "rday"),
+)
+
+# The backlog's daily aggregates at the ledger head (migration 0016): per country, kind (the
+# opening or an ending of a case), party and day, how many facts not voided at the head count
+# on that day: an opening on its day, an ending on the later of its day and the case's order
+# day (the day it leaves the backlog). A backlog at the head is a sum over days, whatever the
+# number of cases; a reading at an earlier position or as of a date reads ``coop_facts``.
+coop_backlog_days = Table(
+    "coop_backlog_days",
+    metadata,
+    Column("country", String(2), primary_key=True),
+    Column("kind", SmallInteger, primary_key=True, autoincrement=False),
+    Column("party", SmallInteger, primary_key=True, autoincrement=False),
+    Column("day", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, nullable=False),
 )
 
 coop_responses = Table(
