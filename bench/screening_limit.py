@@ -82,6 +82,12 @@ def measure_table(measures: list[Measure], policy: Policy) -> pl.DataFrame:
                 "exempt": sorted(policy.visa_classes.expand(m.exempt_classes)),
                 "everyone": who is None or who.everyone,
                 "members": members,
+                # Every code of the country the pack knows: another code of the country (a
+                # misspelt covered one, say) is for review, as readmit reads it.
+                "known": sorted(policy.organisations.codes_of(m.country))
+                if who and not who.everyone
+                else [],
+                "prefix": f"{m.country}-",
                 "ranks": ranks,
                 "spouse": bool(who and "spouse" in who.family),
                 "child": bool(who and "child" in who.family),
@@ -262,6 +268,15 @@ def _who_polars() -> list[pl.Expr]:
         | ((rel == "child") & pl.col("child"))
         | ((rel == "employee") & pl.col("staff"))
     )
+    may_be_family = (
+        ((rel == "spouse") & pl.col("spouse"))
+        | (
+            (rel == "child")
+            & pl.col("child")
+            & ((pl.col("child_under") == 0) | young | (pl.col("date_of_birth") == ""))
+        )
+        | ((rel == "employee") & pl.col("staff"))
+    )
     family = (
         ((rel == "spouse") & pl.col("spouse"))
         | ((rel == "child") & pl.col("child") & ((pl.col("child_under") == 0) | young))
@@ -272,9 +287,20 @@ def _who_polars() -> list[pl.Expr]:
         | works("employer", "rank")
         | (family & works("principal_employer", "principal_rank"))
     )
+
+    def unknown(employer: str) -> pl.Expr:
+        return (
+            ~pl.col("everyone")
+            & pl.col(employer).str.starts_with(pl.col("prefix"))
+            & ~pl.col("known").list.contains(pl.col(employer))
+        )
+
     review = (
         missing("employer", "rank")
-        | (family_member & missing("principal_employer", "principal_rank"))
+        | unknown("employer")
+        | (family_member & unknown("principal_employer"))
+        # A child past the age limit is no relative the measure can reach, rank or none.
+        | (may_be_family & missing("principal_employer", "principal_rank"))
         | (
             (rel == "child")
             & pl.col("child")
@@ -347,7 +373,16 @@ COPY (
             AND list_contains(m.members, a.principal_employer)
             AND (len(m.ranks) = 0 OR list_contains(m.ranks, a.principal_rank))) AS covered,
       (list_contains(m.members, a.employer) AND len(m.ranks) > 0 AND a.rank = '')
-        OR (((a.relationship = 'spouse' AND m.spouse) OR (a.relationship = 'child' AND m.child)
+        OR (NOT m.everyone AND starts_with(a.employer, m.prefix)
+            AND NOT list_contains(m.known, a.employer))
+        OR (NOT m.everyone AND starts_with(a.principal_employer, m.prefix)
+            AND NOT list_contains(m.known, a.principal_employer)
+            AND ((a.relationship = 'spouse' AND m.spouse) OR (a.relationship = 'child' AND m.child)
+                 OR (a.relationship = 'employee' AND m.staff)))
+        OR (((a.relationship = 'spouse' AND m.spouse)
+             OR (a.relationship = 'child' AND m.child
+                 AND (m.child_under = 0 OR a.date_of_birth = ''
+                      OR coalesce(a.born + to_years(m.child_under::INT) > a.day, false)))
              OR (a.relationship = 'employee' AND m.staff))
             AND list_contains(m.members, a.principal_employer)
             AND len(m.ranks) > 0 AND a.principal_rank = '')
