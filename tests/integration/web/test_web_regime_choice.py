@@ -71,3 +71,14 @@ def test_an_unknown_regime_is_said_plainly(client_as: Callable[[str | None], Tes
     page = client_as("consul").get("/screening", params={**BASICS, "pack": "eu"})
     assert page.status_code in {400, 422}
     assert "not in this registry" in page.text and "Traceback" not in page.text
+
+
+def test_the_desk_says_which_days_measures_apply_under_the_chosen_regime(
+    client_as: Callable[[str | None], TestClient],
+) -> None:
+    consul = client_as("consul")
+    us = consul.get("/screening").text
+    assert "day of the issuance decision apply, whenever the application was" in us
+    eu = consul.get("/screening", params={"pack": EU}).text
+    assert "applications lodged on or after the day the implementing decision" in eu
+    assert "issuance decision apply" not in eu

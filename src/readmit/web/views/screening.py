@@ -94,7 +94,8 @@ def desk(view: View) -> dict[str, Any]:
     """Ask the basics first; then only the inputs that could change the outcome."""
     default_day, default_from = default_decision_day(view)
     basics = {name: view.arg(name) for name in BASICS}
-    pack = screening_pack(view.app, view.arg("pack") or None).name
+    loaded = screening_pack(view.app, view.arg("pack") or None)
+    pack = loaded.name
     needed: list[dict[str, Any]] = []
     ready = all(basics.values())
     if ready:
@@ -125,6 +126,9 @@ def desk(view: View) -> dict[str, Any]:
         "labels": LABELS,
         "regimes": regime_choices(view),
         "pack": pack,
+        # Which day's measures apply is the regime's rule (the issuance decision's, the
+        # lodging day's), said in the pack's words.
+        "governing_date_says": loaded.policy.regime.governing_date_says,
         "default_decision_date": {"day": default_day.isoformat(), "from": default_from},
     }
 
