@@ -125,11 +125,17 @@ def base_projection(snap: Snapshot, request: WhatIfRequest) -> Projection:
 def rests_on(snap: Snapshot) -> list[str]:
     """The observed rates a forecast rests on, in words."""
     o, span = snap.observed, f"{snap.start} – {snap.end}"
-    words = [
-        f"{o.counts[name]:,} {label} in {o.months:,.1f}".removesuffix(".0") + f" months ({span}): "
-        f"{o.rate(name).per_month:.2f} a month"
-        for name, label in (("removals", "removals"), ("new_orders", "new final orders"))
-    ]
+    labels = (
+        ("removals", "removal", "removals"),
+        ("new_orders", "new final order", "new final orders"),
+    )
+    words = []
+    for name, one, many in labels:
+        count, months = o.counts[name], f"{o.months:,.1f}".removesuffix(".0")
+        what = one if count == 1 else many
+        words.append(
+            f"{count:,} {what} in {months} months ({span}): {o.rate(name).per_month:.2f} a month"
+        )
     words.append(f"{o.backlog:,} cases pending on {snap.end} (the starting backlog)")
     return words
 
