@@ -18,7 +18,7 @@ Both are timed with the package in ``bench/screening.py``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -58,6 +58,9 @@ class Codes:
 
     words: dict[str, list[str]]  # per input variable
     enums: dict[str, Any]
+    # Per country with employer measures, the codes the pack knows: any other code of that
+    # country reads as the word "<country>-?" (readmit sends it to review: a misspelt one?).
+    known: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def index(self, variable: str, word: str) -> int:
         return self.words[variable].index(word)
@@ -69,25 +72,33 @@ class Codes:
 
 def _codes(measures: list[Measure], policy: Policy, ranks: list[str], rels: list[str]) -> Codes:
     members: set[str] = set()
+    known: dict[str, frozenset[str]] = {}
     for m in measures:
         if m.who and not m.who.everyone:
+            known[m.country] = policy.organisations.codes_of(m.country)
             for e in m.who.employers:
                 members |= set(policy.organisations.subtree(e))
+    unknown = [unknown_word(c) for c in sorted(known)]
     countries = [*sorted(COUNTRY_CODES), OTHER]
     words = {
         "nationality": countries,
         "post_country": countries,
         "visa_class": [*sorted(policy.visa_classes.classes), OTHER],
         # Only an employer some measure names matters; every other value is ``other``.
-        "employer": [*sorted(members), OTHER],
-        "principal_employer": [*sorted(members), OTHER],
+        "employer": [*sorted(members), *unknown, OTHER],
+        "principal_employer": [*sorted(members), *unknown, OTHER],
         "rank": [NONE, *ranks, UNLISTED],
         "principal_rank": [NONE, *ranks, UNLISTED],
         "relationship": [NONE, *rels, UNLISTED],
         "approved_exception": [NONE, "true", "false", UNLISTED],
     }
     shared = {id(v): _vocabulary(n, v) for n, v in words.items()}
-    return Codes(words, {n: shared[id(v)] for n, v in words.items()})
+    return Codes(words, {n: shared[id(v)] for n, v in words.items()}, known)
+
+
+def unknown_word(country: str) -> str:
+    """The word for an organisation code of ``country`` that the pack does not know."""
+    return f"{country}-?"
 
 
 def _variable(name: str, **attributes: Any) -> type[Variable]:
@@ -176,6 +187,11 @@ def _who(
         held = application(rank, period)
         return inside & np.isin(held, ranks), inside & (held == no_rank)
 
+    unknown_code = codes.index("employer", unknown_word(m.country))
+
+    def unknown(employer: str) -> Any:
+        return application(employer, period) == unknown_code
+
     own, own_missing = works("employer", "rank")
     principal, principal_missing = works("principal_employer", "principal_rank")
     rel = application("relationship", period)
@@ -183,10 +199,12 @@ def _who(
         codes.index("relationship", r) for r in ("spouse", "child", "employee")
     )
     family, family_member = np.zeros(n, bool), np.zeros(n, bool)
+    may_be_family = np.zeros(n, bool)  # a relative the measure can reach, rank or none
     born_missing = np.zeros(n, bool)
     if "spouse" in who.family:
         family |= rel == spouse
         family_member |= rel == spouse
+        may_be_family |= rel == spouse
     if "child" in who.family:
         family_member |= rel == child
         if who.child_under:
@@ -196,15 +214,20 @@ def _who(
             anniversary = limit.astype("datetime64[D]") + (born - born.astype("datetime64[Y]"))
             family |= (rel == child) & known & (anniversary > day)
             born_missing = (rel == child) & ~known
+            may_be_family |= (rel == child) & (~known | (anniversary > day))
         else:
             family |= rel == child
+            may_be_family |= rel == child
     if who.domestic_staff:
         family |= rel == employee
         family_member |= rel == employee
+        may_be_family |= rel == employee
     covered = own | (family & principal)
     review = (
         own_missing
-        | (family_member & principal_missing)
+        | unknown("employer")
+        | (family_member & unknown("principal_employer"))
+        | (may_be_family & principal_missing)
         | (born_missing & (principal | principal_missing))
     )
     return covered, review & ~covered
@@ -271,6 +294,8 @@ def encode(frame: pl.DataFrame, codes: Codes, today: date) -> dict[str, Any]:
         if NONE in words:
             text = pl.Series(name, text).replace("", NONE)
         fallback = UNLISTED if UNLISTED in words else OTHER
+        if name in ("employer", "principal_employer"):
+            text = _unknown_codes(text, codes.known, words)
         index = text.replace_strict(words, list(range(len(words))), default=words.index(fallback))
         inputs[name] = EnumArray(index.cast(pl.Int16).to_numpy(), codes.enums[name])
     for name, empty in (("decision_date", today), ("date_of_birth", NO_DAY)):
@@ -283,6 +308,23 @@ def encode(frame: pl.DataFrame, codes: Codes, today: date) -> dict[str, Any]:
         inputs[name] = day.to_numpy().astype("datetime64[D]")
         inputs[f"{name}_readable"] = ((text == "") | well.fill_null(False)).to_numpy()
     return inputs
+
+
+def _unknown_codes(
+    text: pl.Series, known: dict[str, frozenset[str]], words: list[str]
+) -> pl.Series:
+    """Each code of a country with employer measures that the pack lacks, as that country's
+    "unknown" word (the text was put in capitals first, as readmit reads it)."""
+    frame = pl.DataFrame({"t": text})
+    expr = pl.col("t")
+    for country, codes_of in known.items():
+        lacking = pl.col("t").str.starts_with(f"{country}-") & ~pl.col("t").is_in(sorted(codes_of))
+        expr = (
+            pl.when(lacking & ~pl.col("t").is_in(words))
+            .then(pl.lit(unknown_word(country)))
+            .otherwise(expr)
+        )
+    return frame.select(expr.alias(text.name)).to_series()
 
 
 def screen(system: TaxBenefitSystem, inputs: dict[str, Any], measures: list[Measure]) -> Any:
