@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from readmit.services import catalogues
+from readmit.services.catalogues import ENGLISH as ENGLISH
+from readmit.services.catalogues import LANGUAGES as LANGUAGES
+
 LOCALE_DIR = Path(__file__).parent / "locale"
-ENGLISH = "en"
-LANGUAGES = {"en": "English", "fr": "Français", "km": "ខ្មែរ"}
 COOKIE = "readmit_lang"
 # The language a partner liaison of a country reads first (they may choose another).
 COUNTRY_LANGUAGE = {
@@ -33,19 +33,9 @@ COUNTRY_LANGUAGE = {
 _current: ContextVar[str] = ContextVar("readmit_language", default=ENGLISH)
 
 
-@cache
 def catalogue(language: str) -> dict[str, str]:
-    """Return msgid -> translation for a language (empty for English or a missing file)."""
-    path = LOCALE_DIR / f"{language}.po"
-    if language == ENGLISH or not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        read = read_po(handle, locale=language)
-    return {
-        m.id: m.string
-        for m in read
-        if isinstance(m.id, str) and isinstance(m.string, str) and m.id and m.string
-    }
+    """Return msgid -> translation of the portal's words (empty for English)."""
+    return catalogues.catalogue(LOCALE_DIR, language)
 
 
 def choose(query: str | None, cookie: str | None, country: str | None) -> str:

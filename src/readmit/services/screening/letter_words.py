@@ -11,20 +11,18 @@ says they are quoted as recorded.
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
-from babel.messages.pofile import read_po
 
 from readmit.domain.countries import country_name
 from readmit.domain.errors import InvalidInput
 from readmit.domain.screening_letter import ENGLISH, IN_ENGLISH, Wording
+from readmit.services import catalogues
+from readmit.services.catalogues import LANGUAGES as LANGUAGES
 
 LOCALE_DIR = Path(__file__).parent / "letter_locale"
-# The languages a letter is written in: English, and those of the demo's partners.
-LANGUAGES = {"en": "English", "fr": "Français", "km": "ខ្មែរ"}
 
 
 def language_of(wanted: str | None) -> str:
@@ -39,19 +37,9 @@ def language_of(wanted: str | None) -> str:
     return code
 
 
-@cache
 def catalogue(language: str) -> dict[str, str]:
-    """Return English message -> translation for a language (empty for English)."""
-    path = LOCALE_DIR / f"{language}.po"
-    if language == ENGLISH or not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        read = read_po(handle, locale=language)
-    return {
-        m.id: m.string
-        for m in read
-        if isinstance(m.id, str) and isinstance(m.string, str) and m.id and m.string
-    }
+    """Return English message -> translation of the letter's words (empty for English)."""
+    return catalogues.catalogue(LOCALE_DIR, language)
 
 
 def wording(language: str) -> Wording:
