@@ -20,7 +20,7 @@ from readmit.web import words
 from readmit.web.forms import event_date, form_date, form_int
 from readmit.web.site import Table, View
 from readmit.web.views import site
-from readmit.web.views.sanctions import steps_for, summary_row
+from readmit.web.views.sanctions import REGIME_STEP, steps_for, summary_row
 
 P = Permission
 
@@ -264,7 +264,7 @@ def amend(view: View, form: FormData) -> str:
     return _record(view, command)
 
 
-@site.action("/sanctions/{sanction_id}/steps/{kind}", (P.SANCTION_DETERMINE, P.SANCTION_ORDER))
+@site.action("/sanctions/{sanction_id}/steps/{kind}", REGIME_STEP)
 def regime_step(view: View, form: FormData) -> str:
     """Record any step of the sanction's regime by its lifecycle's name for it (a Council
     adoption, a Commission proposal…); the lifecycle says whether it may follow and who takes
