@@ -6,6 +6,7 @@ from datetime import date
 
 import pypdfium2 as pdfium
 
+from applicants import KH_DIRECTOR_GENERAL
 from readmit.domain.events import NewEvent, utc_now
 from readmit.services.context import Actor, App
 from readmit.services.imports import backfill
@@ -13,15 +14,7 @@ from readmit.services.screening import letter_pdf, letters, single
 from readmit.services.screening.engine import ScreeningRequest
 
 CONSUL = Actor("consul", "consular_officer")
-DG = {
-    "application_id": "KH-2022-0042",
-    "nationality": "KH",
-    "visa_class": "B1/B2",
-    "decision_date": "2022-03-01",
-    "post_country": "KH",
-    "employer": "KH-MFA",
-    "rank": "director_general",
-}
+DG = KH_DIRECTOR_GENERAL
 
 
 def _mark_as_demo(app: App) -> None:

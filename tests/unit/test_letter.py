@@ -8,6 +8,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from applicants import KH_DIRECTOR_GENERAL
 from readmit.domain.errors import InvalidInput
 from readmit.domain.screening import decide
 from readmit.domain.screening_compile import compile_program
@@ -19,15 +20,7 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 PACK = load_pack()
 MEASURES = {m.id: m for h in PACK.sanctions for m in h.sanction.measures.values()}
 PROGRAM = compile_program(list(MEASURES.values()), PACK.policy)
-KH = {
-    "application_id": "KH-2022-0042",
-    "nationality": "KH",
-    "visa_class": "B1/B2",
-    "decision_date": "2022-03-01",
-    "post_country": "KH",
-    "employer": "KH-MFA",
-    "rank": "director_general",
-}
+KH = KH_DIRECTOR_GENERAL
 
 
 def letter_for(inputs: dict[str, str]) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from applicants import KH_DIRECTOR_GENERAL
 from readmit.domain.errors import InvalidInput
 from readmit.domain.screening import decide
 from readmit.domain.screening_compile import compile_program
@@ -20,15 +21,7 @@ from readmit.services.screening.letter_words import catalogue, language_of, word
 PACK = load_pack()
 MEASURES = {m.id: m for h in PACK.sanctions for m in h.sanction.measures.values()}
 PROGRAM = compile_program(list(MEASURES.values()), PACK.policy)
-KH = {
-    "application_id": "KH-2022-0042",
-    "nationality": "KH",
-    "visa_class": "B1/B2",
-    "decision_date": "2022-03-01",
-    "post_country": "KH",
-    "employer": "KH-MFA",
-    "rank": "director_general",
-}
+KH = KH_DIRECTOR_GENERAL
 CITATION = "INA 243(d), 8 U.S.C. 1253(d); 9 FAM 601.12"
 needs_khmer_font = pytest.mark.skipif(
     letter_pdf.khmer_font() is None, reason="no font with Khmer glyphs (fonts-khmeros)"

@@ -8,20 +8,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from applicants import KH_DIRECTOR_GENERAL
 from readmit.services.assessment import figures
 from readmit.services.context import Actor
 from readmit.services.screening import single
 from readmit.services.screening.engine import ScreeningRequest
 
-DG = {
-    "application_id": "KH-2022-0042",
-    "nationality": "KH",
-    "visa_class": "B1/B2",
-    "decision_date": "2022-03-01",
-    "post_country": "KH",
-    "employer": "KH-MFA",
-    "rank": "director_general",
-}
+DG = KH_DIRECTOR_GENERAL
 # Where a reviewer wants this test's screenshots as well (they are always under screenshots/).
 ALSO = os.environ.get("READMIT_SHOTS_16")
 

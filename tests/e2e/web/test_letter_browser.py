@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from applicants import KH_DIRECTOR_GENERAL
 from readmit.services.context import Actor
 from readmit.services.screening import single
 from readmit.services.screening.engine import ScreeningRequest
 
-DG = {
-    "application_id": "KH-2022-0042",
-    "nationality": "KH",
-    "visa_class": "B1/B2",
-    "decision_date": "2022-03-01",
-    "post_country": "KH",
-    "employer": "KH-MFA",
-    "rank": "director_general",
-}
+DG = KH_DIRECTOR_GENERAL
 
 
 def _letter_of(web_site: Any) -> str:

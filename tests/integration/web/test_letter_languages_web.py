@@ -9,6 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 from web_seed import ADMIN
 
+from applicants import KH_DIRECTOR_GENERAL
 from readmit.services.access import users
 from readmit.services.context import Actor, App
 from readmit.services.screening import letter_pdf, single
@@ -19,15 +20,7 @@ if TYPE_CHECKING:
 
 Client = Callable[[str | None], "TestClient"]
 CONSUL = Actor("consul", "consular_officer")
-DG = {
-    "application_id": "KH-2022-0042",
-    "nationality": "KH",
-    "visa_class": "B1/B2",
-    "decision_date": "2022-03-01",
-    "post_country": "KH",
-    "employer": "KH-MFA",
-    "rank": "director_general",
-}
+DG = KH_DIRECTOR_GENERAL
 
 
 def _decided(app: App) -> str:

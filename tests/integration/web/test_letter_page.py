@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pypdfium2 as pdfium
 from web_seed import ADMIN, PASSWORD
 
+from applicants import KH_DIRECTOR_GENERAL
 from readmit.services.access import users
 from readmit.services.context import Actor, App
 from readmit.services.screening import single
@@ -19,15 +20,7 @@ if TYPE_CHECKING:
 
 Client = Callable[[str | None], "TestClient"]
 CONSUL = Actor("consul", "consular_officer")
-DG = {
-    "application_id": "KH-2022-0042",
-    "nationality": "KH",
-    "visa_class": "B1/B2",
-    "decision_date": "2022-03-01",
-    "post_country": "KH",
-    "employer": "KH-MFA",
-    "rank": "director_general",
-}
+DG = KH_DIRECTOR_GENERAL
 MISSING = "d-00000000000000000000"
 
 
