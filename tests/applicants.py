@@ -13,3 +13,9 @@ KH_DIRECTOR_GENERAL = {
     "employer": "KH-MFA",
     "rank": "director_general",
 }
+
+
+def check_command(applicant: dict[str, str]) -> tuple[str, ...]:
+    """``readmit check`` of ``applicant`` with its letter: each field as its option."""
+    options = [part for k, v in applicant.items() for part in (f"--{k.replace('_', '-')}", v)]
+    return ("check", *options, "--letter")

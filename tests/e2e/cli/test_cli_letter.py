@@ -6,37 +6,13 @@ import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pytest
 from typer.testing import CliRunner, Result
 
+from applicants import KH_DIRECTOR_GENERAL, check_command
 from readmit.cli import app
 from readmit.services.context import App
 
-KH_DG = (
-    "check",
-    "--application-id",
-    "KH-2022-0042",
-    "--nationality",
-    "KH",
-    "--visa-class",
-    "B1/B2",
-    "--decision-date",
-    "2022-03-01",
-    "--post-country",
-    "KH",
-    "--employer",
-    "KH-MFA",
-    "--rank",
-    "director_general",
-    "--letter",
-)
-
-
-@pytest.fixture
-def env(sqlite_app: App, monkeypatch: pytest.MonkeyPatch) -> App:
-    monkeypatch.setenv("READMIT_DATABASE_URL", sqlite_app.settings.database_url)
-    monkeypatch.setenv("READMIT_KEY_DIR", str(sqlite_app.settings.key_dir))
-    return sqlite_app
+KH_DG = check_command(KH_DIRECTOR_GENERAL)
 
 
 def said(result: Result) -> str:

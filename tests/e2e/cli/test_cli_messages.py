@@ -22,13 +22,6 @@ def run(*args: str, code: int = 0) -> Result:
     return result
 
 
-@pytest.fixture
-def env(sqlite_app: App, monkeypatch: pytest.MonkeyPatch) -> App:
-    monkeypatch.setenv("READMIT_DATABASE_URL", sqlite_app.settings.database_url)
-    monkeypatch.setenv("READMIT_KEY_DIR", str(sqlite_app.settings.key_dir))
-    return sqlite_app
-
-
 def test_db_upgrade_says_whether_it_created_or_found_the_schema(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

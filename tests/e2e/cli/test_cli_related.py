@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from readmit.cli import app
@@ -21,13 +20,6 @@ BURMESE_IN_RANGOON = (
     "--post-country",
     "MM",
 )
-
-
-@pytest.fixture
-def env(sqlite_app: App, monkeypatch: pytest.MonkeyPatch) -> App:
-    monkeypatch.setenv("READMIT_DATABASE_URL", sqlite_app.settings.database_url)
-    monkeypatch.setenv("READMIT_KEY_DIR", str(sqlite_app.settings.key_dir))
-    return sqlite_app
 
 
 def test_check_prints_the_243d_decision_and_the_proclamation_beside_it(env: App) -> None:

@@ -5,18 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner, Result
 
 from readmit.cli import app
 from readmit.services.context import App
-
-
-@pytest.fixture
-def env(sqlite_app: App, monkeypatch: pytest.MonkeyPatch) -> App:
-    monkeypatch.setenv("READMIT_DATABASE_URL", sqlite_app.settings.database_url)
-    monkeypatch.setenv("READMIT_KEY_DIR", str(sqlite_app.settings.key_dir))
-    return sqlite_app
 
 
 def run(*args: str, code: int = 0) -> Result:

@@ -15,13 +15,6 @@ from readmit.services.context import App
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(sqlite_app: App, monkeypatch: pytest.MonkeyPatch) -> App:
-    monkeypatch.setenv("READMIT_DATABASE_URL", sqlite_app.settings.database_url)
-    monkeypatch.setenv("READMIT_KEY_DIR", str(sqlite_app.settings.key_dir))
-    return sqlite_app
-
-
 def test_user_add_prints_a_working_token_as_the_last_word_of_its_last_line(
     env: App, tmp_path: Path
 ) -> None:
