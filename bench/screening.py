@@ -35,7 +35,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -50,8 +53,9 @@ import screening_loop_eu
 
 from readmit.batch.screening import build_engine
 from readmit.domain.countries import COUNTRY_CODES
+from readmit.domain.sanctions import Measure
 from readmit.domain.screening import DATE_PATTERN, decide
-from readmit.packs import DEFAULT_PACK, load_pack
+from readmit.packs import DEFAULT_PACK, LoadedPack, load_pack
 
 
 def timed(label: str, rows: int, run: object) -> float:
@@ -179,48 +183,86 @@ def main() -> None:
         help=f"screen under this regime's pack (default: {DEFAULT_PACK})",
     )
     args = parser.parse_args()
-    if args.pack != DEFAULT_PACK:
-        _other_pack(args)
-        return
-
-    print(f"generating or reusing {args.rows:,} applications in {screening_data.CACHE}")
-    inputs = {"clean": screening_data.ensure(args.rows)}
-    inputs["messy"] = screening_data.ensure_messy(args.rows)
-    pack = load_pack()
-    measures = [m for h in pack.sanctions for m in h.sanction.measures.values()]
-    table = screening_limit.measure_table(measures, pack.policy)
-    classes = sorted(pack.policy.visa_classes.classes)
-    engine = build_engine(measures, pack.policy)
-    checks = screening_limit.checks_from(engine.reading)
-    print(f"{len(measures)} measures of pack {pack.name} {pack.version}; {os.cpu_count()} CPUs")
-    failed = []
+    baselines = _us_baselines() if args.pack == DEFAULT_PACK else _other_baselines(args)
+    inputs = {
+        "clean": screening_data.ensure(args.rows, args.pack),
+        "messy": screening_data.ensure_messy(args.rows, args.pack),
+    }
+    failed: list[str] = []
     for name, source in inputs.items():
         if args.only and name != args.only:
             continue
         print(f"\n{name} input ({source.name})")
-        failed += _one_input(name, source, args, table, classes, checks)
+        failed += _one_input(name, source, args, baselines)
     if failed:
         raise SystemExit("disagreements with readmit: " + "; ".join(failed))
 
 
+@dataclass(frozen=True)
+class Baselines:
+    """What readmit is measured against under one pack: its hand-written plans (source, target),
+    its per-row loop (source, rows), the OpenFisca package if the pack has one."""
+
+    duckdb: Callable[[Path, Path], object]
+    polars: Callable[[Path, Path], object]
+    loop: Callable[[Path, int], list[tuple[str, str]]]
+    openfisca: Callable[[Path, int], pl.DataFrame] | None
+    plan_target: str
+
+
+def _measures_of(pack: LoadedPack) -> list[Measure]:
+    print(f"generating or reusing applications in {screening_data.CACHE}")
+    measures = sorted(
+        (m for h in pack.sanctions for m in h.sanction.measures.values()), key=lambda m: m.id
+    )
+    print(f"{len(measures)} measures of pack {pack.name} {pack.version}; {os.cpu_count()} CPUs")
+    return measures
+
+
+def _us_baselines() -> Baselines:
+    pack = load_pack()
+    measures = _measures_of(pack)
+    table = screening_limit.measure_table(measures, pack.policy)
+    classes = sorted(pack.policy.visa_classes.classes)
+    checks = screening_limit.checks_from(build_engine(measures, pack.policy).reading)
+    return Baselines(
+        duckdb=lambda s, t: screening_limit.duckdb_limit(s, t, table, classes, checks),
+        polars=lambda s, t: screening_limit.polars_limit(s, t, table, classes, checks),
+        loop=competent_loop,
+        openfisca=openfisca,
+        plan_target="[>= 1.0]",
+    )
+
+
+def _other_baselines(args: argparse.Namespace) -> Baselines:
+    pack = load_pack(args.pack)
+    measures = _measures_of(pack)
+    table = screening_limit_eu.measure_table(measures, pack.policy)
+    regime = screening_limit_eu.regime_of(pack.policy)
+    today = date.today()
+    print("  not run for this pack: the OpenFisca package (written for the US pack only)")
+    return Baselines(
+        duckdb=lambda s, t: screening_limit_eu.duckdb_limit(s, t, table, regime, today),
+        polars=lambda s, t: screening_limit_eu.polars_limit(s, t, table, regime, today),
+        loop=lambda s, n: screening_loop_eu.competent_loop(s, n, args.pack),
+        openfisca=None,
+        plan_target="[>= 1.0 (#19); >= 0.8 (#17)]",
+    )
+
+
 def _one_input(
-    name: str,
-    source: Path,
-    args: argparse.Namespace,
-    table: pl.DataFrame,
-    classes: list[str],
-    checks: screening_limit.Checks,
+    name: str, source: Path, args: argparse.Namespace, baselines: Baselines
 ) -> list[str]:
     failed: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         rates: dict[str, float] = {}
-        env = readmit_env(work)
+        env = readmit_env(work, args.pack)
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         rates["readmit"] = timed(
-            "(a) readmit screen",
+            "(a) readmit screen" + (f" --pack {args.pack}" if args.pack != DEFAULT_PACK else ""),
             args.rows,
-            lambda: readmit_screen(source, work / "a.parquet", env),
+            lambda: readmit_screen(source, work / "a.parquet", env, args.pack),
         )
         # ru_maxrss of children is the largest child so far: readmit's, unless an earlier one
         # (the clean run's) was larger.
@@ -230,152 +272,26 @@ def _one_input(
             args.rows,
             lambda: screening_limit.pure_copy(source, work / "p.parquet"),
         )
-        rates["duckdb"] = timed(
-            "(b) hand-written DuckDB",
-            args.rows,
-            lambda: screening_limit.duckdb_limit(
-                source, work / "b1.parquet", table, classes, checks
-            ),
-        )
-        rates["polars"] = timed(
-            "(b) hand-written Polars",
-            args.rows,
-            lambda: screening_limit.polars_limit(
-                source, work / "b2.parquet", table, classes, checks
-            ),
-        )
-        for limit, path in (("DuckDB", "b1.parquet"), ("Polars", "b2.parquet")):
-            differ = _disagreements(work / "a.parquet", work / path)
-            print(f"  rows where the hand-written {limit} plan differs from readmit: {differ:,}")
-            if differ:
-                failed.append(f"{name}: {limit} on {differ:,} rows")
-        sample = screening_data.sample(max(args.loop_rows, args.openfisca_rows), source)
-        fisca: list[pl.DataFrame] = []
-        try:
-            rates["openfisca"] = timed(
-                "(c) OpenFisca package (Enums)",
-                args.openfisca_rows,
-                lambda: fisca.append(openfisca(sample, args.openfisca_rows)),
+        for limit, plan in (("DuckDB", baselines.duckdb), ("Polars", baselines.polars)):
+            target = work / f"{limit}.parquet"
+            rates[limit] = timed(
+                f"(b) hand-written {limit}", args.rows, partial(plan, source, target)
             )
-        except ImportError as error:
-            print(f"  (c) OpenFisca not installed ({error}): uv sync --group bench")
-        if fisca:
-            same = ["decision", "measures", "citations", "restrictions"]
-            theirs = fisca[0]
-            ours = pl.read_parquet(work / "a.parquet", columns=same).head(theirs.height)
-            both = pl.concat([ours, theirs.rename({c: f"{c}_of" for c in same})], how="horizontal")
-            differ = both.filter(
-                ~pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_of")) for c in same)
-            ).height
-            print(f"  rows where the OpenFisca package differs from readmit: {differ:,}")
-            if differ:
-                failed.append(f"{name}: OpenFisca on {differ:,} rows")
-        looped: list[tuple[str, str]] = []
-        rates["loop"] = timed(
-            "(d) competent per-row loop",
-            args.loop_rows,
-            lambda: looped.extend(competent_loop(sample, args.loop_rows)),
-        )
-        ours = pl.read_parquet(work / "a.parquet", columns=["decision", "measures"]).head(
-            args.loop_rows
-        )
-        differ = sum(1 for a, b in zip(ours.iter_rows(), looped, strict=True) if a != b)
-        print(f"  rows where the per-row loop differs from readmit: {differ:,}")
-        if differ:
-            failed.append(f"{name}: the per-row loop on {differ:,} rows")
-
-    limit = max(rates["duckdb"], rates["polars"])
-    print(f"\nratios on the {name} input (readmit throughput / other; targets in brackets)")
-    print(f"  readmit / pure copy         {rates['readmit'] / rates['copy']:8.2f}x  [>= 0.8]")
-    print(f"  readmit / hand-written best {rates['readmit'] / limit:8.2f}x  [>= 1.0]")
-    print(f"  readmit / DuckDB            {rates['readmit'] / rates['duckdb']:8.2f}x  [>= 1.0]")
-    print(f"  readmit / Polars            {rates['readmit'] / rates['polars']:8.2f}x  [>= 1.0]")
-    if "openfisca" in rates:
-        print(
-            f"  readmit / OpenFisca         {rates['readmit'] / rates['openfisca']:8.1f}x  [>= 3]"
-        )
-    print(f"  readmit / per-row loop      {rates['readmit'] / rates['loop']:8.1f}x  [>= 5]")
-    print(f"  readmit peak memory         {peak:8.0f} MiB [<= 1536]")
-    return failed
-
-
-def _other_pack(args: argparse.Namespace) -> None:
-    """The run under a pack other than the US one: readmit, the copy, the plans, the loop."""
-    print(f"generating or reusing {args.rows:,} applications in {screening_data.CACHE}")
-    inputs = {
-        "clean": screening_data.ensure(args.rows, args.pack),
-        "messy": screening_data.ensure_messy(args.rows, args.pack),
-    }
-    pack = load_pack(args.pack)
-    measures = sorted(
-        (m for h in pack.sanctions for m in h.sanction.measures.values()), key=lambda m: m.id
-    )
-    table = screening_limit_eu.measure_table(measures, pack.policy)
-    regime = screening_limit_eu.regime_of(pack.policy)
-    print(f"{len(measures)} measures of pack {pack.name} {pack.version}; {os.cpu_count()} CPUs")
-    print("  not run for this pack: the OpenFisca package (written for the US pack only)")
-    failed: list[str] = []
-    for name, source in inputs.items():
-        if args.only and name != args.only:
-            continue
-        print(f"\n{name} input ({source.name})")
-        failed += _one_input_other(name, source, args, table, regime)
-    if failed:
-        raise SystemExit("disagreements with readmit: " + "; ".join(failed))
-
-
-def _one_input_other(
-    name: str,
-    source: Path,
-    args: argparse.Namespace,
-    table: pl.DataFrame,
-    regime: screening_limit_eu.Regime,
-) -> list[str]:
-    failed: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        rates: dict[str, float] = {}
-        env = readmit_env(work, args.pack)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        rates["readmit"] = timed(
-            "(a) readmit screen --pack",
-            args.rows,
-            lambda: readmit_screen(source, work / "a.parquet", env, args.pack),
-        )
-        peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-        rates["copy"] = timed(
-            "(p) pure Polars copy (the floor)",
-            args.rows,
-            lambda: screening_limit.pure_copy(source, work / "p.parquet"),
-        )
-        rates["duckdb"] = timed(
-            "(b) hand-written DuckDB",
-            args.rows,
-            lambda: screening_limit_eu.duckdb_limit(
-                source, work / "b1.parquet", table, regime, date.today()
-            ),
-        )
-        rates["polars"] = timed(
-            "(b) hand-written Polars",
-            args.rows,
-            lambda: screening_limit_eu.polars_limit(
-                source, work / "b2.parquet", table, regime, date.today()
-            ),
-        )
-        for limit, path in (("DuckDB", "b1.parquet"), ("Polars", "b2.parquet")):
-            differ = _disagreements(work / "a.parquet", work / path)
+            differ = _disagreements(work / "a.parquet", target)
             print(f"  rows where the hand-written {limit} plan differs from readmit: {differ:,}")
             if differ:
                 failed.append(f"{name}: {limit} on {differ:,} rows")
-        print("  (c) OpenFisca: skipped (the package models the US pack only)")
-        sample = screening_data.sample(args.loop_rows, source)
+        fisca_rows = args.openfisca_rows if baselines.openfisca else 0
+        sample = screening_data.sample(max(args.loop_rows, fisca_rows), source)
+        if baselines.openfisca is None:
+            print("  (c) OpenFisca: skipped (the package models the US pack only)")
+        else:
+            failed += _openfisca(name, sample, work, args, baselines.openfisca, rates)
         looped: list[tuple[str, str]] = []
         rates["loop"] = timed(
             "(d) competent per-row loop",
             args.loop_rows,
-            lambda: looped.extend(
-                screening_loop_eu.competent_loop(sample, args.loop_rows, args.pack)
-            ),
+            lambda: looped.extend(baselines.loop(sample, args.loop_rows)),
         )
         ours = pl.read_parquet(work / "a.parquet", columns=["decision", "measures"]).head(
             args.loop_rows
@@ -387,17 +303,50 @@ def _one_input_other(
         decisions = pl.read_parquet(work / "a.parquet", columns=["decision"])
         counts = decisions.get_column("decision").value_counts(sort=True).iter_rows()
         print("  readmit's decisions: " + ", ".join(f"{d} {n:,}" for d, n in counts))
-
-    best = max(rates["duckdb"], rates["polars"])
-    targets = "[>= 1.0 (#19); >= 0.8 (#17)]"
-    print(f"\nratios on the {name} input (readmit throughput / other; targets in brackets)")
-    print(f"  readmit / pure copy         {rates['readmit'] / rates['copy']:8.2f}x  [>= 0.8]")
-    print(f"  readmit / hand-written best {rates['readmit'] / best:8.2f}x  {targets}")
-    print(f"  readmit / DuckDB            {rates['readmit'] / rates['duckdb']:8.2f}x  {targets}")
-    print(f"  readmit / Polars            {rates['readmit'] / rates['polars']:8.2f}x  {targets}")
-    print(f"  readmit / per-row loop      {rates['readmit'] / rates['loop']:8.1f}x  [>= 5]")
-    print(f"  readmit peak memory         {peak:8.0f} MiB [<= 1536]")
+    _print_ratios(name, rates, peak, baselines.plan_target)
     return failed
+
+
+def _openfisca(
+    name: str,
+    sample: Path,
+    work: Path,
+    args: argparse.Namespace,
+    run: Callable[[Path, int], pl.DataFrame],
+    rates: dict[str, float],
+) -> list[str]:
+    fisca: list[pl.DataFrame] = []
+    try:
+        rates["openfisca"] = timed(
+            "(c) OpenFisca package (Enums)",
+            args.openfisca_rows,
+            lambda: fisca.append(run(sample, args.openfisca_rows)),
+        )
+    except ImportError as error:
+        print(f"  (c) OpenFisca not installed ({error}): uv sync --group bench")
+        return []
+    same = ["decision", "measures", "citations", "restrictions"]
+    theirs = fisca[0]
+    ours = pl.read_parquet(work / "a.parquet", columns=same).head(theirs.height)
+    both = pl.concat([ours, theirs.rename({c: f"{c}_of" for c in same})], how="horizontal")
+    differ = both.filter(
+        ~pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_of")) for c in same)
+    ).height
+    print(f"  rows where the OpenFisca package differs from readmit: {differ:,}")
+    return [f"{name}: OpenFisca on {differ:,} rows"] if differ else []
+
+
+def _print_ratios(name: str, rates: dict[str, float], peak: float, plan_target: str) -> None:
+    ours, best = rates["readmit"], max(rates["DuckDB"], rates["Polars"])
+    print(f"\nratios on the {name} input (readmit throughput / other; targets in brackets)")
+    print(f"  readmit / pure copy         {ours / rates['copy']:8.2f}x  [>= 0.8]")
+    print(f"  readmit / hand-written best {ours / best:8.2f}x  {plan_target}")
+    print(f"  readmit / DuckDB            {ours / rates['DuckDB']:8.2f}x  {plan_target}")
+    print(f"  readmit / Polars            {ours / rates['Polars']:8.2f}x  {plan_target}")
+    if "openfisca" in rates:
+        print(f"  readmit / OpenFisca         {ours / rates['openfisca']:8.1f}x  [>= 3]")
+    print(f"  readmit / per-row loop      {ours / rates['loop']:8.1f}x  [>= 5]")
+    print(f"  readmit peak memory         {peak:8.0f} MiB [<= 1536]")
 
 
 def _disagreements(ours: Path, theirs: Path) -> int:
