@@ -9,31 +9,10 @@ from typing import Any
 from fpdf import FPDF
 
 from readmit.domain.metric_catalogue import metric_label, metric_value
+from readmit.services.pdf_text import plain
 from readmit.services.reports import charts as report_charts
 from readmit.services.reports.model import Brief
 from readmit.services.reports.projection import CAPTION, HEADING, nothing_to_project, section
-
-# The PDF core fonts speak Latin-1; typographic characters are mapped to their plain forms.
-_PLAIN = str.maketrans(
-    {
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
-        "\u2265": ">=",
-        "\u2264": "<=",
-        "\u2192": "->",
-        "\u00a0": " ",
-    }
-)
-
-
-def plain(text: Any) -> str:
-    """Return text the PDF core fonts can show."""
-    return str(text).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
 class _Pdf(FPDF):

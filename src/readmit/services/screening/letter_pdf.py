@@ -18,22 +18,8 @@ from fpdf import FPDF
 
 from readmit.domain.errors import InvalidInput
 from readmit.domain.screening_letter import Letter
+from readmit.services.pdf_text import plain
 
-_PLAIN = str.maketrans(
-    {
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2265": ">=",
-        "\u2264": "<=",
-    }
-)
 _SERIF = "Times"
 _SANS = "Helvetica"
 _GREY = (90, 90, 90)
@@ -59,11 +45,6 @@ class FontMissing(InvalidInput):
     """The letter's language needs a font this installation does not have."""
 
     code = "font_missing"
-
-
-def plain(text: object) -> str:
-    """Return text the PDF core fonts can show."""
-    return str(text).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
 def _as_is(text: object) -> str:
