@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from api_support import Api, add_role_users, make_client, seed_cases
+from sqlalchemy import func, select
 
 from readmit.services.context import App
+from readmit.store.auth_schema import screening_jobs
 
 CASES = "/api/v1/cases"
 
@@ -133,5 +135,8 @@ def test_a_nul_character_in_an_uploaded_file_name_is_refused_on_both_stores(both
     answer = both.post("consular_officer", "/api/v1/screen/batch", content=body, headers=headers)
     assert answer.status_code == 422, answer.text
     assert "file name must not contain a NUL character" in answer.json()["message"]
-    listed = both.get("consular_officer", "/api/v1/screen/batch")
-    assert listed.status_code in (200, 405) and "apps" not in listed.text  # nothing was stored
+    with both.app.engine.connect() as conn:  # nothing was stored: no job, no file
+        assert conn.execute(select(func.count()).select_from(screening_jobs)).scalar_one() == 0
+    assert not (both.app.settings.data_dir / "jobs").exists() or not any(
+        (both.app.settings.data_dir / "jobs").iterdir()
+    )
