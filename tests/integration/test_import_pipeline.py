@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from test_import_service import ACTOR, TODAY, dump_state, twin, write
 
 from readmit.domain.errors import StoreFailed
+from readmit.domain.merkle import Frontier
 from readmit.services.cases.commands import CaseEvent, record_case_event
 from readmit.services.context import App
 from readmit.services.imports import chunks as import_chunks
@@ -22,8 +23,8 @@ from readmit.services.imports.report import ImportReport
 from readmit.services.imports.run import import_file
 from readmit.services.ops.audit import verify_ledger
 from readmit.services.ops.maintenance import rebuild
-from readmit.store import chunk_writer
-from readmit.store.schema import imports
+from readmit.store import chunk_writer, merkle_store
+from readmit.store.schema import events, imports
 from readmit.store.staging import Staged, StagingRefused, allow_staging
 from readmit.store.uow import UnitOfWork
 
@@ -110,6 +111,38 @@ def test_a_pipelined_import_decides_every_row_as_a_direct_import_does(
     direct_app.engine.dispose()
 
 
+def assert_head_signs_the_whole_log(app: App) -> None:
+    """The latest head's root is the Merkle root of every event, computed from scratch."""
+    with app.engine.connect() as conn:
+        hashes = conn.execute(select(events.c.hash).order_by(events.c.seq)).scalars().all()
+        head = merkle_store.latest_head(conn)
+    frontier = Frontier()
+    frontier.extend_data([bytes.fromhex(h) for h in hashes])
+    assert head is not None
+    assert (head.size, head.root_hash) == (len(hashes), frontier.root().hex())
+
+
+def test_the_head_signed_after_a_pipelined_import_reads_no_leaf_the_writer_committed(
+    db_app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer process keeps the tree as it commits each chunk and hands it back: the head
+    signed at the end of each import is the root of the whole log, without a leaf read again."""
+    read: list[tuple[int, int]] = []
+    iter_hashes = merkle_store.iter_hashes
+
+    def counting(conn: Any, after: int, upto: int) -> Any:
+        if after < upto:
+            read.append((after, upto))
+        return iter_hashes(conn, after, upto)
+
+    monkeypatch.setattr(merkle_store, "iter_hashes", counting)
+    import_all(db_app, tmp_path, pipeline=True)
+
+    assert read == []
+    assert_head_signs_the_whole_log(db_app)
+    assert verify_ledger(db_app).ok
+
+
 def test_a_write_by_someone_else_between_chunks_has_the_next_chunk_redone_directly(
     db_app: App, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -146,6 +179,7 @@ def test_a_write_by_someone_else_between_chunks_has_the_next_chunk_redone_direct
     assert pipelined[2].rejected[-1].code == "illegal_transition"  # B5 was presented already
     assert dump_state(db_app.engine) == dump_state(direct_app.engine)
     assert verify_ledger(db_app).ok
+    assert_head_signs_the_whole_log(db_app)  # the writer's tree went stale, and was re-read
     direct_app.engine.dispose()
 
 

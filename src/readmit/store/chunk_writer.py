@@ -7,7 +7,9 @@ ones the chunk was computed on. If another writer got in meanwhile, nothing is w
 importer is told so (``committed`` returns False), to redo the chunk the direct way. A chunk is
 therefore committed whole, with its position, or not at all, as a direct write is. The chunk's
 events are sealed onto the chain here: hashing is a sizeable part of an import's work, and the
-importer has more of it to do than this process.
+importer has more of it to do than this process. So is the Merkle tree's frontier over them
+(``Leaves``): the head signed once the import ends extends it instead of reading every leaf
+again.
 
 The two processes talk over this process's standard input and output, one message each way
 per chunk. The process dies with the importer (on Linux, even on SIGKILL), so a
@@ -37,6 +39,8 @@ from sqlalchemy.exc import DBAPIError
 
 import readmit
 from readmit.domain.errors import StoreFailed
+from readmit.domain.merkle import Frontier
+from readmit.store import merkle_store
 from readmit.store.bulk import replay_many
 from readmit.store.db import Checkpoints, make_engine
 from readmit.store.event_rows import EventRow, PlainRow
@@ -63,6 +67,29 @@ class _Reply:
     committed: bool
     error: BaseException | None = None
     statement: str | None = None
+    frontier: Frontier | None = None  # at the end: the tree of the log as last committed
+
+
+class Leaves:
+    """The Merkle frontier of the log up to the last chunk this process committed; None when
+    it could not be had (the sign at the end then reads the leaves, and finds what is wrong)."""
+
+    def __init__(self) -> None:
+        self.frontier: Frontier | None = None
+
+    def before(self, conn: Connection, head: int) -> None:
+        """Have the frontier at ``head``, where the next chunk's events begin (read under the
+        write lock: from the last head signed, or where the last chunk left it)."""
+        try:
+            start = self.frontier if self.frontier and self.frontier.size <= head else None
+            self.frontier = merkle_store.frontier_at(conn, head, start)
+        except (LookupError, ValueError):
+            self.frontier = None
+
+    def add(self, hashes: list[str]) -> None:
+        """Extend it with the events of a chunk just committed."""
+        if self.frontier is not None:
+            self.frontier.extend_data([bytes.fromhex(h) for h in hashes])
 
 
 class ChunkWriter:
@@ -100,13 +127,15 @@ class ChunkWriter:
             raise self._raised(reply)
         return reply.committed
 
-    def close(self) -> None:
-        """Stop the process once it has copied its last commits back (SQLite's log)."""
+    def close(self) -> Frontier | None:
+        """Stop the process once it has copied its last commits back (SQLite's log); return
+        the Merkle frontier of the log as it last committed (None if it could not tell)."""
         self._send(None)
         reply = self._receive()
         self._end()
         if reply.error is not None:
             raise self._raised(reply)
+        return reply.frontier
 
     def abandon(self) -> None:
         """Stop the process now: a chunk it has not committed is rolled back."""
@@ -177,7 +206,7 @@ def main() -> None:
     url, importer = opening
     _die_with(importer)
     engine = make_engine(url)
-    checkpoints = Checkpoints(engine)
+    checkpoints, leaves = Checkpoints(engine), Leaves()
     try:
         while True:
             try:
@@ -185,7 +214,10 @@ def main() -> None:
             except EOFError:  # the importer is gone: what it handed over is committed
                 return
             assert chunk is None or isinstance(chunk, Chunk)
-            reply = _finish(checkpoints) if chunk is None else _commit(engine, checkpoints, chunk)
+            if chunk is None:
+                reply = _finish(checkpoints, leaves)
+            else:
+                reply = _commit(engine, checkpoints, leaves, chunk)
             _write_message(replies, reply)
             if chunk is None:
                 return
@@ -194,7 +226,7 @@ def main() -> None:
         engine.dispose()
 
 
-def _commit(engine: Engine, checkpoints: Checkpoints, chunk: Chunk) -> _Reply:
+def _commit(engine: Engine, checkpoints: Checkpoints, leaves: Leaves, chunk: Chunk) -> _Reply:
     statement: str | None = None
     try:
         checkpoints.wait()  # the last chunk's pages, copied back while this one arrived
@@ -205,7 +237,8 @@ def _commit(engine: Engine, checkpoints: Checkpoints, chunk: Chunk) -> _Reply:
             conn.begin()  # on SQLite, BEGIN IMMEDIATE: the write lock, as every writer takes
             if not _still_current(conn, chunk):
                 return _Reply(committed=False)
-            Ledger(conn).append_rows(list(map(EventRow._make, chunk.events)))
+            leaves.before(conn, chunk.head)
+            hashes = Ledger(conn).append_rows(list(map(EventRow._make, chunk.events)))
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             for statement, parameters, many in chunk.statements:
                 if many:  # a plain INSERT as a COPY on PostgreSQL
@@ -217,6 +250,7 @@ def _commit(engine: Engine, checkpoints: Checkpoints, chunk: Chunk) -> _Reply:
             statement = None
             conn.commit()
         checkpoints.start()
+        leaves.add(hashes)
         return _Reply(committed=True)
     except Exception as error:  # handed to the importer, which raises it
         if isinstance(error, DBAPIError):
@@ -234,12 +268,12 @@ def _still_current(conn: Connection, chunk: Chunk) -> bool:
     return head == chunk.head and position == chunk.start
 
 
-def _finish(checkpoints: Checkpoints) -> _Reply:
+def _finish(checkpoints: Checkpoints, leaves: Leaves) -> _Reply:
     try:
         checkpoints.wait()
     except Exception as error:
         return _Reply(committed=False, error=_portable(error))
-    return _Reply(committed=True)
+    return _Reply(committed=True, frontier=leaves.frontier)
 
 
 # A message: a kind (marshal or pickle) and the payload's length, then the payload.

@@ -98,20 +98,23 @@ class Ledger:
         self._head = (seq, prev)
         return sealed
 
-    def append_rows(self, rows: Sequence[EventRow]) -> None:
+    def append_rows(self, rows: Sequence[EventRow]) -> list[str]:
         """Seal rows that a staged ``append`` left unsealed, after the current head (which must
-        be the one they were numbered after), and hand them to the sink."""
+        be the one they were numbered after), and hand them to the sink; return their hashes."""
         if not rows:
-            return
+            return []
         seq, prev = self.lock_head()
         if rows[0].seq != seq + 1:
             raise ValueError(f"events numbered from {rows[0].seq} cannot follow event {seq}")
         chained: list[PlainRow] = []
+        hashes: list[str] = []
         for row in rows:
             sealed, prev = row.sealed_after(prev)
             chained.append(sealed)
+            hashes.append(prev)
         self.sink.put(self.conn, chained, (rows[-1].seq, prev))
         self._head = (rows[-1].seq, prev)
+        return hashes
 
     def head(self) -> Head:
         """Return the recorded head (seq, hash) without locking."""

@@ -33,6 +33,7 @@ from sqlalchemy import insert, select, update
 from readmit.batch.tables import LINE, MALFORMED
 from readmit.domain.errors import Conflict, ReadmitError, UnreadableFile
 from readmit.domain.events import NewEvent, utc_now, utc_text
+from readmit.domain.merkle import Frontier
 from readmit.services.context import App
 from readmit.services.imports.report import ImportReport, Rejection
 from readmit.services.imports.rows import KEY, LEGACY_KEY, RowHandler
@@ -62,6 +63,7 @@ class Import:
     report: ImportReport
     progress: Progress | None
     statistics_at: int = 0  # rows applied when PostgreSQL's statistics are refreshed next
+    frontier: Frontier | None = None  # the log's Merkle tree as the writer process left it
 
     def rows(self, start: int, count: int | None = None) -> list[Row]:
         """The chunk of rows from ``start`` (``count`` of them, a chunk's worth by default),
@@ -136,7 +138,7 @@ def apply_pipelined(run: Import, start: int) -> None:
     try:
         with no_cycle_collection():
             _pipeline(run, start, writer)
-        writer.close()
+        run.frontier = writer.close()
     except BaseException:
         writer.abandon()  # whatever it has not committed is rolled back
         raise

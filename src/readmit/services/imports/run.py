@@ -88,7 +88,7 @@ def import_file(
     _write_rejected(path, frame, handler, report)
     if report.applied:  # what it bulk-loaded, left ready to read (VACUUM on PostgreSQL)
         settle_after_load(app.engine, [events, persons, *projection_tables()])
-    sign_tree_head(app, reason=f"import of {kind}")
+    sign_tree_head(app, reason=f"import of {kind}", frontier=run.frontier)
     return report
 
 

@@ -33,7 +33,6 @@ from readmit.services.transparency.keys import key_id, own_public, signing_key
 from readmit.services.transparency.seals import attest_commits
 from readmit.store import merkle_store as tree
 from readmit.store.schema import ledger_head
-from readmit.store.transparency_schema import NODE_LEVEL
 
 LOG = "readmit tree head v1"
 HEAD_FIELDS = ("size", "root_hash", "chain_hash", "signed_at")
@@ -145,14 +144,19 @@ def signs_a_head(reason: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorate
 
 
-def sign_tree_head(app: App, *, reason: str) -> dict[str, Any] | None:
+def sign_tree_head(
+    app: App, *, reason: str, frontier: Frontier | None = None
+) -> dict[str, Any] | None:
     """Sign a head over the log as it stands, unless the last head already covers it.
+
+    ``frontier``: the tree of a prefix of the log, already computed from the store (by a
+    pipelined import's writer), to extend instead of the last head's.
 
     Returns the latest head (as published), or None when the log does not extend the last
     head signed (it was cut or rewritten: nothing is signed, and ``audit verify`` reports it).
     """
     try:
-        return _sign(app, reason[:64])
+        return _sign(app, reason[:64], frontier)
     except LedgerCorrupt as error:
         message = error.message
     except (OSError, ValueError, KeyError, TypeError) as error:  # the heads file, the key
@@ -163,7 +167,7 @@ def sign_tree_head(app: App, *, reason: str) -> dict[str, Any] | None:
     return None
 
 
-def _sign(app: App, reason: str) -> dict[str, Any]:
+def _sign(app: App, reason: str, known: Frontier | None) -> dict[str, Any]:
     attest_commits(app)  # from now on, each write this process commits seals the tip it leaves
     public = own_public(app)
     path = heads_file(app)
@@ -174,10 +178,11 @@ def _sign(app: App, reason: str) -> dict[str, Any]:
             _check_extends(conn, earlier, size)
         if last is not None and (last.size, last.chain_hash) == (size, chain):
             return {**last.public(), "public_key": public}
-        frontier = _frontier(last)
+        frontier = tree.resumed(last)
+        if known is not None and frontier.size <= known.size <= size:
+            frontier = known
         try:
-            for batch in tree.iter_hashes(conn, frontier.size, size):
-                frontier.extend_data(batch)
+            frontier = tree.frontier_at(conn, size, frontier)
         except (LookupError, ValueError) as error:
             raise LedgerCorrupt(f"the log cannot be signed: {error}") from None
         if size and tree.chain_hash_at(conn, size) != chain:
@@ -216,17 +221,6 @@ def _check_extends(conn: Connection, earlier: dict[str, Any] | None, size: int) 
         raise LedgerCorrupt(f"a head of {earlier['size']} events was signed; the log has {size}")
     if tree.chain_hash_at(conn, int(earlier["size"])) != earlier["chain_hash"]:
         raise LedgerCorrupt(f"event {earlier['size']} is not the one the last head signed")
-
-
-def _frontier(last: tree.StoredHead | None) -> Frontier:
-    if last is not None:
-        try:
-            frontier = Frontier.from_hex(last.size, last.frontier, keep_level=NODE_LEVEL)
-        except ValueError:
-            frontier = None
-        if frontier is not None and frontier.root().hex() == last.root_hash:
-            return frontier
-    return Frontier(keep_level=NODE_LEVEL)
 
 
 __all__ = ["EMPTY_ROOT", "heads_file", "latest", "read_heads", "sign_tree_head", "signature_ok"]
