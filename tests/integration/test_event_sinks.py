@@ -7,6 +7,7 @@ import marshal
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
 from test_import_service import load_all
 
 from readmit.domain.events import NewEvent, new_event
@@ -60,10 +61,11 @@ def test_staged_events_are_left_unsealed_and_chain_once_sealed_where_committed(
     marshal.dumps(staged.events)  # plain tuples: the chunk is handed over the fast way
     first = EventRow._make(staged.events[0])
     assert (first.seq, first.subject_id, first.occurred_on) == (head[0] + 1, "N0", "2020-01-01")
+    # The payload itself: the writer that seals the row writes its canonical JSON.
     assert (first.actor, first.role, first.payload, first.dedupe_key) == (
         "clerk",
         "admin",
-        '{"n":0}',
+        {"n": 0},
         None,
     )
     with db_app.engine.connect().execution_options(readmit_write=True) as conn:
@@ -76,6 +78,9 @@ def test_staged_events_are_left_unsealed_and_chain_once_sealed_where_committed(
         assert uow.ledger.head()[0] == head[0] + 3
     assert stored is not None and stored.occurred_on == date(2020, 1, 1)
     assert stored.prev_hash == head[1]
+    with db_app.engine.connect() as conn:
+        payload = conn.execute(select(events.c.payload).where(events.c.id == stored.id)).scalar()
+    assert payload == '{"n":0}'
 
 
 def test_the_import_lookups_read_what_the_store_holds_with_its_dates_as_dates(

@@ -170,10 +170,10 @@ def seal(
     ``chained=False`` leaves its hash and ``prev_hash`` empty, for whoever commits it to seal
     (a pipelined import's writer, which alone knows the head it lands on).
     """
-    if payload_json is None:
-        payload_json = canonical_json(new.payload)
     digest = ""
     if chained:
+        if payload_json is None:
+            payload_json = canonical_json(new.payload)
         fields = (
             seq,
             event_id,

@@ -37,6 +37,8 @@ PAYLOAD_LIMITS: dict[str, int] = {
     "note": MAX_TEXT,
 }
 PERSONAL_LIMITS: dict[str, int] = {"given_name": MAX_NAME, "family_name": MAX_NAME}
+# No text of at most this many characters, without a NUL, breaks any limit above.
+SHORTEST_LIMIT = min(MAX_IDENTIFIER, MAX_NAME, MAX_TEXT, *PAYLOAD_LIMITS.values())
 
 
 def why_not_text(value: str, limit: int) -> str | None:

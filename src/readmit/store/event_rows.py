@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from readmit.domain.events import chain_hash
+from readmit.domain.events import canonical_json, chain_hash
 
 
 class EventRow(NamedTuple):
@@ -24,7 +24,7 @@ class EventRow(NamedTuple):
     recorded_at: str
     actor: str
     role: str
-    payload: str  # canonical JSON
+    payload: Any  # canonical JSON; unsealed, the payload itself (a dict), which sealing writes
     source: str | None
     prev_hash: str  # empty, with ``hash``, until the row is sealed
     hash: str
@@ -32,8 +32,11 @@ class EventRow(NamedTuple):
 
     def sealed_after(self, prev_hash: str) -> tuple[PlainRow, str]:
         """This row sealed onto the chain after the event whose hash is ``prev_hash``, and the
-        hash it was sealed with (the next row's ``prev_hash``)."""
+        hash it was sealed with (the next row's ``prev_hash``); its payload written as
+        canonical JSON if it is still the payload itself."""
         hashed = self[:_HASHED]
+        if type(self.payload) is not str:
+            hashed = (*hashed[:_PAYLOAD], canonical_json(self.payload), *hashed[_PAYLOAD + 1 :])
         digest = chain_hash(hashed, prev_hash)
         return (*hashed, prev_hash, digest, self.dedupe_key), digest
 
@@ -42,3 +45,4 @@ PlainRow = tuple[Any, ...]  # an EventRow's fields, in its order, as a plain tup
 EVENT_COLUMNS = EventRow._fields
 # The fields the chain hashes (``chain_hash``) are those before prev_hash, in their order.
 _HASHED = EVENT_COLUMNS.index("prev_hash")
+_PAYLOAD = EVENT_COLUMNS.index("payload")

@@ -89,10 +89,12 @@ class Ledger:
         for new, event_id in zip(new_events, ids, strict=True):
             seq += 1
             recorded = utc_text(new.recorded_at) if new.recorded_at else recorded_now
-            payload_json = canonical_json(new.payload)
+            # Unsealed, the payload stays as it is: who seals it writes its JSON too (the
+            # pipelined import's writer process, which has the time for it).
+            payload_json = canonical_json(new.payload) if sealing else None
             event = seal(new, seq, event_id, recorded, prev, payload_json, sealing)
             sealed.append(event)
-            rows.append(_row(event, payload_json, new.dedupe_key))
+            rows.append(_row(event, payload_json or new.payload, new.dedupe_key))
             prev = event.hash
         self.sink.put(self.conn, rows, (seq, prev))
         self._head = (seq, prev)
@@ -168,7 +170,7 @@ def _ids(now: datetime, count: int) -> list[str]:
     return [f"{stem}{noise[n * width : (n + 1) * width]}" for n in range(count)]
 
 
-def _row(event: Event, payload_json: str, dedupe_key: str | None) -> PlainRow:
+def _row(event: Event, payload: str | dict[str, Any], dedupe_key: str | None) -> PlainRow:
     return (  # in EventRow's order
         event.seq,
         event.id,
@@ -179,7 +181,7 @@ def _row(event: Event, payload_json: str, dedupe_key: str | None) -> PlainRow:
         event.recorded_at,
         event.actor,
         event.role,
-        payload_json,
+        payload,
         event.source,
         event.prev_hash,
         event.hash,

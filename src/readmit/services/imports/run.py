@@ -15,6 +15,7 @@ made the store rewrite most of that index's pages with every chunk).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import polars as pl
 from sqlalchemy import insert, select
 
 from readmit.batch.tables import LINE, MALFORMED, file_digest, read_table, write_rows
+from readmit.domain import validation
 from readmit.domain.errors import InvalidInput
 from readmit.domain.events import utc_now, utc_text
 from readmit.services.context import Actor, App
@@ -31,6 +33,7 @@ from readmit.services.imports.rows import (
     KEY,
     LEGACY_KEY,
     PARSED,
+    SHORT,
     CaseRows,
     EventRows,
     FlightRows,
@@ -108,6 +111,7 @@ def prepare(frame: pl.DataFrame, handler: RowHandler, legacy: bool = False) -> p
     frame = frame.with_columns(
         pl.when(pl.col(MALFORMED).is_null()).then(content).otherwise(malformed).alias(CONTENT),
         *[pl.col(d).str.to_date("%Y-%m-%d", strict=False).alias(PARSED + d) for d in handler.dates],
+        _short(handler.spec.columns).alias(SHORT),
     )
     # Identical rows within one file are distinct facts: the n-th copy gets its own key.
     frame = frame.with_columns((pl.col(LINE).rank("ordinal").over(CONTENT) - 1).alias(ORDINAL))
@@ -122,6 +126,20 @@ def prepare(frame: pl.DataFrame, handler: RowHandler, legacy: bool = False) -> p
     if handler.order_by:
         frame = frame.sort([PARSED + handler.order_by, LINE], nulls_last=True)
     return frame
+
+
+def _short(columns: Sequence[str]) -> pl.Expr:
+    """Whether every cell is short enough, without a NUL, to break no limit on any text: the
+    rows that need no check of their texts one by one (``rows.SHORT``)."""
+    fits = [
+        pl.col(name).is_null()
+        | (
+            (pl.col(name).str.len_chars() <= validation.SHORTEST_LIMIT)
+            & ~pl.col(name).str.contains(validation.NUL, literal=True)
+        )
+        for name in columns
+    ]
+    return pl.all_horizontal(fits) if fits else pl.lit(True)
 
 
 def _key(kind: str, ordinal: int, content: str) -> str:
