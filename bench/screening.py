@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -89,12 +88,19 @@ def readmit_env(workdir: Path, pack: str = DEFAULT_PACK) -> dict[str, str]:
 
 def readmit_screen(
     source: Path, target: Path, env: dict[str, str], pack: str = DEFAULT_PACK
-) -> None:
-    """Run ``readmit screen`` as a user would (its start-up included)."""
+) -> float:
+    """Run ``readmit screen`` as a user would (its start-up included); return its own peak
+    memory in MiB. (Its own: ``wait4`` gives the usage of that one process. RUSAGE_CHILDREN
+    would give the largest of every child this run has waited for, an earlier one's too.)"""
     chosen = ["--pack", pack] if pack != DEFAULT_PACK else []
-    subprocess.run(
-        [*CLI, "screen", str(source), "--output", str(target), *chosen], env=env, check=True
+    process = subprocess.Popen(
+        [*CLI, "screen", str(source), "--output", str(target), *chosen], env=env
     )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args)
+    return usage.ru_maxrss / 1024
 
 
 def competent_loop(source: Path, rows: int) -> list[tuple[str, str]]:
@@ -258,15 +264,13 @@ def _one_input(
         work = Path(tmp)
         rates: dict[str, float] = {}
         env = readmit_env(work, args.pack)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        peaks: list[float] = []
         rates["readmit"] = timed(
             "(a) readmit screen" + (f" --pack {args.pack}" if args.pack != DEFAULT_PACK else ""),
             args.rows,
-            lambda: readmit_screen(source, work / "a.parquet", env, args.pack),
+            lambda: peaks.append(readmit_screen(source, work / "a.parquet", env, args.pack)),
         )
-        # ru_maxrss of children is the largest child so far: readmit's, unless an earlier one
-        # (the clean run's) was larger.
-        peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        peak = peaks[0]
         rates["copy"] = timed(
             "(p) pure Polars copy (the floor)",
             args.rows,

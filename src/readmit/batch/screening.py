@@ -126,9 +126,15 @@ def _screen(frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date
         at_post = (("post_country", In(Col("post_country"), frozenset(engine.by_country))),)
         needed = _needs_work(frame, at_post, engine.reading, as_of, today)
         rows = prepare(numbered.filter(needed), as_of, today)
+        # Rows at a post without measures (a messy file's misspelt posts among them) run the
+        # same checks only: one part for all of them, not one per distinct post.
+        posts = pl.col(PREFIX + "post_country")
+        program = pl.when(posts.is_in(list(engine.by_country))).then(posts).otherwise(None)
         parts = [
             _run(part, engine.expressions(engine.by_country.get(str(post), engine.reading_only)))
-            for (post,), part in rows.partition_by(PREFIX + "post_country", as_dict=True).items()
+            for (post,), part in rows.with_columns(program.alias(_PROGRAM))
+            .partition_by(_PROGRAM, as_dict=True)
+            .items()
         ]
         work = pl.concat([p.select(_KEPT) for p in parts]) if parts else _quiet(rows)
     # In row order: scattering at sorted indices is several times faster.
@@ -197,6 +203,8 @@ def _quiet(frame: pl.DataFrame) -> pl.DataFrame:
         pl.lit(v, dtype=pl.String).alias(PREFIX + c) for c, v in _QUIET.items()
     )
 
+
+_PROGRAM = PREFIX + "program"  # the post whose measures a row runs (null: none, checks only)
 
 # What the program answers for a readable row that no measure can reach.
 _QUIET: dict[str, str | None] = {

@@ -13,7 +13,7 @@ from readmit.domain.dates import parse_date
 from readmit.domain.errors import InvalidInput
 from readmit.domain.screening import NeededInput
 from readmit.domain.screening_letter import ENGLISH, Letter
-from readmit.services.screening import letter_pdf, letter_words, letters, single
+from readmit.services.screening import letter_words, letters, single
 from readmit.services.screening import replay as replays
 from readmit.services.screening.batch import screen_file
 from readmit.services.screening.engine import ScreeningRequest, ScreeningResult
@@ -154,7 +154,7 @@ def _check_language(lang: str, with_letter: bool, output: Path | None) -> str:
             "--lang is the letter's language: add --letter", param_hint="--lang"
         )
     pdf = output is not None and output.suffix.lower() == ".pdf"
-    if language == "km" and pdf and letter_pdf.khmer_font() is None:
+    if language == "km" and pdf and _letter_pdf().khmer_font() is None:
         raise typer.BadParameter(
             "a PDF letter in Khmer needs a font with Khmer glyphs and none is installed: "
             "install one (Debian: apt-get install fonts-khmeros), or write a .txt",
@@ -163,13 +163,21 @@ def _check_language(lang: str, with_letter: bool, output: Path | None) -> str:
     return language
 
 
+def _letter_pdf() -> Any:
+    """The PDF writer, imported when a PDF is asked for: its library takes half a second to
+    load, which ``readmit screen`` of a file would otherwise pay on every run."""
+    from readmit.services.screening import letter_pdf
+
+    return letter_pdf
+
+
 def _write_letter(letter: Letter | None, output: Path, decision: str) -> None:
     """Write the letter as PDF or text; say so, or say why there is none."""
     if letter is None:
         err.print(f"no letter for a decision of {decision}: {output} not written")
         return
     if output.suffix.lower() == ".pdf":
-        output.write_bytes(letter_pdf.render(letter))
+        output.write_bytes(_letter_pdf().render(letter))
     else:
         output.write_text(letter.text(), encoding="utf-8")
     err.print(f"letter to the applicant written to {output}")
