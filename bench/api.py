@@ -1,8 +1,9 @@
 """HTTP API load: single screening decisions over loopback, at a fixed rate and at saturation.
 
-For each store (SQLite; PostgreSQL when READMIT_TEST_DATABASE_URL or --pg-url is given) and
-each worker count (1 and 2), a fresh database is migrated, a consular officer is added, and
-``readmit serve`` is started. Then:
+For each store (SQLite; PostgreSQL when READMIT_TEST_DATABASE_URL or --pg-url is given, first
+with the decision log waiting for the disk, the default, then with
+READMIT_DECISION_LOG_WAIT_FOR_DISK=false) and each worker count (1 and 2), a fresh database is
+migrated, a consular officer is added, and ``readmit serve`` is started. Then:
 
 - fixed rate: an open-loop generator sends POST /api/v1/screen at --rate requests/s for
   --seconds; latency is measured from each request's *scheduled* start (no coordinated
@@ -267,11 +268,15 @@ def in_process_baseline(url: str, key_dir: Path, seconds: float) -> float:
     return rate
 
 
-def bench_store(name: str, url: str, work: Path, args: argparse.Namespace) -> None:
+def bench_store(name: str, url: str, work: Path, args: argparse.Namespace, **settings: str) -> None:
     env = {**os.environ, "READMIT_DATABASE_URL": url, "READMIT_KEY_DIR": str(work / "keys")}
     env["READMIT_DATA_DIR"] = str(work / "data")
+    env.update({f"READMIT_{k.upper()}": v for k, v in settings.items()})
+    if settings:
+        name += " " + ", ".join(f"{k}={v}" for k, v in settings.items())
     run(env, "db", "upgrade")
-    token = run(env, "user", "add", f"bench-{name}", "--role", "consular_officer").split()[-1]
+    user = f"bench-{uuid.uuid4().hex[:8]}"
+    token = run(env, "user", "add", user, "--role", "consular_officer").split()[-1]
     measured = []
     for workers in (1, 2):
         with serving(env, workers, work / f"serve-{name}-{workers}.log") as base:
@@ -319,6 +324,9 @@ def main() -> None:
                 return
             with pg_database(args.pg_url) as url:
                 bench_store("postgres", url, work, args)
+            # The same, the log's commits not waiting for the disk (docs/settings.md).
+            with pg_database(args.pg_url) as url:
+                bench_store("postgres", url, work, args, decision_log_wait_for_disk="false")
 
 
 if __name__ == "__main__":

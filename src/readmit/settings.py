@@ -107,6 +107,12 @@ class Settings(BaseSettings):
         description="GET /audit/verify runs at most once in this many seconds per server; "
         "calls in between get the last result",
     )
+    decision_log_wait_for_disk: bool = Field(
+        default=True,
+        description="PostgreSQL: answer a screening only once its decision log line is on the "
+        "database server's disk (false: once it is committed, written within 0.6 s; see "
+        "docs/settings.md, how durable a logged decision is)",
+    )
     actor: str = Field(default="", description="Who the CLI records as the actor of its events")
     data_dir: Path = Field(
         default_factory=lambda: Path.home() / ".local" / "share" / "readmit",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from readmit.services.context import App
+from readmit.store import decision_writer
 from readmit.store.db import make_engine
 from readmit.store.decision_writer import DecisionWriter, LogLine
 from readmit.store.sanctions_schema import decisions
@@ -93,3 +95,25 @@ def test_a_writer_whose_commit_failed_starts_again_on_a_fresh_connection(
     with db_app.engine.connect() as conn:
         ids = sorted(conn.execute(select(decisions.c.decision_id)).scalars())
     assert ids == ["d-1", "d-2"]
+
+
+@pytest.mark.parametrize("wait_for_disk", [True, False])
+def test_on_postgresql_the_log_waits_for_the_disk_unless_told_and_only_in_its_transaction(
+    db_app: App, monkeypatch: pytest.MonkeyPatch, wait_for_disk: bool
+) -> None:
+    if db_app.engine.dialect.name != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    seen: list[str] = []
+    locked_head = decision_writer._Driver.locked_head
+
+    def noting(driver: decision_writer._Driver, cursor: Any) -> int:
+        cursor.execute("SHOW synchronous_commit")
+        seen.append(cursor.fetchone()[0])
+        return locked_head(driver, cursor)
+
+    monkeypatch.setattr(decision_writer._Driver, "locked_head", noting)
+    writer = DecisionWriter(db_app.engine, wait_for_disk=wait_for_disk)
+    assert writer.submit(_line("d-1")).result(timeout=30).logged
+    assert seen == ["on" if wait_for_disk else "off"]
+    with db_app.engine.connect() as conn:  # every pooled connection keeps the server's setting
+        assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"

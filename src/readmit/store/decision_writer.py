@@ -59,8 +59,10 @@ class Written:
 class DecisionWriter:
     """Append decision log lines in as few transactions as the load allows."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, wait_for_disk: bool = True) -> None:
         self.engine = engine
+        # PostgreSQL: False commits each batch with synchronous_commit off (docs/settings.md).
+        self.wait_for_disk = wait_for_disk
         self.head: int | None = None  # the ledger head the last commit saw
         self._cond = threading.Condition()
         self._queue: list[tuple[LogLine, Future[Written]]] = []
@@ -82,7 +84,7 @@ class DecisionWriter:
         # The thread's connection, kept from one commit to the next while it runs: checking
         # one out of the pool for every commit cost about 0.14 ms a decision (bench/README.md).
         # It is given back when the thread ends (idle for IDLE_SECONDS) or a commit fails.
-        held = _Held(self.engine)
+        held = _Held(self.engine, self.wait_for_disk)
         try:
             while batch := self._next_batch():
                 # A caller that gave up before its line was taken is not waiting: skip its line.
@@ -137,16 +139,16 @@ class DecisionWriter:
 class _Held:
     """One writer thread's connection: opened on first use, kept until released."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, wait_for_disk: bool) -> None:
         self.engine = engine
+        self.wait_for_disk = wait_for_disk
         self.driver: _Driver | None = None
-
         self.pool: Pool | None = None
 
     def get(self) -> _Driver:
         if self.driver is None:
             self.pool = self.engine.pool
-            self.driver = _Driver(self.engine.connect())
+            self.driver = _Driver(self.engine.connect(), self.wait_for_disk)
         return self.driver
 
     def release(self) -> None:
@@ -164,11 +166,13 @@ class _Driver:
     """The writer's connection, used through its driver: at hundreds of commits a second,
     SQLAlchemy's own work per statement would cost more than the database's."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, wait_for_disk: bool = True) -> None:
         self.conn = conn
         self.raw: Any = conn.connection.driver_connection
         self.dbapi: Any = conn.dialect.loaded_dbapi
         self.sqlite = conn.dialect.name == "sqlite"
+        # Set for each transaction only (SET LOCAL): a pooled connection keeps the server's.
+        self.deferred = not self.sqlite and not wait_for_disk
         style = conn.dialect.paramstyle
         self.insert_decisions = insert_sql(style, decisions, DECISION_COLUMNS)
         self.insert_holds = insert_sql(style, decision_holds, HOLD_COLUMNS)
@@ -188,6 +192,8 @@ class _Driver:
         try:
             if self.sqlite:  # the driver is in autocommit mode here (see store.db)
                 cursor.execute("BEGIN IMMEDIATE")
+            elif self.deferred:
+                cursor.execute("SET LOCAL synchronous_commit = off")
             yield cursor
             self.raw.commit()
         except self.dbapi.Error as error:

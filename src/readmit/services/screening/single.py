@@ -61,7 +61,9 @@ def decision_writer(app: App) -> DecisionWriter:
     """Return this process's writer of the decision log."""
     writer = app.memo.get("decision_writer")
     if not isinstance(writer, DecisionWriter):
-        writer = app.memo["decision_writer"] = DecisionWriter(app.engine)
+        writer = app.memo["decision_writer"] = DecisionWriter(
+            app.engine, wait_for_disk=app.settings.decision_log_wait_for_disk
+        )
     return writer
 
 
