@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from datetime import date
@@ -15,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from readmit.batch.tables import read_table
 from readmit.domain.errors import UnreadableFile
+from readmit.domain.events import new_event
 from readmit.services.cases.commands import show_case
 from readmit.services.context import Actor, App, bootstrap
 from readmit.services.imports.rows import KEY, EventRows
@@ -407,6 +409,27 @@ def test_a_rebuild_after_imports_reproduces_the_projections(db_app: App, tmp_pat
     before = dump_state(db_app.engine)
     rebuild(db_app)
     assert dump_state(db_app.engine) == before
+
+
+def test_a_state_foreseen_for_another_case_state_or_payload_is_not_taken_for_the_fold(
+    db_app: App, tmp_path: Path
+) -> None:
+    """The import tells the case projection what each checked event leads to; the projection
+    takes it only for the very state and payload it was worked out from, else folds itself."""
+    load_all(db_app, tmp_path)
+    with db_app.uow() as uow:
+        case = uow.projections.cases.load(uow.conn, ["A2"])["A2"]
+        payload: dict[str, Any] = {"country": "LA"}
+        wrong = dataclasses.replace(case, nationality="XX", version=case.version + 1)
+        uow.projections.cases.foresee(case, {"country": "LA"}, wrong)  # another payload
+        earlier = dataclasses.replace(case, version=case.version - 1)
+        uow.projections.cases.foresee(earlier, payload, wrong)  # another state
+        on = date(2025, 1, 2)
+        uow.record([new_event("stayed", "case", "A2", on, "importer", "admin", payload)])
+        folded = uow.projections.cases.load(uow.conn, ["A2"])["A2"]
+        uow.commit()
+    assert folded.nationality == case.nationality and folded.version == case.version + 1
+    assert show_case(db_app, "A2").case.state == folded.state
 
 
 def test_a_growing_import_has_postgresql_refresh_the_statistics_its_lookups_are_planned_by(

@@ -14,7 +14,7 @@ chunks calls ``forget`` before each.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -291,6 +291,8 @@ class EventRows:
         self.cases: dict[str, Case] = {}
         self.flights: dict[str, Flight] = {}
         self.seats: dict[str, int] = {}  # seats taken, for every flight the rows can touch
+        # Tells the case projection what each row's event leads to (``CaseProjector.foresee``).
+        self._foresee: Callable[[Case, dict[str, Any], Case], None] = lambda *_: None
 
     def forget(self) -> None:
         self.cases, self.flights, self.seats = {}, {}, {}
@@ -299,6 +301,7 @@ class EventRows:
         # The projection keeps the cases it has read (and folded since), as long as its caller.
         wanted_cases = [r["case_id"] for r in rows if r["case_id"]]
         self.cases = uow.projections.cases.load(uow.conn, wanted_cases)
+        self._foresee = uow.projections.cases.foresee
         # A row touches the flight it names and the one its case is manifested on (it may
         # leave it): both are loaded before any row of the chunk applies.
         named = {r["flight_id"] for r in rows if r["flight_id"]}
@@ -323,6 +326,7 @@ class EventRows:
         if case is None:
             raise NotFound(f"unknown case {case_id!r}: import it with `readmit import cases`")
         moved = transition(case, event, on, payload, self._flight(event, payload))
+        self._foresee(case, payload, moved)
         self._track_seats(case, moved)
         self.cases[case_id] = moved
         actor = self.actor
