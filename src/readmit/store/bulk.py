@@ -87,16 +87,33 @@ def insert_sql(paramstyle: str, table: Table, columns: tuple[str, ...]) -> str:
 
 
 def select_in(conn: Connection, sql: str, values: Iterable[Any]) -> list[Sequence[Any]]:
-    """Run ``sql``, whose one ``IN ({})`` takes the values, over distinct ``values`` in slices."""
+    """Run ``sql``, whose one ``IN ({})`` takes the values, over distinct ``values`` in slices.
+
+    On PostgreSQL the values go as one array (``= ANY(%s)``), a slice of tens of thousands in
+    one statement: as 900 placeholders a statement, a 100,000-row chunk's key lookups cost
+    more in the driver's parsing and the round trips than in the database.
+    """
     ordered = sorted(set(values))
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     found: list[Sequence[Any]] = []
+    if conn.dialect.name == "postgresql":
+        assert sql.count(_IN) == 1, sql
+        statement = sql.replace(_IN, "= ANY(%s)")
+        for start in range(0, len(ordered), ARRAY_LIMIT):
+            part = ordered[start : start + ARRAY_LIMIT]
+            found.extend(conn.exec_driver_sql(statement, (part,)).fetchall())
+        return found
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     for start in range(0, len(ordered), IN_LIMIT):
         part = tuple(ordered[start : start + IN_LIMIT])
         found.extend(
             conn.exec_driver_sql(sql.format(", ".join([mark] * len(part))), part).fetchall()
         )
     return found
+
+
+_IN = "IN ({})"
+# Values per array on PostgreSQL: a chunk's keys in a few statements.
+ARRAY_LIMIT = 50_000
 
 
 def settle_after_load(engine: Engine, tables: Iterable[Table]) -> None:
