@@ -68,10 +68,12 @@ def fresh_pg_url() -> Iterator[Callable[[], str]]:
 def _own_data_folder(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Give each test its own data folder: the signed tree heads readmit keeps there (one file
-    per database) must not reach the home folder or another test."""
-    # Not made here: readmit makes it, as on a fresh machine (0700).
+    """Give each test its own data and key folders: the signed tree heads readmit keeps in one
+    (a file per database) and the signing key it makes in the other must not reach the home
+    folder or another test. A test that names its own folders overrides these."""
+    # Not made here: readmit makes them, as on a fresh machine (0700).
     monkeypatch.setenv("READMIT_DATA_DIR", str(tmp_path_factory.mktemp("data") / "readmit"))
+    monkeypatch.setenv("READMIT_KEY_DIR", str(tmp_path_factory.mktemp("keys") / "readmit"))
 
 
 def make_app(url: str, key_dir: Path) -> App:

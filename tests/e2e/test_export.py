@@ -36,7 +36,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def env(db: Path) -> dict[str, str]:
-    return {"READMIT_DATABASE_URL": f"sqlite:///{db}"}
+    # The demo's folders (module-scoped: before any test's own are set).
+    folders = {"READMIT_KEY_DIR": str(db.parent / "keys"), "READMIT_DATA_DIR": str(db.parent)}
+    return {"READMIT_DATABASE_URL": f"sqlite:///{db}", **folders}
 
 
 @pytest.fixture(scope="module")
