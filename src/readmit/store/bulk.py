@@ -99,8 +99,8 @@ def select_in(conn: Connection, sql: str, values: Iterable[Any]) -> list[Sequenc
         assert sql.count(_IN) == 1, sql
         statement = sql.replace(_IN, "= ANY(%s)")
         for start in range(0, len(ordered), ARRAY_LIMIT):
-            part = ordered[start : start + ARRAY_LIMIT]
-            found.extend(conn.exec_driver_sql(statement, (part,)).fetchall())
+            array = ordered[start : start + ARRAY_LIMIT]
+            found.extend(conn.exec_driver_sql(statement, (array,)).fetchall())
         return found
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     for start in range(0, len(ordered), IN_LIMIT):
