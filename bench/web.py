@@ -3,7 +3,9 @@
 The store is filled in bulk: 2M cases (the ``cases`` projection) and their cooperation facts
 (``coop_facts``, ~3.5 per case over 2012-2022, 12 countries), written straight into the
 projection tables that the country page reads, with the ledger head moved past them and the
-backlog's daily aggregates at the head derived from them (``store/backlog_days``). (Recording
+aggregates at the head derived from them (``backlog_days.recount``: the backlog's daily counts,
+the window's monthly counts, lags and unused documents, as the projector would keep them),
+so that the pages read at the head as they would on a store filled through the ledger. (Recording
 10M events through the ledger would take far longer than the page is worth measuring; the page
 reads only projections and the head.) The baseline is the same page on a store of 2,000 cases,
 measured in the same run. Each page is rendered through the real application in process (the
@@ -11,8 +13,10 @@ HTTP request in, the HTML out), ``--repeat`` times with the dashboard's caches d
 (uncached: the figures computed and the charts drawn) and once more at the same ledger position
 (cached). A country page shows its charts as SVG images the server draws from the page's own
 figures; drawing them (each fetched in turn after the uncached page) is timed on its own. The
-target is 300 ms for the uncached country page: Cambodia's, with 4% of the cases (~80,000);
-the largest country's page (30%) is printed too, to show the growth.
+target is 300 ms for every uncached country page and the all-countries page: Cambodia's, with
+4% of the cases (~80,000), the largest country's (30%), over whole quarters as the page's
+defaults give and over days that are not whole months (the days outside a window's whole
+months are read from the facts), and all countries.
 
     uv run python bench/web.py                  # 2M cases, SQLite (the generated stores
                                                 # are cached in bench/.cache for the next run)
@@ -62,12 +66,14 @@ FIRST_DAY = (date(2012, 1, 1) - EPOCH).days
 LAST_DAY = (date(2022, 6, 30) - EPOCH).days
 PAGES = {
     "country page (KH)": "/countries/KH?from=2019-07-01&to=2022-06-30",
-    # Not the target's page: the largest country (30% of the cases) shows how a page grows
-    # with a country's own cases.
+    # The largest country (30% of the cases): the page whose windows hold the most facts.
     "largest country (MX)": "/countries/MX?from=2019-07-01&to=2022-06-30",
+    # Its windows start and end inside a month: the facts of those days are read.
+    "MX, part months": "/countries/MX?from=2019-07-16&to=2022-06-15&charts_from=2019-07-16",
     "all countries": "/countries?to=2022-06-30",
     "public registry": "/sanctions",
 }
+TARGETED = {"country page (KH)", "largest country (MX)", "MX, part months", "all countries"}
 
 
 def facts_of(rng: random.Random, case: int, country: str, seq: int) -> Iterator[dict[str, Any]]:
@@ -265,13 +271,13 @@ def main() -> None:
         big = measure("large", args.cases, folder, args.repeat)
     print(
         f"\nserver-side render, {args.cases:,} cases vs {args.baseline:,} (target "
-        f"{TARGET_MS:.0f} ms for the country page):"
+        f"{TARGET_MS:.0f} ms for the country pages and all countries):"
     )
     for name in PAGES:
         uncached, worst, cached, drawn = big[name]
         ratio = uncached / base[name][0] if base[name][0] else float("nan")
         verdict = ""
-        if name.startswith("country"):
+        if name in TARGETED:
             verdict = "meets the target" if uncached <= TARGET_MS else "MISSES the target"
         charts_drawn = f"  its charts {drawn:5.0f} ms" if drawn >= 1 else ""
         print(

@@ -1,10 +1,16 @@
-"""The backlog's daily aggregates at the ledger head, and each document's first use.
+"""The aggregates kept at the ledger head, and each document's first use.
 
-``coop_backlog_days`` counts, per country, kind, party and day, the openings and endings of
-cases that are not voided at the head (``store/metrics_schema``). The cooperation projector
-keeps it up to date as it writes facts and voids (``store/metrics_projection``), on every path
-that writes facts: live appends, imports and ``readmit db rebuild``. ``recount`` derives the
-same counts from ``coop_facts`` in one statement, and ``drift`` compares the two.
+Four tables count, at the head, the facts not voided there (``store/metrics_schema``):
+``coop_backlog_days`` the openings and endings of cases per country, kind, party and day (the
+backlog); by calendar month, ``coop_fact_months`` every fact per country, kind, party and mode
+(a window's counts), ``coop_lag_months`` the facts with a lag per country, kind, party and lag
+(a window's lag medians), ``coop_lapse_months`` the documents with an expiry that no manifest
+used, per country and party, by their month of expiry (the lapsed documents). The cooperation
+projector keeps them up to date as it writes facts, voids and uses (``Deltas``, from
+``store/metrics_projection``), on every path that writes facts: live appends, imports and
+``readmit db rebuild``. ``recount`` derives the same counts from ``coop_facts`` in one
+statement a table, and ``drift`` compares the two. A count brought down to zero is deleted, so
+a table holds what its derivation gives.
 
 ``coop_facts.used_seq`` likewise records on a document the position of the earliest manifest,
 not voided at the head, dated between its issue and its expiry; ``mark_uses`` derives it from
@@ -13,18 +19,25 @@ the facts.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Connection, text
 
-from readmit.domain.cooperation import ENDING_KINDS, Kind
+from readmit.domain.cooperation import ENDING_KINDS, EPOCH, LAGGED_KINDS, Kind
 
 BACKLOG_KINDS = frozenset({Kind.OPENED, *ENDING_KINDS})
+# The kinds whose lag a window's medians read (``store/metrics``: the "lags" tally).
+LAG_KINDS = frozenset({*LAGGED_KINDS, Kind.REMOVED})
 _KINDS = ", ".join(str(int(k)) for k in sorted(BACKLOG_KINDS))
+_LAG_KINDS = ", ".join(str(int(k)) for k in sorted(LAG_KINDS))
 
 # (country, kind, party, day) -> count
 DayKey = tuple[str, int, int, int]
+Key = tuple[Any, ...]
 
 
 def backlog_day(kind: int, day: int, order_day: int) -> int:
@@ -33,13 +46,67 @@ def backlog_day(kind: int, day: int, order_day: int) -> int:
     return day if kind == Kind.OPENED else max(day, order_day)
 
 
-# What the aggregates must hold: the facts not voided, counted on their backlog day.
-_FROM_FACTS = (
-    "SELECT country, kind, party, "
-    f"CASE WHEN kind = {int(Kind.OPENED)} OR day >= order_day THEN day ELSE order_day END AS bday, "
-    f"COUNT(*) FROM coop_facts WHERE kind IN ({_KINDS}) AND void_seq IS NULL "
-    "GROUP BY country, kind, party, bday"
+def month_of(day: int) -> int:
+    """The day number of the first day of the calendar month ``day`` falls in."""
+    return day - (EPOCH + timedelta(days=day)).day + 1
+
+
+def _month_sql(dialect: str, day: str = "day") -> str:
+    """SQL giving ``month_of`` a fact's ``day`` column (its month's first day)."""
+    if dialect == "postgresql":
+        return f"{day} - CAST(EXTRACT(DAY FROM DATE '1970-01-01' + {day}) AS INTEGER) + 1"
+    return f"{day} - CAST(strftime('%d', {day} * 86400, 'unixepoch') AS INTEGER) + 1"
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """One table of counts at the head: its key columns (its primary key, in order) and the
+    query that derives it from ``coop_facts`` (the key's columns, then the count)."""
+
+    table: str
+    key: tuple[str, ...]
+    derive: Callable[[str], str]  # the dialect's name -> the query
+
+
+# What each aggregate must hold: the facts not voided, counted under its key.
+BACKLOG = Aggregate(
+    "coop_backlog_days",
+    ("country", "kind", "party", "day"),
+    lambda _: (
+        "SELECT country, kind, party, "
+        f"CASE WHEN kind = {int(Kind.OPENED)} OR day >= order_day THEN day ELSE order_day END "
+        f"AS bday, COUNT(*) FROM coop_facts WHERE kind IN ({_KINDS}) AND void_seq IS NULL "
+        "GROUP BY country, kind, party, bday"
+    ),
 )
+FACT_MONTHS = Aggregate(
+    "coop_fact_months",
+    ("country", "kind", "party", "virtual", "month"),
+    lambda dialect: (
+        f"SELECT country, kind, party, virtual, {_month_sql(dialect)} AS mday, COUNT(*) "
+        "FROM coop_facts WHERE void_seq IS NULL GROUP BY country, kind, party, virtual, mday"
+    ),
+)
+LAG_MONTHS = Aggregate(
+    "coop_lag_months",
+    ("country", "kind", "party", "month", "lag"),
+    lambda dialect: (
+        f"SELECT country, kind, party, {_month_sql(dialect)} AS mday, lag, COUNT(*) "
+        f"FROM coop_facts WHERE kind IN ({_LAG_KINDS}) AND lag IS NOT NULL "
+        "AND void_seq IS NULL GROUP BY country, kind, party, mday, lag"
+    ),
+)
+# Documents with an expiry, not voided (a voided one is never counted, whatever it records).
+DOCUMENTS = f"kind = {int(Kind.DOCUMENT_ISSUED)} AND ref_day IS NOT NULL AND void_seq IS NULL"
+LAPSE_MONTHS = Aggregate(
+    "coop_lapse_months",
+    ("country", "party", "month"),
+    lambda dialect: (
+        f"SELECT country, party, {_month_sql(dialect, 'ref_day')} AS mday, COUNT(*) "
+        f"FROM coop_facts WHERE {DOCUMENTS} AND used_seq IS NULL GROUP BY country, party, mday"
+    ),
+)
+AGGREGATES = (BACKLOG, FACT_MONTHS, LAG_MONTHS, LAPSE_MONTHS)
 
 # The earliest manifest of the case, not voided, dated within the document's life.
 FIRST_USE = (
@@ -47,45 +114,125 @@ FIRST_USE = (
     f"AND m.kind = {int(Kind.MANIFESTED)} AND m.void_seq IS NULL "
     "AND m.day BETWEEN coop_facts.day AND coop_facts.ref_day"
 )
-# Documents with an expiry, not voided (a voided one is never counted, whatever it records).
-DOCUMENTS = f"kind = {int(Kind.DOCUMENT_ISSUED)} AND ref_day IS NOT NULL AND void_seq IS NULL"
 
 
-def add(conn: Connection, deltas: Mapping[DayKey, int]) -> None:
-    """Add ``deltas`` to the daily counts (one upsert per day touched)."""
+# What the aggregates count of a fact (``Deltas.count``), in this order.
+COUNTED = ("country", "kind", "party", "virtual", "day", "order_day", "lag", "ref_day", "used_seq")
+_DOCUMENT, _OPENED = int(Kind.DOCUMENT_ISSUED), int(Kind.OPENED)
+
+
+class Deltas:
+    """Changes to every aggregate, gathered while the projector folds a batch and written once
+    per batch (one upsert a table). Counting runs once per imported event: it is kept to a few
+    dictionary increments (``defaultdict``: no Python call for a new key)."""
+
+    def __init__(self) -> None:
+        self.backlog: defaultdict[Key, int] = defaultdict(int)
+        self.facts: defaultdict[Key, int] = defaultdict(int)
+        self.lags: defaultdict[Key, int] = defaultdict(int)
+        self.lapses: defaultdict[Key, int] = defaultdict(int)
+        self._months: dict[int, int] = {}
+
+    def count(self, fact: Iterable[Any], n: int = 1) -> None:
+        """Count a fact, not voided, ``n`` times (-1: take it out): ``fact`` gives the
+        ``COUNTED`` columns, in order."""
+        self.count_all([fact], range(len(COUNTED)), n)
+
+    def count_all(self, rows: Iterable[Any], at: Iterable[int], n: int = 1) -> None:
+        """Count facts not voided, ``n`` times each: rows that hold the ``COUNTED`` columns at
+        the positions ``at`` (a fact row as the projector writes it, say)."""
+        c, k, p, v, d, o, lg, r, u = at
+        facts, backlog, lags = self.facts, self.backlog, self.lags
+        ends, lagged, months = BACKLOG_KINDS, LAG_KINDS, self._months
+        for row in rows:
+            country, kind, party, day = row[c], row[k], row[p], row[d]
+            month = months.get(day)
+            if month is None:
+                month = months[day] = month_of(day)
+            facts[(country, kind, party, row[v], month)] += n
+            if kind in ends:
+                on = day if kind == _OPENED else max(day, row[o])  # ``backlog_day``
+                backlog[(country, kind, party, on)] += n
+            lag = row[lg]
+            if lag is not None and kind in lagged:
+                lags[(country, kind, party, month, lag)] += n
+            if kind == _DOCUMENT and row[r] is not None and row[u] is None:
+                self.lapse(country, party, row[r], n)
+
+    def lapse(self, country: str, party: int, ref_day: int, n: int) -> None:
+        """Count a document no manifest used, expiring on ``ref_day``, ``n`` times (-1: it was
+        used, or voided; +1: it is unused, or no longer used)."""
+        month = self._months.get(ref_day)
+        if month is None:
+            month = self._months[ref_day] = month_of(ref_day)
+        self.lapses[(country, party, month)] += n
+
+    def write(self, conn: Connection) -> None:
+        """Add the changes to the tables, and forget them."""
+        for aggregate, deltas in zip(
+            AGGREGATES, (self.backlog, self.facts, self.lags, self.lapses), strict=True
+        ):
+            add(conn, deltas, aggregate)
+            deltas.clear()
+
+
+def add(conn: Connection, deltas: Mapping[Key, int], aggregate: Aggregate = BACKLOG) -> None:
+    """Add ``deltas`` to an aggregate's counts (one upsert of the keys touched), then delete
+    the counts brought down to zero."""
     rows = [(*key, n) for key, n in sorted(deltas.items()) if n]
     if not rows:
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    conn.exec_driver_sql(
-        "INSERT INTO coop_backlog_days (country, kind, party, day, n) "
-        f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark}) "
-        "ON CONFLICT (country, kind, party, day) "
-        "DO UPDATE SET n = coop_backlog_days.n + excluded.n",
-        rows,
-    )
+    key = ", ".join(aggregate.key)
+    upsert = f"ON CONFLICT ({key}) DO UPDATE SET n = {aggregate.table}.n + excluded.n"
+    if conn.dialect.name == "postgresql":
+        # One statement, a column an array: an executemany costs a round trip a row there.
+        arrays = [list(column) for column in zip(*rows, strict=True)]
+        typed = ", ".join(f"%s::{'text' if isinstance(a[0], str) else 'int'}[]" for a in arrays)
+        conn.exec_driver_sql(
+            f"INSERT INTO {aggregate.table} ({key}, n) SELECT * FROM unnest({typed}) {upsert}",
+            tuple(arrays),
+        )
+    else:
+        conn.exec_driver_sql(
+            f"INSERT INTO {aggregate.table} ({key}, n) "
+            f"VALUES ({', '.join([mark] * len(rows[0]))}) {upsert}",
+            rows,
+        )
+    lowered = [row[:-1] for row in rows if row[-1] < 0]
+    if lowered:
+        matches = " AND ".join(f"{column} = {mark}" for column in aggregate.key)
+        conn.exec_driver_sql(f"DELETE FROM {aggregate.table} WHERE {matches} AND n = 0", lowered)
 
 
-def counted(conn: Connection) -> Counter[DayKey]:
-    """The daily counts the table holds (days counted to zero left out)."""
-    rows = conn.execute(text("SELECT country, kind, party, day, n FROM coop_backlog_days"))
-    return Counter({(str(c), int(k), int(p), int(d)): int(n) for c, k, p, d, n in rows if n})
+def counted(conn: Connection, aggregate: Aggregate = BACKLOG) -> Counter[Key]:
+    """The counts an aggregate's table holds (counts of zero left out)."""
+    rows = conn.execute(text(f"SELECT {', '.join(aggregate.key)}, n FROM {aggregate.table}"))
+    return Counter({_key(row[:-1]): int(row[-1]) for row in rows if row[-1]})
 
 
-def expected(conn: Connection) -> Counter[DayKey]:
-    """The daily counts as ``coop_facts`` gives them."""
-    rows = conn.execute(text(_FROM_FACTS))
-    return Counter({(str(c), int(k), int(p), int(d)): int(n) for c, k, p, d, n in rows})
+def expected(conn: Connection, aggregate: Aggregate = BACKLOG) -> Counter[Key]:
+    """The counts of an aggregate as ``coop_facts`` gives them."""
+    rows = conn.execute(text(aggregate.derive(conn.dialect.name)))
+    return Counter({_key(row[:-1]): int(row[-1]) for row in rows})
 
 
-def drift(conn: Connection) -> dict[DayKey, tuple[int, int]]:
-    """Days whose count differs from the facts': (held, expected) of each (empty: none)."""
-    held, wanted = counted(conn), expected(conn)
-    return {
-        key: (held.get(key, 0), wanted.get(key, 0))
-        for key in sorted(set(held) | set(wanted))
-        if held.get(key, 0) != wanted.get(key, 0)
-    }
+def _key(values: Any) -> Key:
+    return tuple(str(v) if isinstance(v, str) else int(v) for v in values)
+
+
+def drift(conn: Connection) -> dict[tuple[str, Key], tuple[int, int]]:
+    """Counts that differ from the facts': (held, expected) of each, by table and key (empty:
+    none). A zero held is a drift too: the table keeps no zero."""
+    found = {}
+    for aggregate in AGGREGATES:
+        wanted = expected(conn, aggregate)
+        rows = conn.execute(text(f"SELECT {', '.join(aggregate.key)}, n FROM {aggregate.table}"))
+        held = {_key(row[:-1]): int(row[-1]) for row in rows}
+        for key in sorted(set(held) | set(wanted)):
+            if key not in held or held[key] != wanted.get(key, 0):
+                found[(aggregate.table, key)] = (held.get(key, 0), wanted.get(key, 0))
+    return found
 
 
 def unmarked_uses(conn: Connection) -> list[tuple[int, int | None, int | None]]:
@@ -97,13 +244,17 @@ def unmarked_uses(conn: Connection) -> list[tuple[int, int | None, int | None]]:
 
 
 def recount(conn: Connection) -> None:
-    """Derive the daily counts and the documents' first uses from ``coop_facts`` (for a store
+    """Derive the documents' first uses, then every aggregate, from ``coop_facts`` (for a store
     whose facts were written straight into the table, like the dashboard's benchmark)."""
-    conn.execute(text("DELETE FROM coop_backlog_days"))
-    conn.execute(
-        text(f"INSERT INTO coop_backlog_days (country, kind, party, day, n) {_FROM_FACTS}")
-    )
-    mark_uses(conn)
+    mark_uses(conn)  # first: the lapsed documents are those without a use
+    for aggregate in AGGREGATES:
+        conn.execute(text(f"DELETE FROM {aggregate.table}"))
+        conn.execute(
+            text(
+                f"INSERT INTO {aggregate.table} ({', '.join(aggregate.key)}, n) "
+                f"{aggregate.derive(conn.dialect.name)}"
+            )
+        )
 
 
 def mark_uses(conn: Connection) -> None:

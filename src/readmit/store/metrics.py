@@ -4,12 +4,17 @@ A fact is *known* at a reading position when it was recorded at or before the le
 ``pos`` and on or before the as-of day, and no void known at that position cancels it. Every
 query groups in SQL, so the work grows with the facts in the window, never with a Python loop.
 
-A reading at the ledger head (no as-of date, the position the head's) is *aggregated*: the
-backlog at a window's end is summed from the daily counts kept at the head
-(``coop_backlog_days``) instead of counting every opening and ending ever recorded, and a
-document's use is the first use recorded on its fact instead of a probe of the case's manifests
-(``store/backlog_days``). Any other reading, as of a date or at an earlier position, counts
-the facts themselves, which carry what is needed to answer it exactly.
+A reading at the ledger head (no as-of date, the position the head's) is *aggregated*: its
+counts are summed from the aggregates kept at the head (``store/backlog_days``) instead of
+counted from the facts: the backlog at a window's end from the daily openings and endings
+(``coop_backlog_days``); the window's facts, their lags and its lapsed documents (those no
+manifest used) from their counts per calendar month (``coop_fact_months``, ``coop_lag_months``,
+``coop_lapse_months``), the days before a window's first whole month and after its last read
+from the facts. A page at the head then costs the months of its windows, not their facts (at
+most two months' facts a window, none for a window of whole months). The few responses to
+facts are read from the facts at any reading. Any other reading, as of a date or at an
+earlier position, counts the facts themselves, which carry what is needed to answer it
+exactly.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ from sqlalchemy import Connection, select, text
 
 from readmit.domain.cooperation import (
     ENDING_KINDS,
-    LAGGED_KINDS,
     Kind,
     Party,
     Scopes,
@@ -32,7 +36,7 @@ from readmit.domain.cooperation import (
     day_number,
 )
 from readmit.domain.events import GENESIS_HASH
-from readmit.store.backlog_days import BACKLOG_KINDS
+from readmit.store.backlog_days import BACKLOG_KINDS, LAG_KINDS, month_of
 from readmit.store.schema import events, ledger_head
 
 NO_AS_OF = 99_999_999  # a day number after any date: "everything recorded so far"
@@ -249,14 +253,7 @@ def _tally(
     by_segment = shape.group.format(segment="" if len(spans) == 1 else ", segment")
     if shape.ranged and len(spans) > 1 and counts:
         for segment, first, last in into.ranges():
-            _fact_groups(
-                conn,
-                f"SELECT {select_cols}, {segment}, COUNT(*) FROM coop_facts f{pinned} "
-                f"WHERE {shape.key} BETWEEN :first AND :last AND {shape.where} AND {known_f} "
-                f"GROUP BY {shape.group.format(segment='')}",
-                {**params, "first": first, "last": last},
-                into.windows,
-            )
+            _count_range(conn, reading, shape, params, (segment, first, last), into.windows)
     elif counts:
         _fact_groups(
             conn,
@@ -281,8 +278,30 @@ def _tally(
     return into.found
 
 
+def _count_range(
+    conn: Connection,
+    reading: Reading,
+    shape: Shape,
+    params: dict[str, Any],
+    segment: tuple[int, int, int],
+    windows: list[list[Tallies]],
+) -> None:
+    """Count the known facts of a ranged shape whose key day is in one segment's range
+    (``segment``: its number, first and last day), as one index range."""
+    number, first, last = segment
+    pinned = f" INDEXED BY {shape.index}" if conn.dialect.name == "sqlite" else ""
+    _fact_groups(
+        conn,
+        f"SELECT {COLUMNS[shape.columns]}, {number}, COUNT(*) FROM coop_facts f{pinned} "
+        f"WHERE {shape.key} BETWEEN :first AND :last AND {shape.where} "
+        f"AND {reading.known('f')} GROUP BY {shape.group.format(segment='')}",
+        {**params, "first": first, "last": last},
+        windows,
+    )
+
+
 _KINDS = ", ".join(str(int(k)) for k in Kind)
-_LAGGED = ", ".join(str(int(k)) for k in sorted(LAGGED_KINDS | {Kind.REMOVED}))
+_LAGGED = ", ".join(str(int(k)) for k in sorted(LAG_KINDS))
 _ENDS = ", ".join(str(int(k)) for k in ENDING_KINDS)
 # Every value of the index columns between the country and the day, spelled out, so that
 # SQLite reads one day range per combination, in index order, instead of every day.
@@ -366,8 +385,8 @@ def read_periods(
     countries = [country] if country else countries_with_facts(conn)
     if not countries:
         return [Scopes(Tallies(), Tallies(), Tallies(), Tallies()) for _ in windows]
-    # At the head, the backlog's counts are summed from its daily aggregates.
-    summed = {"opened", "ended"} if reading.aggregated else set()
+    # At the head, the counts are summed from the head's aggregates.
+    summed = {"opened", "ended", *SUMS} if reading.aggregated else set()
     only, listed = _country_filter(countries)
     params: dict[str, Any] = {
         **reading.params(),
@@ -379,15 +398,24 @@ def read_periods(
         "manifested": int(Kind.MANIFESTED),
     }
     spans = [(day_number(a), day_number(b)) for a, b in windows]
+    shapes = _shapes(reading, only)
     read = {
         name: _tally(conn, reading, shape, params, spans, counts=name not in summed)
-        for name, shape in _shapes(reading, only).items()
+        for name, shape in shapes.items()
     }
     if reading.aggregated:
         for backlog, days in zip(
             read["opened"], _backlog_days(conn, countries, spans), strict=True
         ):
             backlog.merge(days)
+        for name, sql in SUMS.items():
+            tally = (sql.replace("{only}", only), shapes[name])
+            # A document lapses once its expiry is before the day that decides it.
+            until = reading.know_day - 1 if name == "lapsed" else NO_AS_OF
+            for tallies, sums in zip(
+                read[name], _summed(conn, reading, tally, params, spans, until), strict=True
+            ):
+                tallies.merge(sums)
     for backlog, ended in zip(read["opened"], read["ended"], strict=True):
         backlog.merge(ended)
     return [
@@ -422,6 +450,75 @@ def _backlog_days(
 
 
 _BACKLOG = ", ".join(str(int(k)) for k in sorted(BACKLOG_KINDS))
+
+# The counts of a tally at the head, summed from its monthly aggregate (``store/backlog_days``):
+# the tally's columns from the rows of the months :first to :last (the first days of the first
+# and last), each country, kind, party and mode spelled out (the table's key order, so that
+# each is one index range).
+SUMS = {
+    "window": (
+        "SELECT f.kind, f.country, f.party, f.virtual, NULL, {segment}, SUM(f.n) "
+        f"FROM coop_fact_months f WHERE f.kind IN ({_KINDS}){_EACH}{{only}} "
+        "AND f.month BETWEEN :first AND :last GROUP BY f.country, f.kind, f.party, f.virtual"
+    ),
+    "lags": (
+        "SELECT f.kind, f.country, f.party, 0, f.lag, {segment}, SUM(f.n) "
+        f"FROM coop_lag_months f WHERE f.kind IN ({_LAGGED}) AND f.party IN ({PARTIES})"
+        "{only} AND f.month BETWEEN :first AND :last GROUP BY f.country, f.kind, f.party, f.lag"
+    ),
+    # Documents count once their expiry has passed (before :know): ``_summed`` stops there.
+    "lapsed": (
+        f"SELECT {int(Kind.DOCUMENT_ISSUED)}, f.country, f.party, 0, NULL, {{segment}}, "
+        f"SUM(f.n) FROM coop_lapse_months f WHERE f.party IN ({PARTIES}){{only}} "
+        "AND f.month BETWEEN :first AND :last GROUP BY f.country, f.party"
+    ),
+}
+
+
+def _summed(
+    conn: Connection,
+    reading: Reading,
+    tally: tuple[str, Shape],
+    params: dict[str, Any],
+    spans: list[tuple[int, int]],
+    until: int,
+) -> list[Tallies]:
+    """Count a tally of each window at the head: each segment of days (see ``Spreader``) from
+    the counts of its whole calendar months (``SUMS``) and the facts of its other days (the
+    shape: how to count them), none after ``until``."""
+    sql, shape = tally
+    into = Spreader(spans, cumulative=False)
+    for segment, first, whole_last in into.ranges():
+        if not into.windows[segment]:  # between windows: no window counts it
+            continue
+        last = min(whole_last, until)
+        months = _whole_months(first, last)
+        edges = [(first, last)]
+        if months is not None:
+            _fact_groups(
+                conn,
+                sql.replace("{segment}", str(segment)),
+                {**params, "first": months[0], "last": months[1]},
+                into.windows,
+            )
+            edges = [(first, months[0] - 1), (_next_month(months[1]), last)]
+        for edge in edges:
+            if edge[0] <= edge[1]:
+                _count_range(conn, reading, shape, params, (segment, *edge), into.windows)
+    return into.found
+
+
+def _next_month(month: int) -> int:
+    """The first day of the month after the one starting on ``month``."""
+    return month_of(month + 31)
+
+
+def _whole_months(first: int, last: int) -> tuple[int, int] | None:
+    """The first days of the first and last whole calendar months from ``first`` to ``last``
+    (None: no whole month)."""
+    start = first if month_of(first) == first else _next_month(month_of(first))
+    end = month_of(last + 1) - 1  # the last day of the last whole month
+    return (start, month_of(end)) if start <= end else None
 
 
 def read_scopes(

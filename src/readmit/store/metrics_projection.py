@@ -7,13 +7,14 @@ Event types it reads (besides the case and charter events of the state machine):
   other side's fact (``target`` = the event id);
 - ``voided`` — marks the voided fact or response with the void's position and day.
 
-It also keeps the backlog's daily aggregates (``coop_backlog_days``) and each document's first
-use (``coop_facts.used_seq``) as they stand at the head: ``store/backlog_days``.
+It also keeps the aggregates at the head (the backlog's, the window's counts and lags, the
+documents no manifest used: ``coop_backlog_days``, ``coop_fact_months``, ``coop_lag_months``,
+``coop_lapse_months``) and each document's first use (``coop_facts.used_seq``) as they stand at
+the head: ``store/backlog_days``.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -28,10 +29,16 @@ from readmit.domain.cooperation import (
     day_number,
 )
 from readmit.domain.events import Event
-from readmit.store import backlog_days
-from readmit.store.backlog_days import BACKLOG_KINDS, DayKey, backlog_day
+from readmit.store.backlog_days import COUNTED, Deltas
 from readmit.store.bulk import insert_rows, select_in
-from readmit.store.metrics_schema import coop_backlog_days, coop_facts, coop_responses
+from readmit.store.metrics_schema import (
+    coop_backlog_days,
+    coop_fact_months,
+    coop_facts,
+    coop_lag_months,
+    coop_lapse_months,
+    coop_responses,
+)
 from readmit.store.schema import events
 
 PARTNER_ASSERTED = "partner_asserted"
@@ -54,7 +61,8 @@ class _Cases:
     def __init__(self) -> None:
         self.opened: dict[str, tuple[str, int]] = {}
         self.presented: dict[str, int] = {}
-        # case -> {document's seq: [issue day, expiry day, first use's seq or None]}
+        # case -> {document's seq: [issue day, expiry day, first use's seq or None, country,
+        # party]}
         self.documents: dict[str, dict[int, list[Any]]] = {}
         # case -> {manifest's seq: its day}
         self.manifests: dict[str, dict[int, int]] = {}
@@ -69,11 +77,14 @@ class _Cases:
             self._read.update(unread)
 
     def _read_uses(self, conn: Connection, case_ids: set[str]) -> None:
-        for subject, kind, seq, day, ref_day, used in select_in(conn, _USES, case_ids):
+        for subject, kind, seq, day, ref_day, used, country, party in select_in(
+            conn, _USES, case_ids
+        ):
             if kind == Kind.MANIFESTED:
                 self.manifests.setdefault(subject, {})[int(seq)] = int(day)
             else:
-                self.documents.setdefault(subject, {})[int(seq)] = [int(day), int(ref_day), used]
+                entry: list[Any] = [int(day), int(ref_day), used, country, int(party)]
+                self.documents.setdefault(subject, {})[int(seq)] = entry
 
     def first_use(self, case_id: str, day: int, ref_day: int) -> int | None:
         """The earliest manifest of the case within a document's life (None: none)."""
@@ -90,7 +101,7 @@ class _Batch:
         self.facts: dict[int, list[Any]] = {}
         self.rdays: dict[str, int] = {}
         self.responses: dict[int, dict[str, Any]] = {}
-        self.backlog: Counter[DayKey] = Counter()  # changes to the daily backlog counts
+        self.counts = Deltas()  # changes to the aggregates at the head
         self.uses: dict[int, int | None] = {}  # documents written before: their new first use
         self.cases = cases
         cases.read(conn, {e.subject_id for e in relevant if e.subject_type == "case"})
@@ -126,20 +137,28 @@ class _Batch:
             None,
         ]
         if event.subject_type == "case":
-            self._track_uses(event.seq, event.subject_id, kind, day, ref_day)
+            self._track_uses(event.seq, event.subject_id, kind, day, ref_day, country, party)
         if kind == Kind.PRESENTED and party == Party.STATE:
             # The latest presentation is the latest by date, as ``_latest_presentations`` reads
             # it: a presentation recorded later may be dated earlier (a back-filled file).
             self.presented[event.subject_id] = max(day, self.presented.get(event.subject_id, day))
 
     def _track_uses(
-        self, seq: int, case_id: str, kind: Kind, day: int, ref_day: int | None
+        self,
+        seq: int,
+        case_id: str,
+        kind: Kind,
+        day: int,
+        ref_day: int | None,
+        country: str,
+        party: Party,
     ) -> None:
         """Keep the first use of the case's documents: a new document's from the manifests
         so far, and a new manifest uses every document it falls within that had none."""
         if kind == Kind.DOCUMENT_ISSUED and ref_day is not None:
             used = self.cases.first_use(case_id, day, ref_day)
-            self.cases.documents.setdefault(case_id, {})[seq] = [day, ref_day, used]
+            entry: list[Any] = [day, ref_day, used, country, int(party)]
+            self.cases.documents.setdefault(case_id, {})[seq] = entry
             self.facts[seq][_USED_SEQ] = used
         elif kind == Kind.MANIFESTED:
             self.cases.manifests.setdefault(case_id, {})[seq] = day
@@ -148,12 +167,15 @@ class _Batch:
                     self.set_use(doc, entry, seq)
 
     def set_use(self, doc: int, entry: list[Any], used: int | None) -> None:
-        """Record a document's first use, on its fact row or, once written, as an update."""
-        entry[2] = used
+        """Record a document's first use, on its fact row or, once written, as an update
+        (and then among the unused documents counted at the head, if it was or now is one)."""
+        was, entry[2] = entry[2], used
         if doc in self.facts:
             self.facts[doc][_USED_SEQ] = used
-        else:
-            self.uses[doc] = used
+            return
+        self.uses[doc] = used
+        if (was is None) != (used is None):
+            self.counts.lapse(entry[3], entry[4], entry[1], 1 if used is None else -1)
 
     def forget_fact(self, case_id: str, seq: int) -> None:
         """A fact of the case is voided: it no longer uses or is used."""
@@ -175,15 +197,21 @@ class _Batch:
 FACT_COLUMNS = tuple(coop_facts.c.keys())
 _VOID_SEQ, _VOID_RDAY = FACT_COLUMNS.index("void_seq"), FACT_COLUMNS.index("void_rday")
 _USED_SEQ = FACT_COLUMNS.index("used_seq")
-_COUNTRY, _KIND, _PARTY = (FACT_COLUMNS.index(c) for c in ("country", "kind", "party"))
-_DAY, _ORDER_DAY = FACT_COLUMNS.index("day"), FACT_COLUMNS.index("order_day")
+_COUNTED = tuple(FACT_COLUMNS.index(c) for c in COUNTED)  # where a fact row holds them
 
 
 class CooperationProjector:
     """Keeps ``coop_facts`` and ``coop_responses`` up to date from the log; one instance serves
     one transaction, or a pipelined import's chunks (it keeps what it read of each case)."""
 
-    tables: tuple[Table, ...] = (coop_facts, coop_responses, coop_backlog_days)
+    tables: tuple[Table, ...] = (
+        coop_facts,
+        coop_responses,
+        coop_backlog_days,
+        coop_fact_months,
+        coop_lag_months,
+        coop_lapse_months,
+    )
 
     def __init__(self) -> None:
         self._cases = _Cases()
@@ -255,7 +283,7 @@ def _void(batch: _Batch, event: Event) -> None:
         fact = batch.facts[target]
         fact[_VOID_SEQ], fact[_VOID_RDAY] = marks["void_seq"], marks["void_rday"]
     else:
-        _uncount(batch, target)
+        _uncount(batch, event.subject_id, target)
         batch.conn.execute(update(coop_facts).where(coop_facts.c.seq == target).values(**marks))
     batch.forget_fact(event.subject_id, target)
     if target in batch.responses:
@@ -271,29 +299,25 @@ def _void(batch: _Batch, event: Event) -> None:
         batch.presented.update(_latest_presentations(batch.conn, {event.subject_id}))
 
 
-def _uncount(batch: _Batch, target: int) -> None:
-    """Take a fact written before out of the daily backlog counts, unless voided already."""
+def _uncount(batch: _Batch, case_id: str, target: int) -> None:
+    """Take a fact of the case written before out of the aggregates at the head, unless voided
+    already."""
     row = batch.conn.execute(
-        select(
-            coop_facts.c.country,
-            coop_facts.c.kind,
-            coop_facts.c.party,
-            coop_facts.c.day,
-            coop_facts.c.order_day,
-        ).where(coop_facts.c.seq == target, coop_facts.c.void_seq.is_(None))
+        select(*(coop_facts.c[name] for name in COUNTED)).where(
+            coop_facts.c.seq == target, coop_facts.c.void_seq.is_(None)
+        )
     ).first()
-    if row is not None and row.kind in BACKLOG_KINDS:
-        day = backlog_day(row.kind, row.day, row.order_day)
-        batch.backlog[(row.country, row.kind, row.party, day)] -= 1
+    if row is not None:
+        # A document's use as the projector keeps it is what the aggregates counted: a use
+        # found in this batch (or a pipelined chunk in flight) is not written yet.
+        entry = batch.cases.documents.get(case_id, {}).get(target)
+        used = entry[2] if entry is not None else batch.uses.get(target, row.used_seq)
+        batch.counts.count((*row[:-1], used), -1)
 
 
 def _count(batch: _Batch) -> None:
-    """Add the batch's facts not voided to the daily backlog counts."""
-    for fact in batch.facts.values():
-        kind = fact[_KIND]
-        if kind in BACKLOG_KINDS and fact[_VOID_SEQ] is None:
-            day = backlog_day(kind, fact[_DAY], fact[_ORDER_DAY])
-            batch.backlog[(fact[_COUNTRY], kind, fact[_PARTY], day)] += 1
+    """Add the batch's facts not voided to the aggregates at the head."""
+    batch.counts.count_all((f for f in batch.facts.values() if f[_VOID_SEQ] is None), _COUNTED)
 
 
 def _flush(conn: Connection, batch: _Batch) -> None:
@@ -311,9 +335,7 @@ def _flush(conn: Connection, batch: _Batch) -> None:
             [{"doc": doc, "used_seq": used} for doc, used in sorted(batch.uses.items())],
         )
         batch.uses.clear()
-    if batch.backlog:
-        backlog_days.add(conn, batch.backlog)
-        batch.backlog.clear()
+    batch.counts.write(conn)
 
 
 def _seq_of(conn: Connection, event_id: str) -> int:
@@ -340,7 +362,7 @@ def _latest_presentations(conn: Connection, case_ids: set[str]) -> dict[str, int
 
 # A case's documents with an expiry and its manifests, not voided: what decides first uses.
 _USES = (
-    "SELECT subject_id, kind, seq, day, ref_day, used_seq FROM coop_facts "
+    "SELECT subject_id, kind, seq, day, ref_day, used_seq, country, party FROM coop_facts "
     f"WHERE kind IN ({int(Kind.DOCUMENT_ISSUED)}, {int(Kind.MANIFESTED)}) "
     f"AND (kind = {int(Kind.MANIFESTED)} OR ref_day IS NOT NULL) "
     "AND void_seq IS NULL AND subject_id IN ({})"

@@ -6,7 +6,9 @@ alike, the day it was recorded (``rday``) for "as of" questions, and the positio
 the event that voided it, if any. ``coop_responses`` holds acknowledgements and contests of a
 fact by the other side. Together they answer any window, as of any date and ledger position.
 ``coop_backlog_days`` keeps the backlog's daily counts at the ledger head, so that a page at the
-head does not count every case ever opened.
+head does not count every case ever opened; ``coop_fact_months``, ``coop_lag_months`` and
+``coop_lapse_months`` keep the window's counts, lags and lapsed documents by month, so that it
+does not count every fact in its window.
 """
 
 from __future__ import annotations
@@ -121,6 +123,44 @@ coop_backlog_days = Table(
     Column("kind", SmallInteger, primary_key=True, autoincrement=False),
     Column("party", SmallInteger, primary_key=True, autoincrement=False),
     Column("day", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, nullable=False),
+)
+
+# The window's tallies at the ledger head (migration 0018), kept beside the backlog's, per
+# calendar month (``month``: the day number of its first day): facts not voided at the head per
+# country, kind, party, mode and month (every fact a window counts); facts with a lag per
+# country, kind, party, month and lag (the medians); documents with an expiry that no manifest
+# used, per country, party and month of expiry (the documents that lapse once it has passed).
+# A window at the head sums its whole months, whatever the number of their facts, and reads the
+# facts of the days outside them (``store/metrics``). Months, not days: a day's lags are nearly
+# as many as its facts, and an import's chunk, spread over years, touches far fewer months than
+# days (one upserted row each).
+coop_fact_months = Table(
+    "coop_fact_months",
+    metadata,
+    Column("country", String(2), primary_key=True),
+    Column("kind", SmallInteger, primary_key=True, autoincrement=False),
+    Column("party", SmallInteger, primary_key=True, autoincrement=False),
+    Column("virtual", SmallInteger, primary_key=True, autoincrement=False),
+    Column("month", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, nullable=False),
+)
+coop_lag_months = Table(
+    "coop_lag_months",
+    metadata,
+    Column("country", String(2), primary_key=True),
+    Column("kind", SmallInteger, primary_key=True, autoincrement=False),
+    Column("party", SmallInteger, primary_key=True, autoincrement=False),
+    Column("month", Integer, primary_key=True, autoincrement=False),
+    Column("lag", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, nullable=False),
+)
+coop_lapse_months = Table(
+    "coop_lapse_months",
+    metadata,
+    Column("country", String(2), primary_key=True),
+    Column("party", SmallInteger, primary_key=True, autoincrement=False),
+    Column("month", Integer, primary_key=True, autoincrement=False),
     Column("n", Integer, nullable=False),
 )
 
