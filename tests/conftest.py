@@ -64,6 +64,16 @@ def fresh_pg_url() -> Iterator[Callable[[], str]]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Data and key folders for what a module or the session builds before any test's own
+    (``_own_data_folder``) are set: nothing of a test run reaches the home folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("READMIT_DATA_DIR", str(tmp_path_factory.mktemp("session-data") / "readmit"))
+        patch.setenv("READMIT_KEY_DIR", str(tmp_path_factory.mktemp("session-keys") / "readmit"))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _own_data_folder(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
