@@ -154,21 +154,18 @@ def _check_language(lang: str, with_letter: bool, output: Path | None) -> str:
             "--lang is the letter's language: add --letter", param_hint="--lang"
         )
     pdf = output is not None and output.suffix.lower() == ".pdf"
-    if language == "km" and pdf and _letter_pdf().khmer_font() is None:
-        raise typer.BadParameter(
-            "a PDF letter in Khmer needs a font with Khmer glyphs and none is installed: "
-            "install one (Debian: apt-get install fonts-khmeros), or write a .txt",
-            param_hint="--lang",
-        )
+    if language == "km" and pdf:
+        # The PDF writer is imported only when a PDF is asked for: its library takes half a
+        # second to load, which every ``readmit screen`` of a file would otherwise pay.
+        from readmit.services.screening import letter_pdf
+
+        if letter_pdf.khmer_font() is None:
+            raise typer.BadParameter(
+                "a PDF letter in Khmer needs a font with Khmer glyphs and none is installed: "
+                "install one (Debian: apt-get install fonts-khmeros), or write a .txt",
+                param_hint="--lang",
+            )
     return language
-
-
-def _letter_pdf() -> Any:
-    """The PDF writer, imported when a PDF is asked for: its library takes half a second to
-    load, which ``readmit screen`` of a file would otherwise pay on every run."""
-    from readmit.services.screening import letter_pdf
-
-    return letter_pdf
 
 
 def _write_letter(letter: Letter | None, output: Path, decision: str) -> None:
@@ -177,7 +174,9 @@ def _write_letter(letter: Letter | None, output: Path, decision: str) -> None:
         err.print(f"no letter for a decision of {decision}: {output} not written")
         return
     if output.suffix.lower() == ".pdf":
-        output.write_bytes(_letter_pdf().render(letter))
+        from readmit.services.screening import letter_pdf  # see _check_language
+
+        output.write_bytes(letter_pdf.render(letter))
     else:
         output.write_text(letter.text(), encoding="utf-8")
     err.print(f"letter to the applicant written to {output}")

@@ -25,9 +25,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Table, text
 
 from readmit.domain.cooperation import ENDING_KINDS, EPOCH, LAGGED_KINDS, Kind
+from readmit.store.bulk import placeholder
+from readmit.store.metrics_schema import (
+    coop_backlog_days,
+    coop_fact_months,
+    coop_lag_months,
+    coop_lapse_months,
+)
 
 BACKLOG_KINDS = frozenset({Kind.OPENED, *ENDING_KINDS})
 # The kinds whose lag a window's medians read (``store/metrics``: the "lags" tally).
@@ -60,18 +67,24 @@ def _month_sql(dialect: str, day: str = "day") -> str:
 
 @dataclass(frozen=True)
 class Aggregate:
-    """One table of counts at the head: its key columns (its primary key, in order) and the
-    query that derives it from ``coop_facts`` (the key's columns, then the count)."""
+    """One table of counts at the head and the query that derives it from ``coop_facts`` (the
+    columns of the table's primary key, in order, then the count)."""
 
-    table: str
-    key: tuple[str, ...]
+    schema: Table
     derive: Callable[[str], str]  # the dialect's name -> the query
+
+    @property
+    def table(self) -> str:
+        return self.schema.name
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.schema.primary_key.columns)
 
 
 # What each aggregate must hold: the facts not voided, counted under its key.
 BACKLOG = Aggregate(
-    "coop_backlog_days",
-    ("country", "kind", "party", "day"),
+    coop_backlog_days,
     lambda _: (
         "SELECT country, kind, party, "
         f"CASE WHEN kind = {int(Kind.OPENED)} OR day >= order_day THEN day ELSE order_day END "
@@ -80,16 +93,14 @@ BACKLOG = Aggregate(
     ),
 )
 FACT_MONTHS = Aggregate(
-    "coop_fact_months",
-    ("country", "kind", "party", "virtual", "month"),
+    coop_fact_months,
     lambda dialect: (
         f"SELECT country, kind, party, virtual, {_month_sql(dialect)} AS mday, COUNT(*) "
         "FROM coop_facts WHERE void_seq IS NULL GROUP BY country, kind, party, virtual, mday"
     ),
 )
 LAG_MONTHS = Aggregate(
-    "coop_lag_months",
-    ("country", "kind", "party", "month", "lag"),
+    coop_lag_months,
     lambda dialect: (
         f"SELECT country, kind, party, {_month_sql(dialect)} AS mday, lag, COUNT(*) "
         f"FROM coop_facts WHERE kind IN ({_LAG_KINDS}) AND lag IS NOT NULL "
@@ -99,8 +110,7 @@ LAG_MONTHS = Aggregate(
 # Documents with an expiry, not voided (a voided one is never counted, whatever it records).
 DOCUMENTS = f"kind = {int(Kind.DOCUMENT_ISSUED)} AND ref_day IS NOT NULL AND void_seq IS NULL"
 LAPSE_MONTHS = Aggregate(
-    "coop_lapse_months",
-    ("country", "party", "month"),
+    coop_lapse_months,
     lambda dialect: (
         f"SELECT country, party, {_month_sql(dialect, 'ref_day')} AS mday, COUNT(*) "
         f"FROM coop_facts WHERE {DOCUMENTS} AND used_seq IS NULL GROUP BY country, party, mday"
@@ -182,7 +192,7 @@ def add(conn: Connection, deltas: Mapping[Key, int], aggregate: Aggregate = BACK
     rows = [(*key, n) for key, n in sorted(deltas.items()) if n]
     if not rows:
         return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = placeholder(conn.dialect.paramstyle)
     key = ", ".join(aggregate.key)
     upsert = f"ON CONFLICT ({key}) DO UPDATE SET n = {aggregate.table}.n + excluded.n"
     if conn.dialect.name == "postgresql":
@@ -207,8 +217,13 @@ def add(conn: Connection, deltas: Mapping[Key, int], aggregate: Aggregate = BACK
 
 def counted(conn: Connection, aggregate: Aggregate = BACKLOG) -> Counter[Key]:
     """The counts an aggregate's table holds (counts of zero left out)."""
+    return Counter({key: n for key, n in _held(conn, aggregate).items() if n})
+
+
+def _held(conn: Connection, aggregate: Aggregate) -> dict[Key, int]:
+    """Every count an aggregate's table holds, zeros included."""
     rows = conn.execute(text(f"SELECT {', '.join(aggregate.key)}, n FROM {aggregate.table}"))
-    return Counter({_key(row[:-1]): int(row[-1]) for row in rows if row[-1]})
+    return {_key(row[:-1]): int(row[-1]) for row in rows}
 
 
 def expected(conn: Connection, aggregate: Aggregate = BACKLOG) -> Counter[Key]:
@@ -226,9 +241,7 @@ def drift(conn: Connection) -> dict[tuple[str, Key], tuple[int, int]]:
     none). A zero held is a drift too: the table keeps no zero."""
     found = {}
     for aggregate in AGGREGATES:
-        wanted = expected(conn, aggregate)
-        rows = conn.execute(text(f"SELECT {', '.join(aggregate.key)}, n FROM {aggregate.table}"))
-        held = {_key(row[:-1]): int(row[-1]) for row in rows}
+        wanted, held = expected(conn, aggregate), _held(conn, aggregate)
         for key in sorted(set(held) | set(wanted)):
             if key not in held or held[key] != wanted.get(key, 0):
                 found[(aggregate.table, key)] = (held.get(key, 0), wanted.get(key, 0))

@@ -77,10 +77,15 @@ def replay_many(cursor: Any, statement: str, parameters: Sequence[Any], engine: 
     cursor.executemany(statement, parameters)
 
 
+def placeholder(paramstyle: str) -> str:
+    """The driver's mark for one positional parameter (sqlite3's ``?``, psycopg's ``%s``)."""
+    return "?" if paramstyle == "qmark" else "%s"
+
+
 @cache
 def insert_sql(paramstyle: str, table: Table, columns: tuple[str, ...]) -> str:
     """The driver's INSERT of ``columns`` into ``table``, for its parameter style."""
-    mark = "?" if paramstyle == "qmark" else "%s"
+    mark = placeholder(paramstyle)
     names = ", ".join(table.c[name].name for name in columns)
     marks = ", ".join(mark for _ in columns)
     return f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
@@ -102,7 +107,7 @@ def select_in(conn: Connection, sql: str, values: Iterable[Any]) -> list[Sequenc
             array = ordered[start : start + ARRAY_LIMIT]
             found.extend(conn.exec_driver_sql(statement, (array,)).fetchall())
         return found
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = placeholder(conn.dialect.paramstyle)
     for start in range(0, len(ordered), IN_LIMIT):
         part = tuple(ordered[start : start + IN_LIMIT])
         found.extend(

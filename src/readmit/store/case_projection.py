@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Table
 
 from readmit.domain.cases import CASE_EVENTS, CASE_OPENED, Case, State, apply_recorded, open_case
 from readmit.domain.events import Event
-from readmit.store.bulk import insert_rows, select_in
+from readmit.store.bulk import insert_rows, placeholder, select_in
 from readmit.store.dates import as_date
 from readmit.store.ledger import Ledger
 from readmit.store.schema import cases
@@ -194,7 +194,7 @@ def _save(conn: Connection, entries: list[_Entry]) -> None:
     # An update in place rewrites only the indexes of the columns it sets (state, flight).
     changed = [_changes(e) for e in entries if not e.fresh]
     if changed:
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        mark = placeholder(conn.dialect.paramstyle)
         columns = ", ".join(f"{name} = {mark}" for name in _CHANGING)
         conn.exec_driver_sql(f"UPDATE cases SET {columns} WHERE case_id = {mark}", changed)
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from readmit.domain.events import GENESIS_HASH
 from readmit.domain.merkle import Frontier, leaf_hash, node_hash, split
+from readmit.store.bulk import placeholder
 from readmit.store.schema import events
 from readmit.store.transparency_schema import NODE_LEVEL, audit_verified, merkle_nodes, tree_heads
 
@@ -47,7 +48,7 @@ class StoredHead:
 
 def iter_hashes(conn: Connection, after: int, upto: int) -> Iterator[list[bytes]]:
     """Yield, batch by batch, the chain hashes (as bytes) of events ``after`` + 1 to ``upto``."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = placeholder(conn.dialect.paramstyle)
     # Straight to the driver: a million hashes through SQLAlchemy's rows cost a second more.
     query = f"SELECT hash FROM events WHERE seq > {mark} AND seq <= {mark} ORDER BY seq"
     last = after

@@ -29,16 +29,9 @@ from readmit.domain.cooperation import (
     day_number,
 )
 from readmit.domain.events import Event
-from readmit.store.backlog_days import COUNTED, Deltas
+from readmit.store.backlog_days import AGGREGATES, COUNTED, Deltas
 from readmit.store.bulk import insert_rows, select_in
-from readmit.store.metrics_schema import (
-    coop_backlog_days,
-    coop_fact_months,
-    coop_facts,
-    coop_lag_months,
-    coop_lapse_months,
-    coop_responses,
-)
+from readmit.store.metrics_schema import coop_facts, coop_responses
 from readmit.store.schema import events
 
 PARTNER_ASSERTED = "partner_asserted"
@@ -204,14 +197,7 @@ class CooperationProjector:
     """Keeps ``coop_facts`` and ``coop_responses`` up to date from the log; one instance serves
     one transaction, or a pipelined import's chunks (it keeps what it read of each case)."""
 
-    tables: tuple[Table, ...] = (
-        coop_facts,
-        coop_responses,
-        coop_backlog_days,
-        coop_fact_months,
-        coop_lag_months,
-        coop_lapse_months,
-    )
+    tables: tuple[Table, ...] = (coop_facts, coop_responses, *(a.schema for a in AGGREGATES))
 
     def __init__(self) -> None:
         self._cases = _Cases()
