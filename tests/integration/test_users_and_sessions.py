@@ -128,3 +128,33 @@ def test_a_server_forgets_a_checked_token_at_once_when_revoked_here_and_soon_els
     time.sleep(0.6)
     with pytest.raises(AuthenticationFailed, match="revoked"):
         users.authenticate_token(db_app, second.secret)
+
+
+def test_a_token_in_use_revoked_elsewhere_is_refused_once_checked_again_in_the_background(
+    db_app: App,
+) -> None:
+    import warnings
+
+    from readmit.api import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    db_app.settings.token_cache_seconds = 4.0
+    issued = users.add_user(db_app, ADMIN, name="con", role="consular_officer")
+    headers = {"Authorization": f"Bearer {issued.secret}"}
+    with TestClient(create_app(db_app), base_url="http://testserver") as client:
+        checked = time.monotonic()
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+        elsewhere = bootstrap(db_app.settings.model_copy())  # the command line, another worker
+        users.revoke_token(elsewhere, issued.info.token_id, ADMIN)
+        elsewhere.engine.dispose()
+        time.sleep(2.1)  # past half the time: answered from memory, and checked again meanwhile
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+        # Forgotten by that check, well before the 4 s it would otherwise be trusted for.
+        while users.recently_checked(db_app, issued.secret) is not None:
+            assert time.monotonic() < checked + 3.5, "the background check did not forget it"
+            time.sleep(0.02)
+        refused = client.get("/api/v1/me", headers=headers)
+    assert refused.status_code == 401 and "revoked" in refused.json()["message"]

@@ -8,6 +8,7 @@ and learns nothing about the resource.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -109,8 +110,22 @@ async def current_actor(request: Request) -> Actor:
     found = user_service.recently_checked(app, token) if token is not None else None
     if found is None:
         found = await run_in_threadpool(_authenticate, app, request)
+    elif token is not None and user_service.due_for_check(app, token):
+        _check_in_background(app, token)
     request.state.actor = found
     return found
+
+
+# Background checks in flight: the loop keeps only weak references to its tasks.
+_CHECKS: set[asyncio.Task[None]] = set()
+
+
+def _check_in_background(app: App, token: str) -> None:
+    task = asyncio.get_running_loop().create_task(
+        run_in_threadpool(user_service.check_again, app, token)
+    )
+    _CHECKS.add(task)
+    task.add_done_callback(_CHECKS.discard)
 
 
 def client_of(request: Request) -> str:

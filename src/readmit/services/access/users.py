@@ -384,14 +384,34 @@ def recently_checked(app: App, secret: str) -> Actor | None:
     return recent_tokens(app).get(digest(secret))
 
 
-def authenticate_token(app: App, secret: str) -> Actor:
-    """Return who holds this bearer token, or raise AuthenticationFailed."""
+def due_for_check(app: App, secret: str) -> bool:
+    """Tell whether a token just answered from memory should be checked again now; the caller
+    told so must call ``check_again`` (``tokens.RecentTokens.due``)."""
+    return recent_tokens(app).due(digest(secret))
+
+
+def check_again(app: App, secret: str) -> None:
+    """Check a remembered token against the store for its next callers, forgetting it if it was
+    revoked or has expired. Any other failure leaves it to be forgotten in its time."""
+    recent = recent_tokens(app)
+    try:
+        authenticate_token(app, secret, fresh=True)
+    except AuthenticationFailed:
+        recent.forget(digest(secret))
+    except Exception:  # the store's errors reach the next caller that has to wait for it
+        recent.release(digest(secret))
+
+
+def authenticate_token(app: App, secret: str, *, fresh: bool = False) -> Actor:
+    """Return who holds this bearer token, or raise AuthenticationFailed (``fresh``: ask the
+    store even if it was checked a moment ago)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         raise AuthenticationFailed("the token is not a readmit API token")
     key, now, recent = digest(secret), utc_text(utc_now()), recent_tokens(app)
-    known = recent.get(key)
+    known = None if fresh else recent.get(key)
     if known is not None:
         return known
+    generation = recent.generation
     with app.connect() as conn:
         row = (
             conn.execute(
@@ -408,7 +428,7 @@ def authenticate_token(app: App, secret: str) -> Actor:
     if row["expires_at"] <= now:
         raise AuthenticationFailed("the token has expired; ask an administrator for a new one")
     actor = Actor(row["name"], row["role"], row["country"])
-    recent.remember(key, actor, row["expires_at"])
+    recent.remember(key, actor, row["expires_at"], generation)
     return actor
 
 
