@@ -30,6 +30,7 @@ from readmit.domain.events import canonical_json, utc_now, utc_text
 from readmit.domain.merkle import Frontier
 from readmit.services.access import accounts_check
 from readmit.services.context import App
+from readmit.services.ops.aggregates_check import check_aggregates
 from readmit.services.ops.audit_heads import Evidence, gather
 from readmit.services.ops.audit_scan import Scan, scan
 from readmit.services.transparency import keys
@@ -205,8 +206,13 @@ def _judge(
 
 def _with_records(result: VerifyResult, conn: Connection) -> VerifyResult:
     # The users table and the personal records are projections the chain attests: a row that
-    # differs from its events (a role changed in the database) fails the verification.
-    found = [*accounts_check.check_accounts(conn), *accounts_check.check_persons(conn)]
+    # differs from its events (a role changed in the database) fails the verification. So does
+    # a count the pages read that differs from the facts it is kept from.
+    found = [
+        *accounts_check.check_accounts(conn),
+        *accounts_check.check_persons(conn),
+        *check_aggregates(conn),
+    ]
     if not found:
         return result
     problems = tuple(dataclasses.asdict(p) for p in found)
