@@ -17,7 +17,9 @@ from pathlib import Path
 import polars as pl
 
 from readmit.batch.screening_files import OUTPUT_COLUMNS, Malformed, Writer, chunks
+from readmit.batch.screening_plan import plan
 from readmit.batch.screening_polars import PREFIX, col, prepare, translate
+from readmit.batch.screening_triage import Triage
 from readmit.domain import ids
 from readmit.domain.sanctions import Measure
 from readmit.domain.sanctions_policy import Policy
@@ -47,12 +49,13 @@ class Engine:
     _expressions: dict[int, list[list[pl.Expr]]] = field(default_factory=dict, compare=False)
 
     def expressions(self, program: Program) -> list[list[pl.Expr]]:
-        """The program's stages as Polars expressions (translated on first use)."""
+        """The program's stages as Polars expressions, each repeated sub-expression computed
+        once (``screening_plan``; planned and translated on first use)."""
         key = id(program)
         if key not in self._expressions:
             self._expressions[key] = [
                 [translate(e).alias(PREFIX + n) for n, e in stage.columns]
-                for stage in program.stages
+                for stage in plan(program)
             ]
         return self._expressions[key]
 
@@ -111,32 +114,43 @@ def screen_frame(
     frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date
 ) -> pl.DataFrame:
     """Screen a frame: the input columns plus the decision columns (and internal ones)."""
-    return _spread(frame, _screen(frame, engine, as_of, today), {PREFIX + c: c for c in _QUIET})
+    work = _screen(frame, engine, triage(engine, as_of, today), as_of, today)
+    return _spread(frame, work, {PREFIX + c: c for c in _QUIET})
 
 
-def _screen(frame: pl.DataFrame, engine: Engine, as_of: date | None, today: date) -> pl.DataFrame:
-    """The rows that ran a program, in row order, with the internal columns named in _KEPT."""
-    numbered = frame.with_row_index(PREFIX + "row")
+def triage(engine: Engine, as_of: date | None, today: date) -> Triage:
+    """What tells, chunk after chunk of one run, the rows that need a program from the rest:
+    a measure may reach them (at a post with measures, of a nationality with measures...), or
+    a field cannot be read."""
     if engine.by_country is None:
-        needed = _needs_work(frame, engine.reach, engine.reading, as_of, today)
-        reached = prepare(numbered.filter(needed), as_of, today)
+        return Triage((*engine.reach, *engine.reading), as_of, today)
+    at_post = ("post_country", In(Col("post_country"), frozenset(engine.by_country)))
+    return Triage((at_post, *engine.reading), as_of, today)
+
+
+def _screen(
+    frame: pl.DataFrame, engine: Engine, rows: Triage, as_of: date | None, today: date
+) -> pl.DataFrame:
+    """The rows that ran a program, in row order, with the internal columns named in _KEPT."""
+    # The programs read the internal columns only: the file's own are not carried through.
+    needed = prepare(rows.rows(frame.with_row_index(PREFIX + "row")), as_of, today).drop(
+        frame.columns
+    )
+    if engine.by_country is None:
         # No row a measure may reach, none unreadable: every row keeps the quiet answer.
-        work = _run(reached, engine.expressions(engine.full)) if reached.height else _quiet(reached)
+        work = _run(needed, engine.expressions(engine.full)) if needed.height else _quiet(needed)
     else:
-        at_post = (("post_country", In(Col("post_country"), frozenset(engine.by_country))),)
-        needed = _needs_work(frame, at_post, engine.reading, as_of, today)
-        rows = prepare(numbered.filter(needed), as_of, today)
         # Rows at a post without measures (a messy file's misspelt posts among them) run the
         # same checks only: one part for all of them, not one per distinct post.
         posts = pl.col(PREFIX + "post_country")
         program = pl.when(posts.is_in(list(engine.by_country))).then(posts).otherwise(None)
         parts = [
             _run(part, engine.expressions(engine.by_country.get(str(post), engine.reading_only)))
-            for (post,), part in rows.with_columns(program.alias(_PROGRAM))
+            for (post,), part in needed.with_columns(program.alias(_PROGRAM))
             .partition_by(_PROGRAM, as_dict=True)
             .items()
         ]
-        work = pl.concat([p.select(_KEPT) for p in parts]) if parts else _quiet(rows)
+        work = pl.concat([p.select(_KEPT) for p in parts]) if parts else _quiet(needed)
     # In row order: scattering at sorted indices is several times faster.
     return work.select(_KEPT).sort(PREFIX + "row")
 
@@ -153,49 +167,6 @@ def _spread(frame: pl.DataFrame, work: pl.DataFrame, names: Mapping[str, str]) -
         .alias(alias)
         for alias, name in names.items()
     )
-
-
-def _needs_work(
-    frame: pl.DataFrame,
-    reach: tuple[tuple[str, Expr], ...],
-    reading: tuple[tuple[str, Expr], ...],
-    as_of: date | None,
-    today: date,
-) -> pl.Expr:
-    """Rows a measure may reach (at a post with measures, of a nationality with measures...),
-    or that fail a reading check.
-
-    Each condition reads one field, so it is evaluated on the distinct values of that field (a
-    batch holds few), normalised as every other row; a row is then looked up by its value.
-    """
-    checks = (*reach, *reading)
-    fields = sorted({name for name, _condition in checks})
-    if frame.is_empty():
-        return pl.lit(False)
-    distinct = frame.select(_text(frame, n).unique().implode() for n in fields).row(0)
-    longest = max(len(values) for values in distinct)
-    # One small frame holds every field's distinct values (a shorter list repeats its first).
-    table = pl.DataFrame(
-        {n: v + v[:1] * (longest - len(v)) for n, v in zip(fields, distinct, strict=True)},
-        schema=dict.fromkeys(fields, pl.String),
-    )
-    found = prepare(table, as_of, today).select(
-        pl.col(name).filter(translate(condition)).unique().implode().alias(str(i))
-        for i, (name, condition) in enumerate(checks)
-    )
-    conditions = [
-        _text(frame, name).is_in(values)
-        for (name, _condition), values in zip(checks, found.row(0), strict=True)
-        if values
-    ]
-    return pl.any_horizontal(conditions) if conditions else pl.lit(False)
-
-
-def _text(frame: pl.DataFrame, name: str) -> pl.Expr:
-    """A field as text, as ``prepare`` reads it before normalising (empty when absent)."""
-    if name not in frame.columns:
-        return pl.lit("", dtype=pl.String).alias(name)
-    return pl.col(name).cast(pl.String).fill_null("")
 
 
 def _quiet(frame: pl.DataFrame) -> pl.DataFrame:
@@ -250,11 +221,12 @@ def screen_file(
     progress: Progress | None = None,
 ) -> BatchResult:
     """Screen ``source`` into ``target`` chunk by chunk; return counts and the held rows."""
-    result = BatchResult()
+    result, rows = BatchResult(), triage(engine, as_of, today)
     writer = Writer(target)
     try:
         for frame, malformed, done in chunks(source):
-            writer.write(_screen_chunk(frame, malformed, engine, batch_id, as_of, today, result))
+            screened = _screen_chunk(frame, malformed, engine, rows, batch_id, as_of, today, result)
+            writer.write(screened)
             if progress:
                 progress(result.rows + result.malformed, done)
     finally:
@@ -266,13 +238,14 @@ def _screen_chunk(
     frame: pl.DataFrame,
     malformed: Malformed,
     engine: Engine,
+    rows: Triage,
     batch_id: str,
     as_of: date | None,
     today: date,
     result: BatchResult,
 ) -> pl.DataFrame:
     """Screen one chunk into its output rows; add its counts and held rows to ``result``."""
-    work = _screen(frame, engine, as_of, today)
+    work = _screen(frame, engine, rows, as_of, today)
     offset = result.rows
     out = _spread(frame, work, {c: c for c in OUTPUTS}).with_columns(
         _decision_ids(batch_id, offset)
