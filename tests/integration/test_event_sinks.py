@@ -105,3 +105,30 @@ def test_a_stored_date_is_a_date_whether_the_driver_gave_text_or_a_date() -> Non
     assert as_date("2020-02-29") == date(2020, 2, 29)
     assert as_date(date(2020, 2, 29)) == date(2020, 2, 29)
     assert as_date(None) is None
+
+
+def keyed_notes(keys: list[str]) -> list[NewEvent]:
+    return [
+        new_event("noted", "note", f"K{n}", date(2020, 1, 1), "clerk", "admin", {}, None, key)
+        for n, key in enumerate(keys)
+    ]
+
+
+def test_the_keys_already_logged_are_found_however_many_the_range_of_the_lookup_holds(
+    db_app: App,
+) -> None:
+    # Date-prefixed keys, as an import gives them: a chunk's range of the key index holds few
+    # others (scanned), or more than the chunk's own (then each key is looked up).
+    held = [f"2020{m:02d}01-{n:055x}" for m in (1, 2, 3) for n in range(800)]
+    with db_app.uow() as uow:
+        uow.record(keyed_notes(held))
+        uow.commit()
+    february = [f"20200201-{n:055x}" for n in range(0, 1600, 2)]  # half of them held
+    spanning = [f"2020{m:02d}01-{n:055x}" for m in (1, 3) for n in range(0, 1200, 3)]
+    odd = ['2020"01\\01', "20200101-é", *february]  # texts an array literal must quote
+    with db_app.uow(write=False) as uow:
+        assert uow.ledger.existing_keys(february) == {k for k in february if k in set(held)}
+        assert uow.ledger.existing_keys(spanning) == {k for k in spanning if k in set(held)}
+        assert uow.ledger.existing_keys(odd) == {k for k in odd if k in set(held)}
+        assert uow.ledger.existing_keys(held[:5]) == set(held[:5])
+        assert uow.ledger.existing_keys([]) == set()

@@ -43,7 +43,7 @@ from readmit.domain.merkle import Frontier
 from readmit.store import merkle_store
 from readmit.store.bulk import replay_many
 from readmit.store.db import Checkpoints, make_engine
-from readmit.store.event_rows import EventRow, PlainRow
+from readmit.store.event_rows import PlainRow
 from readmit.store.ledger import Ledger
 from readmit.store.schema import imports
 from readmit.store.staging import Statement
@@ -238,7 +238,7 @@ def _commit(engine: Engine, checkpoints: Checkpoints, leaves: Leaves, chunk: Chu
             if not _still_current(conn, chunk):
                 return _Reply(committed=False)
             leaves.before(conn, chunk.head)
-            hashes = Ledger(conn).append_rows(list(map(EventRow._make, chunk.events)))
+            hashes = Ledger(conn).append_rows(chunk.events)
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             for statement, parameters, many in chunk.statements:
                 if many:  # a plain INSERT as a COPY on PostgreSQL

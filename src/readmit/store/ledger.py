@@ -19,12 +19,14 @@ from readmit.domain.events import (
     utc_now,
     utc_text,
 )
-from readmit.store.bulk import select_in
-from readmit.store.event_rows import EventRow, PlainRow
+from readmit.store.bulk import placeholder, select_in, text_array
+from readmit.store.event_rows import EventRow, PlainRow, seal_rows
 from readmit.store.event_sink import DirectSink, EventSink, Head
 from readmit.store.schema import events, ledger_head
 
 _RANDOM_BYTES = 10  # 12 + 20 hex digits: the events.id column is String(32)
+# Keys from which ``existing_keys`` scans their range of the key index first.
+_SCAN_FROM = 1_000
 
 
 def event_from_row(row: Row[Any]) -> Event:
@@ -100,22 +102,19 @@ class Ledger:
         self._head = (seq, prev)
         return sealed
 
-    def append_rows(self, rows: Sequence[EventRow]) -> list[str]:
-        """Seal rows that a staged ``append`` left unsealed, after the current head (which must
-        be the one they were numbered after), and hand them to the sink; return their hashes."""
+    def append_rows(self, rows: Sequence[PlainRow]) -> list[str]:
+        """Seal rows that a staged ``append`` left unsealed (``EventRow``'s fields, in order),
+        after the current head (which must be the one they were numbered after), and hand them
+        to the sink; return their hashes."""
         if not rows:
             return []
         seq, prev = self.lock_head()
-        if rows[0].seq != seq + 1:
-            raise ValueError(f"events numbered from {rows[0].seq} cannot follow event {seq}")
-        chained: list[PlainRow] = []
-        hashes: list[str] = []
-        for row in rows:
-            sealed, prev = row.sealed_after(prev)
-            chained.append(sealed)
-            hashes.append(prev)
-        self.sink.put(self.conn, chained, (rows[-1].seq, prev))
-        self._head = (rows[-1].seq, prev)
+        first, last = EventRow._make(rows[0]).seq, EventRow._make(rows[-1]).seq
+        if first != seq + 1:
+            raise ValueError(f"events numbered from {first} cannot follow event {seq}")
+        chained, hashes = seal_rows(rows, prev)
+        self.sink.put(self.conn, chained, (last, hashes[-1]))
+        self._head = (last, hashes[-1])
         return hashes
 
     def head(self) -> Head:
@@ -156,8 +155,36 @@ class Ledger:
 
     def existing_keys(self, keys: Sequence[str]) -> set[str]:
         """Return which of these dedupe keys are already in the log."""
+        wanted = set(keys)
+        if len(wanted) >= _SCAN_FROM:
+            held = self._keys_between(self._key_range(wanted), 2 * len(wanted))
+            if held is not None:
+                return wanted.intersection(held)
         query = "SELECT dedupe_key FROM events WHERE dedupe_key IN ({})"
-        return {row[0] for row in select_in(self.conn, query, keys)}
+        return {row[0] for row in select_in(self.conn, query, wanted)}
+
+    def _key_range(self, keys: set[str]) -> tuple[str, str]:
+        """The lowest and the highest of ``keys`` as the store orders them: SQLite as Python
+        does, PostgreSQL by its collation (asked, not assumed)."""
+        if self.conn.dialect.name != "postgresql":
+            return min(keys), max(keys)
+        low, high = self.conn.exec_driver_sql(
+            "SELECT min(k), max(k) FROM unnest(%s::text[]) AS k", (text_array(sorted(keys)),)
+        ).one()
+        return str(low), str(high)
+
+    def _keys_between(self, bounds: tuple[str, str], most: int) -> list[str] | None:
+        """The log's keys within ``bounds``, or None if there are more than ``most``. An
+        import's chunk holds keys of a few days (each begins with its row's date), so this one
+        scan of the key index usually finds none, or the chunk's own, where looking each key
+        up costs a search of the index per key."""
+        mark = placeholder(self.conn.dialect.paramstyle)
+        rows = self.conn.exec_driver_sql(
+            f"SELECT dedupe_key FROM events WHERE dedupe_key BETWEEN {mark} AND {mark} "
+            f"LIMIT {mark}",
+            (*bounds, most + 1),
+        ).fetchall()
+        return None if len(rows) > most else [row[0] for row in rows]
 
 
 def _ids(now: datetime, count: int) -> list[str]:

@@ -22,9 +22,11 @@ import equals an uninterrupted one whichever way each run went.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import polars as pl
@@ -64,15 +66,17 @@ class Import:
     progress: Progress | None
     statistics_at: int = 0  # rows applied when PostgreSQL's statistics are refreshed next
     frontier: Frontier | None = None  # the log's Merkle tree as the writer process left it
+    statistics: Background | None = None  # the refresh of the statistics under way
 
     def rows(self, start: int, count: int | None = None) -> list[Row]:
         """The chunk of rows from ``start`` (``count`` of them, a chunk's worth by default),
-        as dicts (built from whole columns: a sixth faster than ``to_dicts``, row by row)."""
+        as dicts (built from whole columns: a sixth faster than ``to_dicts``, row by row; and
+        without a Python loop, a fifth faster again)."""
         part = self.frame.slice(start, count or self.chunk_rows)
         names = part.columns
         columns = [part.get_column(name).to_list() for name in names]
         # One value per name by construction: a strict zip per row would only slow every chunk.
-        return [dict(zip(names, values, strict=False)) for values in zip(*columns, strict=True)]
+        return list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
 
     def chunk_done(self, end: int, outcome: Outcome) -> None:
         """Count a committed chunk's rows, and tell how far the import has got."""
@@ -80,11 +84,41 @@ class Import:
         self.report.already += outcome.already
         self.report.rejected.extend(outcome.rejected)
         if self.report.applied >= self.statistics_at:
-            # Each time the import has doubled what it added: a few samples per import.
-            refresh_statistics(self.app.engine)
+            # Each time the import has doubled what it added: a few samples per import. In a
+            # thread of its own: the database samples while the next chunk is decided.
+            self.statistics_refreshed()
+            self.statistics = Background(refresh_statistics, self.app.engine)
             self.statistics_at = 2 * self.report.applied
         if self.progress:
             self.progress(min(end, self.frame.height), self.frame.height)
+
+    def statistics_refreshed(self, quietly: bool = False) -> None:
+        """Wait for the refresh of the statistics under way; raise its error unless
+        ``quietly`` (for an import already failing)."""
+        statistics, self.statistics = self.statistics, None
+        if statistics is not None:
+            statistics.join(quietly)
+
+
+class Background:
+    """A call running in a thread of its own; ``join`` waits for it and raises its error."""
+
+    def __init__(self, call: Callable[..., object], *args: object) -> None:
+        self._call, self._args = call, args
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="readmit-statistics")
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._call(*self._args)
+        except BaseException as error:  # for ``join`` to raise: a thread's own would print it
+            self._failed = error
+
+    def join(self, quietly: bool = False) -> None:
+        self._thread.join()
+        if self._failed is not None and not quietly:
+            raise self._failed
 
 
 @dataclass
@@ -108,8 +142,10 @@ def apply_directly(run: Import, start: int) -> None:
                 checkpoints.start()
                 run.chunk_done(chunk_start + len(rows), outcome)
         checkpoints.wait()
+        run.statistics_refreshed()
     finally:
         checkpoints.stop()  # never return (or fail) with the copy still running
+        run.statistics_refreshed(quietly=True)
 
 
 def _apply_chunk(run: Import, start: int, rows: list[Row], checkpoints: Checkpoints) -> Outcome:
@@ -139,8 +175,10 @@ def apply_pipelined(run: Import, start: int) -> None:
         with no_cycle_collection():
             _pipeline(run, start, writer)
         run.frontier = writer.close()
+        run.statistics_refreshed()
     except BaseException:
         writer.abandon()  # whatever it has not committed is rolled back
+        run.statistics_refreshed(quietly=True)
         raise
 
 

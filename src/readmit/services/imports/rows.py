@@ -263,6 +263,9 @@ class FlightRows:
         return None
 
 
+_OCCURRED_ON, _EXPIRES_ON = PARSED + "occurred_on", PARSED + "document_expires_on"
+
+
 class EventRows:
     """``readmit import events``: each row moves one case, as the transition table allows."""
 
@@ -285,6 +288,10 @@ class EventRows:
     dates: tuple[str, ...] = ("occurred_on", "document_expires_on")
     order_by: str | None = "occurred_on"
     _payload_fields = ("mode", "flight_id", "organisation", "service", "reason", "country")
+    # Each payload field, and whether its text is lowered.
+    _payload_spec = tuple(
+        zip(_payload_fields, map(lower.__contains__, _payload_fields), strict=True)
+    )
 
     def __init__(self, actor: Actor, today: date) -> None:
         self.actor, self.today = actor, today
@@ -310,13 +317,16 @@ class EventRows:
         self.seats.update(seats_taken(uow.conn, wanted.difference(self.seats)))
 
     def apply(self, row: Row) -> list[NewEvent]:
-        case_id = str(text(row, "case_id", required=True))
-        event = str(text(row, "event", required=True)).lower()
+        # ``text`` and ``day`` written out: this runs once for each of a million rows.
+        case_id: str = row.get("case_id") or str(text(row, "case_id", required=True))
+        event: str = (row.get("event") or str(text(row, "event", required=True))).lower()
         if event not in CASE_EVENTS:
             raise InvalidInput(
                 f"unknown event {event!r}; known events: {', '.join(sorted(CASE_EVENTS))}"
             )
-        on = day(row, "occurred_on", required=True, today=self.today) or date.min
+        on: date | None = row.get(_OCCURRED_ON)
+        if on is None or on > self.today:
+            on = day(row, "occurred_on", required=True, today=self.today) or date.min
         payload = self._payload(row)
         if not row[SHORT]:  # else no text of it can break a limit (its date is checked above)
             validation.check_case_event(on=on, payload=payload, today=self.today)
@@ -338,15 +348,15 @@ class EventRows:
 
     def _payload(self, row: Row) -> dict[str, Any]:
         payload: dict[str, Any] = {}
-        lower = self.lower
-        for name in self._payload_fields:
+        for name, lowered in self._payload_spec:
             value = row[name]
             if value is not None:
-                payload[name] = value.lower() if name in lower else value
+                payload[name] = value.lower() if lowered else value
         if "country" in payload:
             payload["country"] = country_code(payload["country"])
-        expires = day(row, "document_expires_on")
-        if expires is not None:
+        if row.get("document_expires_on") is not None:
+            # Not a date: ``day`` raises.
+            expires = row.get(_EXPIRES_ON) or day(row, "document_expires_on") or date.min
             payload["document_expires_on"] = expires.isoformat()
         return payload
 
