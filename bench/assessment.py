@@ -5,9 +5,13 @@ bulk SQL — about six facts per case, 150 countries — and the ledger head is 
 position; the events table itself is not filled (hashing 12M events is not what is measured).
 The assessment then runs through the real service, ``assess_all``, exactly as the CLI does.
 
-Printed per backend and size: facts, the all-country assessment time (best of ``--repeat``), and
-ratios against the smallest size (growth) and against a baseline measured in the same run (a
-full ``COUNT(*)`` scan of the facts table). Target: 2M cases in <= 5 s on SQLite.
+Printed per backend and size: facts, the all-country assessment time (best of ``--repeat``), the
+CPU time of this process in that best run (on PostgreSQL the server's is not in it), and ratios
+against the smallest size (growth) and against a baseline measured in the same run (a full
+``COUNT(*)`` scan of the facts table). With ``--backend both`` the two stores are built to each
+size first, then timed in turn, run after run (on a shared machine, a load that comes and goes
+then falls on both alike), and the PostgreSQL / SQLite ratio of each size is printed. Targets:
+2M cases in <= 5 s on SQLite; PostgreSQL <= 1.2x SQLite.
 
     uv run python bench/assessment.py                       # SQLite, 0.5M, 1M, 2M cases
     uv run python bench/assessment.py --backend postgres    # a throw-away database on the
@@ -29,6 +33,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -142,13 +147,28 @@ def create_indexes(engine: Engine) -> None:
     settle_after_load(engine, projection_tables())
 
 
-def timed(app: App, repeat: int) -> tuple[float, int]:
-    best, count = float("inf"), 0
+@dataclass
+class Timing:
+    """The best of a store's runs: its wall time, this process's CPU time in it, the countries."""
+
+    seconds: float = float("inf")
+    cpu: float = 0.0
+    countries: int = 0
+
+    def add(self, seconds: float, cpu: float, countries: int) -> None:
+        if seconds < self.seconds:
+            self.seconds, self.cpu, self.countries = seconds, cpu, countries
+
+
+def timed(apps: list[App], repeat: int) -> list[Timing]:
+    """Time the all-country assessment of each store, the stores in turn, ``repeat`` rounds."""
+    found = [Timing() for _ in apps]
     for _ in range(repeat):
-        started = time.perf_counter()
-        count = len(assess_all(app, WINDOW))
-        best = min(best, time.perf_counter() - started)
-    return best, count
+        for app, timing in zip(apps, found, strict=True):
+            started, cpu = time.perf_counter(), time.process_time()
+            countries = len(assess_all(app, WINDOW))
+            timing.add(time.perf_counter() - started, time.process_time() - cpu, countries)
+    return found
 
 
 def baseline(engine: Engine) -> tuple[float, int]:
@@ -159,32 +179,49 @@ def baseline(engine: Engine) -> tuple[float, int]:
     return time.perf_counter() - started, facts
 
 
-def run(backend: str, url: str, sizes: list[int], repeat: int) -> None:
-    app = bootstrap(Settings(database_url=url, key_dir=Path(tempfile.mkdtemp())))
-    upgrade(app)
-    engine = app.engine
-    done, first = 0, None
-    print(f"\n{backend}: all-country assessment, window {WINDOW.start} – {WINDOW.end}")
-    print(
-        f"{'cases':>10} {'facts':>11} {'load s':>8} {'assess s':>9} {'x smallest':>10} "
-        f"{'cases x':>8} {'scan s':>10} {'assess/scan':>11} {'countries':>9}"
-    )
+def load(engine: Engine, lo: int, hi: int) -> float:
+    """Grow a store from cases lo..hi as a bulk load would: the seconds it took."""
+    started = time.perf_counter()
+    drop_indexes(engine)
+    generate(engine, lo, hi)
+    create_indexes(engine)
+    return time.perf_counter() - started
+
+
+HEADER = (
+    f"{'backend':>10} {'cases':>10} {'facts':>11} {'load s':>8} {'assess s':>9} {'cpu s':>6} "
+    f"{'x smallest':>10} {'cases x':>8} {'scan s':>10} {'assess/scan':>11} {'countries':>9}"
+)
+
+
+def run(stores: list[tuple[str, str]], sizes: list[int], repeat: int) -> None:
+    """Build each store (backend, url) to each size, then time them interleaved."""
+    apps = [
+        bootstrap(Settings(database_url=url, key_dir=Path(tempfile.mkdtemp()))) for _, url in stores
+    ]
+    for app in apps:
+        upgrade(app)
+    done, first = 0, [0.0 for _ in apps]
+    print(f"\nall-country assessment, window {WINDOW.start} – {WINDOW.end}")
+    print(HEADER)
     for size in sizes:
-        started = time.perf_counter()
-        drop_indexes(engine)
-        generate(engine, done + 1, size)
-        create_indexes(engine)
-        load = time.perf_counter() - started
+        loads = [load(app.engine, done + 1, size) for app in apps]
+        scans = [baseline(app.engine) for app in apps]
+        timings = timed(apps, repeat)
+        rows = zip(stores, loads, scans, timings, strict=True)
+        for k, ((backend, _), seconds, (scan, facts), t) in enumerate(rows):
+            first[k] = first[k] or t.seconds
+            print(
+                f"{backend:>10} {size:>10,} {facts:>11,} {seconds:>8.1f} {t.seconds:>9.2f} "
+                f"{t.cpu:>6.2f} {t.seconds / first[k]:>10.2f} {size / sizes[0]:>8.1f} "
+                f"{scan:>10.2f} {t.seconds / scan:>11.1f} {t.countries:>9}"
+            )
+        if len(timings) == 2:
+            ratio = timings[1].seconds / timings[0].seconds
+            print(f"{'':>10} {size:>10,} postgres / sqlite: {ratio:.2f}x")
         done = size
-        scan, facts = baseline(engine)
-        seconds, countries = timed(app, repeat)
-        first = first or (size, seconds)
-        print(
-            f"{size:>10,} {facts:>11,} {load:>8.1f} {seconds:>9.2f} "
-            f"{seconds / first[1]:>10.2f} {size / first[0]:>8.1f} {scan:>10.2f} "
-            f"{seconds / scan:>11.1f} {countries:>9}"
-        )
-    engine.dispose()
+    for app in apps:
+        app.engine.dispose()
 
 
 def imported(backend: str, url: str, events: int, touch: int, repeat: int) -> None:
@@ -253,7 +290,8 @@ def imported(backend: str, url: str, events: int, touch: int, repeat: int) -> No
     with app.engine.connect() as conn:
         cases = int(conn.execute(text("SELECT COUNT(*) FROM cases")).scalar_one())
     scan, facts = baseline(app.engine)
-    seconds, countries = timed(app, repeat)
+    (best,) = timed([app], repeat)
+    seconds, countries = best.seconds, best.countries
     print(
         f"\n{backend}, built through the import: {cases:,} cases, {facts:,} facts, "
         f"import {load:.1f} s; {done['voids']:,} voids and {done['responses']:,} partner "
@@ -281,30 +319,29 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    def measure(backend: str, url: str) -> None:
-        if args.imported:
-            imported(backend, url, args.imported, args.touch, args.repeat)
-        else:
-            run(backend, url, sizes, args.repeat)
-
+    stores: list[tuple[str, str]] = []
+    folder = Path(tempfile.mkdtemp(prefix="readmit-bench-"))
     if args.backend in ("sqlite", "both"):
-        folder = Path(tempfile.mkdtemp(prefix="readmit-bench-"))
-        measure("sqlite", f"sqlite:///{folder / 'bench.db'}")
-        for path in folder.iterdir():
-            path.unlink()
-        folder.rmdir()
+        stores.append(("sqlite", f"sqlite:///{folder / 'bench.db'}"))
+    server, name = None, f"readmit_bench_{uuid.uuid4().hex[:8]}"
     if args.backend in ("postgres", "both"):
         admin = os.environ.get(
             "READMIT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
         )
-        name = f"readmit_bench_{uuid.uuid4().hex[:8]}"
         server = create_engine(admin, isolation_level="AUTOCOMMIT")
         with server.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = make_url(admin).set(database=name).render_as_string(hide_password=False)
-            measure("postgres", url)
-        finally:
+        url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+        stores.append(("postgres", url))
+    try:
+        if args.imported:
+            for backend, url in stores:
+                imported(backend, url, args.imported, args.touch, args.repeat)
+        else:
+            run(stores, sizes, args.repeat)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if server is not None:
             with server.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             server.dispose()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from readmit.domain.cooperation import day_number
 from readmit.store.backlog_days import month_of
-from readmit.store.metrics import _next_month, _whole_months
+from readmit.store.metrics import NO_DAY, _backlog_months, _next_month, _whole_months
 
 DAYS = st.dates(date(1900, 1, 1), date(2200, 12, 31))
 
@@ -42,3 +42,21 @@ def test_a_window_of_whole_quarters_reads_no_day_outside_its_months() -> None:
     first, last = day_number(date(2019, 7, 1)), day_number(date(2022, 6, 30))
     assert _whole_months(first, last) == (first, day_number(date(2022, 6, 1)))
     assert _whole_months(first, first + 29) is None  # 1 to 30 July: no whole month
+
+
+@given(DAYS)
+def test_a_backlog_from_the_start_sums_every_month_to_its_last_whole_one_then_its_days(
+    end: date,
+) -> None:
+    last = day_number(end)
+    months = _backlog_months(NO_DAY + 1, last)
+    assert months is not None and months[0] == NO_DAY
+    # The last month summed ends on or before the window's end, the next one after it: only
+    # the days of that next month up to the end are read day by day.
+    assert _next_month(months[1]) - 1 <= last < _next_month(_next_month(months[1])) - 1
+
+
+@given(DAYS, st.integers(0, 800))
+def test_a_later_backlog_segment_splits_as_a_window_does(start: date, length: int) -> None:
+    first = day_number(start)
+    assert _backlog_months(first, first + length) == _whole_months(first, first + length)

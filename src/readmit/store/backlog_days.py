@@ -1,12 +1,13 @@
 """The aggregates kept at the ledger head, and each document's first use.
 
-Four tables count, at the head, the facts not voided there (``store/metrics_schema``):
+Five tables count, at the head, the facts not voided there (``store/metrics_schema``):
 ``coop_backlog_days`` the openings and endings of cases per country, kind, party and day (the
-backlog); by calendar month, ``coop_fact_months`` every fact per country, kind, party and mode
-(a window's counts), ``coop_lag_months`` the facts with a lag per country, kind, party and lag
-(a window's lag medians), ``coop_lapse_months`` the documents with an expiry that no manifest
-used, per country and party, by their month of expiry (the lapsed documents). The cooperation
-projector keeps them up to date as it writes facts, voids and uses (``Deltas``, from
+backlog) and ``coop_backlog_months`` the same per calendar month; by calendar month,
+``coop_fact_months`` every fact per country, kind, party and mode (a window's counts),
+``coop_lag_months`` the facts with a lag per country, kind, party and lag (a window's lag
+medians), ``coop_lapse_months`` the documents with an expiry that no manifest used, per country
+and party, by their month of expiry (the lapsed documents). The cooperation projector keeps
+them up to date as it writes facts, voids and uses (``Deltas``, from
 ``store/metrics_projection``), on every path that writes facts: live appends, imports and
 ``readmit db rebuild``. ``recount`` derives the same counts from ``coop_facts`` in one
 statement a table, and ``drift`` compares the two. A count brought down to zero is deleted, so
@@ -31,6 +32,7 @@ from readmit.domain.cooperation import ENDING_KINDS, EPOCH, LAGGED_KINDS, Kind
 from readmit.store.bulk import placeholder
 from readmit.store.metrics_schema import (
     coop_backlog_days,
+    coop_backlog_months,
     coop_fact_months,
     coop_lag_months,
     coop_lapse_months,
@@ -82,14 +84,25 @@ class Aggregate:
         return tuple(column.name for column in self.schema.primary_key.columns)
 
 
+# The day a fact counts for the backlog on, in SQL (``backlog_day``).
+_BACKLOG_DAY = (
+    f"CASE WHEN kind = {int(Kind.OPENED)} OR day >= order_day THEN day ELSE order_day END"
+)
+
 # What each aggregate must hold: the facts not voided, counted under its key.
 BACKLOG = Aggregate(
     coop_backlog_days,
     lambda _: (
-        "SELECT country, kind, party, "
-        f"CASE WHEN kind = {int(Kind.OPENED)} OR day >= order_day THEN day ELSE order_day END "
-        f"AS bday, COUNT(*) FROM coop_facts WHERE kind IN ({_KINDS}) AND void_seq IS NULL "
-        "GROUP BY country, kind, party, bday"
+        f"SELECT country, kind, party, {_BACKLOG_DAY} AS bday, COUNT(*) FROM coop_facts "
+        f"WHERE kind IN ({_KINDS}) AND void_seq IS NULL GROUP BY country, kind, party, bday"
+    ),
+)
+BACKLOG_MONTHS = Aggregate(
+    coop_backlog_months,
+    lambda dialect: (
+        f"SELECT country, kind, party, {_month_sql(dialect, f'({_BACKLOG_DAY})')} AS mday, "
+        f"COUNT(*) FROM coop_facts WHERE kind IN ({_KINDS}) AND void_seq IS NULL "
+        "GROUP BY country, kind, party, mday"
     ),
 )
 FACT_MONTHS = Aggregate(
@@ -116,7 +129,7 @@ LAPSE_MONTHS = Aggregate(
         f"FROM coop_facts WHERE {DOCUMENTS} AND used_seq IS NULL GROUP BY country, party, mday"
     ),
 )
-AGGREGATES = (BACKLOG, FACT_MONTHS, LAG_MONTHS, LAPSE_MONTHS)
+AGGREGATES = (BACKLOG, FACT_MONTHS, LAG_MONTHS, LAPSE_MONTHS, BACKLOG_MONTHS)
 
 # The earliest manifest of the case, not voided, dated within the document's life.
 FIRST_USE = (
@@ -179,11 +192,21 @@ class Deltas:
 
     def write(self, conn: Connection) -> None:
         """Add the changes to the tables, and forget them."""
-        for aggregate, deltas in zip(
-            AGGREGATES, (self.backlog, self.facts, self.lags, self.lapses), strict=True
-        ):
+        changes = (self.backlog, self.facts, self.lags, self.lapses, self._backlog_months())
+        for aggregate, deltas in zip(AGGREGATES, changes, strict=True):
             add(conn, deltas, aggregate)
             deltas.clear()
+
+    def _backlog_months(self) -> defaultdict[Key, int]:
+        """The backlog's changes by month, from its changes by day: once a batch, over the
+        days it touched, rather than once an event."""
+        months: defaultdict[Key, int] = defaultdict(int)
+        for (country, kind, party, day), n in self.backlog.items():
+            month = self._months.get(day)
+            if month is None:
+                month = self._months[day] = month_of(day)
+            months[(country, kind, party, month)] += n
+        return months
 
 
 def add(conn: Connection, deltas: Mapping[Key, int], aggregate: Aggregate = BACKLOG) -> None:
@@ -260,12 +283,20 @@ def recount(conn: Connection) -> None:
     """Derive the documents' first uses, then every aggregate, from ``coop_facts`` (for a store
     whose facts were written straight into the table, like the dashboard's benchmark)."""
     mark_uses(conn)  # first: the lapsed documents are those without a use
+    # On PostgreSQL, TRUNCATE (transactional there) rather than DELETE: the rows a DELETE
+    # leaves dead cannot be reused by the INSERT of the same transaction, so each recount
+    # would double the tables, and a VACUUM does not shrink them back.
+    clear = "TRUNCATE TABLE" if conn.dialect.name == "postgresql" else "DELETE FROM"
     for aggregate in AGGREGATES:
-        conn.execute(text(f"DELETE FROM {aggregate.table}"))
+        # Rows written in key order: a window's months then lie on few pages. PostgreSQL
+        # reads them through the heap, and in hash order the lags of one year (157,000 rows
+        # at 2M cases) lay on 15,000 pages instead of 1,400, doubling its time.
+        order = ", ".join(str(k + 1) for k in range(len(aggregate.key)))
+        conn.execute(text(f"{clear} {aggregate.table}"))
         conn.execute(
             text(
                 f"INSERT INTO {aggregate.table} ({', '.join(aggregate.key)}, n) "
-                f"{aggregate.derive(conn.dialect.name)}"
+                f"{aggregate.derive(conn.dialect.name)} ORDER BY {order}"
             )
         )
 

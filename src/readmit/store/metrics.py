@@ -6,7 +6,8 @@ query groups in SQL, so the work grows with the facts in the window, never with 
 
 A reading at the ledger head (no as-of date, the position the head's) is *aggregated*: its
 counts are summed from the aggregates kept at the head (``store/backlog_days``) instead of
-counted from the facts: the backlog at a window's end from the daily openings and endings
+counted from the facts: the backlog at a window's end from the openings and endings of the
+whole months before it (``coop_backlog_months``) and of the days of its last, partial month
 (``coop_backlog_days``); the window's facts, their lags and its lapsed documents (those no
 manifest used) from their counts per calendar month (``coop_fact_months``, ``coop_lag_months``,
 ``coop_lapse_months``), the days before a window's first whole month and after its last read
@@ -427,26 +428,60 @@ def read_periods(
 def _backlog_days(
     conn: Connection, countries: list[str], spans: list[tuple[int, int]]
 ) -> list[Tallies]:
-    """Count the backlog's openings and endings at each window's end from the daily counts at
-    the head: one index range per segment of days, each country, kind and party spelled out
-    (the table's key order), so the cost is the days of history, not its cases."""
+    """Count the backlog's openings and endings at each window's end from the counts at the
+    head: for each segment of days, its whole calendar months from the monthly counts and its
+    other days from the daily counts, one index range per country, kind and party each (the
+    tables' key order), so the cost is the months of history, not its cases nor its days."""
     into = Spreader(spans, cumulative=True)
     only, listed = _country_filter(countries)
     for segment, first, last in into.ranges():
-        rows = conn.execute(
-            text(
-                "SELECT f.country, f.kind, f.party, SUM(f.n) FROM coop_backlog_days f "
-                f"WHERE f.kind IN ({_BACKLOG}) AND f.party IN ({PARTIES}){only} "
-                "AND f.day BETWEEN :first AND :last GROUP BY f.country, f.kind, f.party"
-            ),
-            {**listed, "first": first, "last": last},
-        )
-        for country, kind, party, n in rows:
-            if n:
-                key = TallyKey(country, int(kind), int(party), 0, None)
-                for tallies in into.windows[segment]:
-                    tallies.main[key] += int(n)
+        months = _backlog_months(first, last)
+        edges = [(first, last)]
+        if months is not None:
+            _sum_backlog(
+                conn, "coop_backlog_months", "month", (only, listed), months, segment, into
+            )
+            edges = [(first, months[0] - 1), (_next_month(months[1]), last)]
+        for edge in edges:
+            if edge[0] <= edge[1]:
+                _sum_backlog(conn, "coop_backlog_days", "day", (only, listed), edge, segment, into)
     return into.found
+
+
+def _backlog_months(first: int, last: int) -> tuple[int, int] | None:
+    """The first days of the first and last whole calendar months from ``first`` to ``last``;
+    from the first month of all when ``first`` is the first segment's (``NO_DAY``: no date)."""
+    if first > NO_DAY + 1:
+        return _whole_months(first, last)
+    end = month_of(last + 1) - 1  # the last day of the last whole month
+    return (NO_DAY, month_of(end))
+
+
+def _sum_backlog(
+    conn: Connection,
+    table: str,
+    column: str,
+    countries: tuple[str, dict[str, str]],
+    days: tuple[int, int],
+    segment: int,
+    into: Spreader,
+) -> None:
+    """Add the backlog's counts of ``table`` whose ``column`` is from ``days``' first to last
+    to the windows holding ``segment``."""
+    only, listed = countries
+    rows = conn.execute(
+        text(
+            f"SELECT f.country, f.kind, f.party, SUM(f.n) FROM {table} f "
+            f"WHERE f.kind IN ({_BACKLOG}) AND f.party IN ({PARTIES}){only} "
+            f"AND f.{column} BETWEEN :first AND :last GROUP BY f.country, f.kind, f.party"
+        ),
+        {**listed, "first": days[0], "last": days[1]},
+    )
+    for country, kind, party, n in rows:
+        if n:
+            key = TallyKey(country, int(kind), int(party), 0, None)
+            for tallies in into.windows[segment]:
+                tallies.main[key] += int(n)
 
 
 _BACKLOG = ", ".join(str(int(k)) for k in sorted(BACKLOG_KINDS))

@@ -5,10 +5,10 @@ numbers (days since 1970-01-01) so that lags are plain subtraction on SQLite and
 alike, the day it was recorded (``rday``) for "as of" questions, and the position and day of
 the event that voided it, if any. ``coop_responses`` holds acknowledgements and contests of a
 fact by the other side. Together they answer any window, as of any date and ledger position.
-``coop_backlog_days`` keeps the backlog's daily counts at the ledger head, so that a page at the
-head does not count every case ever opened; ``coop_fact_months``, ``coop_lag_months`` and
-``coop_lapse_months`` keep the window's counts, lags and lapsed documents by month, so that it
-does not count every fact in its window.
+``coop_backlog_days`` and ``coop_backlog_months`` keep the backlog's daily and monthly counts at
+the ledger head, so that a page at the head does not count every case ever opened;
+``coop_fact_months``, ``coop_lag_months`` and ``coop_lapse_months`` keep the window's counts,
+lags and lapsed documents by month, so that it does not count every fact in its window.
 """
 
 from __future__ import annotations
@@ -123,6 +123,19 @@ coop_backlog_days = Table(
     Column("kind", SmallInteger, primary_key=True, autoincrement=False),
     Column("party", SmallInteger, primary_key=True, autoincrement=False),
     Column("day", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, nullable=False),
+)
+# The same counts by calendar month (migration 0019; ``month``: the day number of its first
+# day): a backlog at the head sums the whole months before its end from here and only the days
+# of its last, partial month from the daily counts, so it reads about a row a month of history
+# for each country, kind and party instead of a row a day.
+coop_backlog_months = Table(
+    "coop_backlog_months",
+    metadata,
+    Column("country", String(2), primary_key=True),
+    Column("kind", SmallInteger, primary_key=True, autoincrement=False),
+    Column("party", SmallInteger, primary_key=True, autoincrement=False),
+    Column("month", Integer, primary_key=True, autoincrement=False),
     Column("n", Integer, nullable=False),
 )
 
