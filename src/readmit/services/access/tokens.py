@@ -6,7 +6,7 @@ token is never trusted past its own expiry.
 
 A token in use is checked again in the background once half that time has passed (``due``), so
 its callers do not all wait for a query the moment it would be forgotten: at hundreds of calls a
-second, those waits were the slowest answers of the API (bench/README.md). The time a check is
+second, every call arriving while that query ran waited for it (docs/api.md). The time a check is
 trusted is unchanged: an answer is never older than ``seconds``.
 """
 
