@@ -169,7 +169,7 @@ class Ledger:
         if self.conn.dialect.name != "postgresql":
             return min(keys), max(keys)
         low, high = self.conn.exec_driver_sql(
-            "SELECT min(k), max(k) FROM unnest(%s::text[]) AS k", (text_array(sorted(keys)),)
+            "SELECT min(k), max(k) FROM unnest(%s::text[]) AS k", (text_array(list(keys)),)
         ).one()
         return str(low), str(high)
 
