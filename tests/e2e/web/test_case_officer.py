@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from web_seed import DOCUMENT_LAPSES_ON
 
 
 def test_a_case_officer_filters_cases_and_records_a_presentation(
@@ -24,7 +27,9 @@ def test_a_case_officer_filters_cases_and_records_a_presentation(
 def test_the_case_page_warns_of_a_travel_document_about_to_lapse(page: Any, login: Any) -> None:
     login(page, "officer")
     page.goto("/cases/KH-DOCUMENT")
-    assert "expires in 5 days" in page.get_by_role("alert").inner_text()
+    warning = page.get_by_role("alert").inner_text()
+    days_left = (DOCUMENT_LAPSES_ON - date.today()).days
+    assert f"expires in {days_left} days ({DOCUMENT_LAPSES_ON.isoformat()})" in warning
     page.goto("/cases?expiring=1")
     assert "KH-DOCUMENT" in page.inner_text("#case-table")
 

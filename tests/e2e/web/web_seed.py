@@ -25,6 +25,8 @@ USERS = {
     "kvao": ("reintegration_caseworker", "KH"),
 }
 TODAY = date.today()
+# Browser tests read this back; the page counts days from its own today, which may be a day later.
+DOCUMENT_LAPSES_ON = TODAY + timedelta(days=5)
 
 
 def seed(app: App) -> None:
@@ -36,7 +38,7 @@ def seed(app: App) -> None:
     schedule_flight(
         app, NewFlight("KH-NEXT", TODAY + timedelta(days=3), "commercial", "KH", 10), OFFICER
     )
-    lapsing = {"document_expires_on": (TODAY + timedelta(days=5)).isoformat()}
+    lapsing = {"document_expires_on": DOCUMENT_LAPSES_ON.isoformat()}
     valid = {"document_expires_on": "2021-12-31"}
     removal = [
         ("presented", date(2021, 2, 1), {}),
