@@ -251,7 +251,9 @@ def in_process_baseline(url: str, key_dir: Path, seconds: float) -> float:
     from readmit.services.screening.single import screen_one
     from readmit.settings import Settings
 
-    app = bootstrap(Settings(database_url=url, key_dir=key_dir, access_log=False))
+    app = bootstrap(
+        Settings(database_url=url, key_dir=key_dir, data_dir=key_dir / "data", access_log=False)
+    )
     actor, count = Actor("bench", "consular_officer"), 0
     for applicant in APPLICANTS:  # warm up: the pack loads and the rules compile once
         screen_one(app, actor, ScreeningRequest(inputs=applicant))

@@ -75,6 +75,12 @@ FACTS = [
 ]
 
 
+def settings_in(url: str, folder: Path) -> Settings:
+    """A store's settings with its keys and files (its signed heads) in ``folder``, never in
+    the user's own folders."""
+    return Settings(database_url=url, key_dir=folder / "keys", data_dir=folder / "data")
+
+
 def numbers_sql(dialect: str) -> str:
     if dialect == "sqlite":
         return (
@@ -196,9 +202,7 @@ HEADER = (
 
 def run(stores: list[tuple[str, str]], sizes: list[int], repeat: int) -> None:
     """Build each store (backend, url) to each size, then time them interleaved."""
-    apps = [
-        bootstrap(Settings(database_url=url, key_dir=Path(tempfile.mkdtemp()))) for _, url in stores
-    ]
+    apps = [bootstrap(settings_in(url, Path(tempfile.mkdtemp()))) for _, url in stores]
     for app in apps:
         upgrade(app)
     done, first = 0, [0.0 for _ in apps]
@@ -238,7 +242,7 @@ def imported(backend: str, url: str, events: int, touch: int, repeat: int) -> No
     sys.path.insert(0, str(Path(__file__).parent))
     bench_import = importlib.import_module("import")
     folder = Path(tempfile.mkdtemp(prefix="readmit-bench-files-"))
-    app = bootstrap(Settings(database_url=url, key_dir=folder / "keys"))
+    app = bootstrap(settings_in(url, folder))
     upgrade(app)
     paths = bench_import.generate(folder / "files", events)
     started = time.perf_counter()

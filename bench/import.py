@@ -190,7 +190,7 @@ def generate(folder: Path, events: int, seed: int = 243) -> dict[str, Path]:
 
 def run_store(url: str, folder: Path, paths: dict[str, Path]) -> dict[str, float | int]:
     """Import the three files into a fresh store at ``url``; return timings and counts."""
-    app = bootstrap(Settings(database_url=url, key_dir=folder / "keys"))
+    app = bootstrap(Settings(database_url=url, key_dir=folder / "keys", data_dir=folder / "data"))
     upgrade(app)
     actor = Actor("bench", "admin")
     figures: dict[str, float | int] = {"events": 0, "rejected": 0}

@@ -83,7 +83,13 @@ def _keys(conn: Any, table: Table) -> set[tuple[Any, ...]]:
 def floor(source_url: str, target_url: str, folder: Path) -> tuple[float, int]:
     """Seconds to write into a fresh store at ``target_url`` every row the import left in the
     store at ``source_url``, and how many rows that was."""
-    app = bootstrap(Settings(database_url=target_url, key_dir=folder / "floor-keys"))
+    app = bootstrap(
+        Settings(
+            database_url=target_url,
+            key_dir=folder / "floor-keys",
+            data_dir=folder / "floor-data",
+        )
+    )
     upgrade(app)  # the same schema and indexes, and the same rows an upgrade writes
     app.engine.dispose()
     source, target = _driver_connect(source_url), _driver_connect(target_url)

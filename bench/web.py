@@ -76,6 +76,12 @@ PAGES = {
 TARGETED = {"country page (KH)", "largest country (MX)", "MX, part months", "all countries"}
 
 
+def _settings(url: str, folder: Path) -> Settings:
+    """A store's settings with its keys and files (its signed heads) in ``folder``, never in
+    the user's own folders."""
+    return Settings(database_url=url, key_dir=folder, data_dir=folder / "data", access_log=False)
+
+
 def facts_of(rng: random.Random, case: int, country: str, seq: int) -> Iterator[dict[str, Any]]:
     """Yield the cooperation facts of one generated case history."""
     order = rng.randint(FIRST_DAY, LAST_DAY)
@@ -217,7 +223,7 @@ def cached_store(label: str, cases_wanted: int, folder: Path) -> App:
     schema = sorted(MIGRATIONS.glob("versions/0*.py"))[-1].stem
     stored = CACHE / f"web-{cases_wanted}-{schema}.db"
     path = stored if stored.exists() else folder / f"{label}.db"
-    app = bootstrap(Settings(database_url=f"sqlite:///{path}", key_dir=folder, access_log=False))
+    app = bootstrap(_settings(f"sqlite:///{path}", folder))
     if path == stored:
         print(f"[{label}] {cases_wanted:,} cases, read from {stored}", flush=True)
         return app
@@ -232,7 +238,7 @@ def cached_store(label: str, cases_wanted: int, folder: Path) -> App:
     app.engine.dispose()
     CACHE.mkdir(exist_ok=True)
     shutil.copyfile(path, stored)
-    return bootstrap(Settings(database_url=f"sqlite:///{stored}", key_dir=folder, access_log=False))
+    return bootstrap(_settings(f"sqlite:///{stored}", folder))
 
 
 def measure(label: str, cases_wanted: int, folder: Path, repeat: int) -> dict[str, Any]:

@@ -47,7 +47,6 @@ from readmit.services.ops.maintenance import upgrade
 from readmit.services.whatif import compare
 from readmit.services.whatif.forecast import WhatIfRequest, forecast
 from readmit.services.whatif.scenario import load_scenario
-from readmit.settings import Settings
 from readmit.store.metrics import countries_with_facts
 
 SCENARIO = Path(__file__).parents[1] / "docs" / "examples" / "whatif"
@@ -102,7 +101,7 @@ def _share(n: str, modulus: int, share: float) -> str:
 
 def build(url: str, cases: int) -> App:
     """The store of bench/assessment.py at ``cases`` cases, with its case and person rows."""
-    app = bootstrap(Settings(database_url=url, key_dir=Path(tempfile.mkdtemp())))
+    app = bootstrap(assessment.settings_in(url, Path(tempfile.mkdtemp())))
     upgrade(app)
     assessment.drop_indexes(app.engine)
     assessment.generate(app.engine, 1, cases)
