@@ -12,9 +12,10 @@ importer has more of it to do than this process. So is the Merkle tree's frontie
 again.
 
 The two processes talk over this process's standard input and output, one message each way
-per chunk. The process dies with the importer (on Linux, even on SIGKILL), so a
-re-run never finds a writer of an earlier run still at work; a chunk it had not committed is
-rolled back by the database.
+per chunk. A chunk is sent from a thread of the importer's (the pipe's copying waits on this
+process, not on the importer's next chunk). The process dies with the importer (on Linux,
+even on SIGKILL), so a re-run never finds a writer of an earlier run still at work; a chunk
+it had not committed is rolled back by the database.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +101,8 @@ class ChunkWriter:
         self._dbapi_error: type[Exception] = engine.dialect.loaded_dbapi.Error
         # Its standard error, for a message if it dies; closed by close() or abandon().
         self._log = tempfile.TemporaryFile()  # noqa: SIM115
+        self._sending: threading.Thread | None = None  # the chunk being sent, if any
+        self._send_failed = False  # the process was gone when a chunk was sent
         self._process = subprocess.Popen(
             # Not ``-m``: the messages' classes must pickle under this module's own name. ``-P``:
             # nothing is imported from the working directory (a stray struct.py, say).
@@ -116,8 +120,31 @@ class ChunkWriter:
             raise
 
     def submit(self, chunk: Chunk) -> None:
-        """Hand over a chunk; ``committed`` says what became of it."""
-        self._send(chunk)
+        """Hand over a chunk; ``committed`` says what became of it. Encoded here, sent from a
+        thread of its own while the caller goes on (writing to the pipe waits on the process,
+        which reads a chunk only once it has committed the last one)."""
+        self._sent()
+        frame = _encode(chunk)
+        self._sending = threading.Thread(
+            target=self._send_frame, args=(frame,), name="readmit-chunk-send", daemon=True
+        )
+        self._sending.start()
+
+    def _send_frame(self, frame: tuple[bytes, bytes]) -> None:
+        pipe = self._process.stdin
+        assert pipe is not None
+        try:
+            _write_frame(pipe, frame)
+        except (BrokenPipeError, ValueError):  # the process died (or was killed: abandon)
+            self._send_failed = True
+
+    def _sent(self) -> None:
+        """Wait for the chunk being sent; raise if the process was gone."""
+        sending, self._sending = self._sending, None
+        if sending is not None:
+            sending.join()
+        if self._send_failed:
+            raise self._stopped()
 
     def committed(self) -> bool:
         """Wait for the chunk handed over last: True once committed, False if the store had
@@ -140,6 +167,8 @@ class ChunkWriter:
     def abandon(self) -> None:
         """Stop the process now: a chunk it has not committed is rolled back."""
         self._process.kill()
+        with suppress(StoreFailed):  # a chunk being sent stops with the process
+            self._sent()
         self._end()
 
     def _end(self) -> None:
@@ -151,6 +180,7 @@ class ChunkWriter:
         self._log.close()
 
     def _send(self, message: object) -> None:
+        self._sent()
         pipe = self._process.stdin
         assert pipe is not None
         try:
@@ -159,6 +189,7 @@ class ChunkWriter:
             raise self._stopped() from None
 
     def _receive(self) -> _Reply:
+        self._sent()
         pipe = self._process.stdout
         assert pipe is not None
         try:
@@ -282,9 +313,21 @@ _MARSHAL, _PICKLE = b"m", b"p"
 
 
 def _write_message(pipe: IO[bytes], message: object) -> None:
-    """Write one message. A chunk goes as marshal, four times faster to write than pickle (its
-    rows are tuples of text and numbers) and the importer's to pay; pickle carries the rest,
-    and a chunk holding what marshal cannot (a date, as PostgreSQL's driver is given)."""
+    """Write one message (``_encode``)."""
+    _write_frame(pipe, _encode(message))
+
+
+def _write_frame(pipe: IO[bytes], frame: tuple[bytes, bytes]) -> None:
+    for part in frame:
+        pipe.write(part)
+    pipe.flush()
+
+
+def _encode(message: object) -> tuple[bytes, bytes]:
+    """One message as its header and payload. A chunk goes as marshal, four times faster to
+    write than pickle (its rows are tuples of text and numbers) and the importer's to pay;
+    pickle carries the rest, and a chunk holding what marshal cannot (a date, as PostgreSQL's
+    driver is given)."""
     kind, payload = _PICKLE, b""
     if isinstance(message, Chunk):
         fields = (message.head, message.digest, message.start, message.events, message.statements)
@@ -292,9 +335,7 @@ def _write_message(pipe: IO[bytes], message: object) -> None:
             kind, payload = _MARSHAL, marshal.dumps(fields)
     if kind == _PICKLE:
         payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    pipe.write(_FRAME.pack(kind, len(payload)))
-    pipe.write(payload)
-    pipe.flush()
+    return _FRAME.pack(kind, len(payload)), payload
 
 
 def _read_message(pipe: IO[bytes]) -> object:
