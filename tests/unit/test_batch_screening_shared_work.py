@@ -2,7 +2,9 @@
 
 A stage's repeated sub-expressions are computed once (``screening_plan``), and the values of each
 field are decided once per run rather than once per chunk (``screening_triage``): a program
-planned so answers as the program does, and a file screened in many chunks as in one.
+planned so answers as the program does, and a file screened in many chunks as in one. Under
+measures that follow the person, a row no measure can reach runs the reading checks only: it
+gets the answer the whole program gives it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import polars as pl
 import pytest
 
 from readmit.batch import screening_files, screening_triage
-from readmit.batch.screening import Engine, build_engine, screen_file
+from readmit.batch.screening import Engine, build_engine, screen_file, screen_frame
 from readmit.batch.screening_plan import SHARED, plan
 from readmit.batch.screening_polars import PREFIX, evaluate, prepare
 from readmit.domain.screening import INPUT_COLUMNS
@@ -150,3 +152,26 @@ def test_a_file_screened_in_many_chunks_answers_as_in_one(
     assert again.equals(whole)
     assert in_many_again == in_one
     assert (whole["decision"] == "invalid").any() and (whole["decision"] != "invalid").any()
+
+
+@pytest.mark.parametrize("as_of", [None, date(2024, 7, 1)])
+def test_rows_no_measure_can_reach_get_the_whole_programs_answer(as_of: date | None) -> None:
+    engine = _engine("eu_visa_code_25a")
+    rng, readable = random.Random(13), READABLE["eu_visa_code_25a"]
+    clean = [{c: rng.choice(readable.get(c, [""])) for c in VALUES} for _ in range(2000)]
+    frame = pl.concat(
+        [
+            pl.DataFrame(clean, schema=dict.fromkeys(VALUES, pl.String)),
+            _rows(2000, 13, list(VALUES)),
+        ]
+    )
+    whole = evaluate(prepare(frame, as_of, TODAY), engine.full)
+    screened = screen_frame(frame, engine, as_of, TODAY)
+    answers = ["decision", "measures", "reasons", "citations", "restrictions"]
+    expected = whole.select(pl.col(PREFIX + a).cast(pl.String).alias(a) for a in answers)
+    got = screened.select(pl.col(PREFIX + a).cast(pl.String).alias(a) for a in answers)
+    assert got.equals(expected)
+    # Unreadable rows a measure cannot reach, and rows it reaches, were both screened.
+    unreached = ~frame["nationality"].is_in(["GM", "ET"]) & (frame["other_nationalities"] == "")
+    assert (got.filter(unreached)["decision"] == "invalid").sum() > 100
+    assert (got["measures"] != "").sum() > 300

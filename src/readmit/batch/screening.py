@@ -38,7 +38,8 @@ class Engine:
     ``reading`` holds each field's reading check, which tells the unreadable rows apart.
     Where a measure follows the person wherever they apply, ``reach`` holds each field's
     condition under which a measure may reach the row (its nationalities, its residence): a
-    row that meets none and is readable is ``not_affected`` without running the program.
+    row that meets none is ``not_affected`` without running the program if it is readable,
+    and runs the reading checks only if it is not.
     """
 
     full: Program
@@ -137,8 +138,7 @@ def _screen(
         frame.columns
     )
     if engine.by_country is None:
-        # No row a measure may reach, none unreadable: every row keeps the quiet answer.
-        work = _run(needed, engine.expressions(engine.full)) if needed.height else _quiet(needed)
+        work = _by_reach(needed, engine)
     else:
         # Rows at a post without measures (a messy file's misspelt posts among them) run the
         # same checks only: one part for all of them, not one per distinct post.
@@ -153,6 +153,22 @@ def _screen(
         work = pl.concat([p.select(_KEPT) for p in parts]) if parts else _quiet(needed)
     # In row order: scattering at sorted indices is several times faster.
     return work.select(_KEPT).sort(PREFIX + "row")
+
+
+def _by_reach(needed: pl.DataFrame, engine: Engine) -> pl.DataFrame:
+    """Under measures that follow the person: the rows a measure may reach run the whole
+    program; the others are here only because a field cannot be read (a messy file holds
+    many), and run the reading checks, which answer them as the whole program would."""
+    if not needed.height:  # no row a measure may reach, none unreadable: all stay quiet
+        return _quiet(needed)
+    if not engine.reach:
+        return _run(needed, engine.expressions(engine.full))
+    reached = pl.any_horizontal([translate(condition) for _name, condition in engine.reach])
+    parts = needed.with_columns(reached.fill_null(True).alias(_PROGRAM))
+    return pl.concat(
+        _run(part, engine.expressions(engine.full if full else engine.reading_only)).select(_KEPT)
+        for (full,), part in parts.partition_by(_PROGRAM, as_dict=True).items()
+    )
 
 
 def _spread(frame: pl.DataFrame, work: pl.DataFrame, names: Mapping[str, str]) -> pl.DataFrame:
@@ -175,7 +191,9 @@ def _quiet(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-_PROGRAM = PREFIX + "program"  # the post whose measures a row runs (null: none, checks only)
+# The post whose measures a row runs (null: none, checks only); under measures that follow
+# the person, whether it runs them all (False: the checks only).
+_PROGRAM = PREFIX + "program"
 
 # What the program answers for a readable row that no measure can reach.
 _QUIET: dict[str, str | None] = {
