@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -21,7 +20,8 @@ VOIDED = "voided"
 
 
 def case_from_row(row: Mapping[Any, Any]) -> Case:
-    """Build a domain case from a projection row (its dates as ``date``: ``store/dates``)."""
+    """Build a domain case from a projection row (its dates as ``date``: ``store/dates``);
+    ``_load`` builds the same from the values of a row."""
     return Case(
         case_id=row["case_id"],
         nationality=row["nationality"],
@@ -38,7 +38,7 @@ def case_from_row(row: Mapping[Any, Any]) -> Case:
     )
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class _Entry:
     case: Case
     extra: dict[str, Any]
@@ -68,63 +68,87 @@ class CaseProjector:
 
     def load(self, conn: Connection, case_ids: Iterable[str]) -> dict[str, Case]:
         """Return the current state of those of these cases that exist."""
-        entries = self._entries_for(conn, set(case_ids))
-        return {case_id: entry.case for case_id, entry in entries.items()}
+        wanted = set(case_ids)
+        kept = self._read(conn, wanted)
+        return {i: entry.case for i in wanted if (entry := kept.get(i)) is not None}
 
     def apply(self, conn: Connection, events: Sequence[Event]) -> None:
         relevant = [e for e in events if e.subject_type == "case"]
         if not relevant:
             return
         try:
-            entries = self._entries_for(
-                conn, {e.subject_id for e in relevant if e.type != CASE_OPENED}
-            )
-            for event in relevant:
-                _fold(conn, entries, event, self._foreseen)
-            dirty = [e for e in entries.values() if e.dirty]
-            _save(conn, dirty)
+            # Folded in place: should anything fail, every kept case is forgotten below.
+            dirty = _fold_all(conn, self._entries, relevant, self._foreseen, self._missing)
+            _save(conn, list(dirty.values()))
         except BaseException:
             self._entries.clear()  # what was folded may not have been written
             raise
         finally:
             self._foreseen.clear()
-        for entry in dirty:
+        for entry in dirty.values():
             entry.dirty = entry.fresh = False
-            self._entries[entry.case.case_id] = entry
 
     def kept(self) -> int:
         """How many cases it keeps (read or written in its transaction, or pipeline)."""
         return len(self._entries)
 
-    def _entries_for(self, conn: Connection, case_ids: set[str]) -> dict[str, _Entry]:
+    def _missing(self, conn: Connection, events: Sequence[Event], case_id: str) -> _Entry:
+        """A case the events touch that is not kept: read it, and with it every other such case
+        (one lookup for them all, as most often the import's ``load`` has read them already)."""
+        self._read(conn, {e.subject_id for e in events if e.type != CASE_OPENED})
+        return self._entries[case_id]  # a KeyError: no such case
+
+    def _read(self, conn: Connection, case_ids: set[str]) -> dict[str, _Entry]:
+        """Every case kept, those of ``case_ids`` not kept yet read first (if they exist)."""
         missing = case_ids.difference(self._entries)
         if missing:
             self._entries.update(_load(conn, missing))
-        return {i: self._entries[i] for i in case_ids if i in self._entries}
+        return self._entries
 
 
-def _fold(
+def _fold_all(
     conn: Connection,
     entries: dict[str, _Entry],
-    event: Event,
+    events: Sequence[Event],
     foreseen: dict[int, tuple[dict[str, Any], Case, Case]],
-) -> None:
-    if event.type == CASE_OPENED:
-        extra = {k: event.payload.get(k) for k in ("country_of_birth", "entry_age")}
-        entries[event.subject_id] = _Entry(open_case(event.payload), extra, event.seq, True, True)
-        entries[event.subject_id].extra["opened_seq"] = event.seq
-        return
-    entry = entries[event.subject_id]
-    if event.type == VOIDED:
-        replayed = replay_case(Ledger(conn), event.subject_id, upto=event.seq)
-        entry.case = dataclasses.replace(replayed, version=entry.case.version + 1)
-    elif event.type in CASE_EVENTS:
-        known = foreseen.get(id(event.payload))
-        if known is not None and known[0] is event.payload and known[1] is entry.case:
-            entry.case = known[2]  # what the same rules gave for the same case and event
-        else:
-            entry.case = apply_recorded(entry.case, event.type, event.payload)
-    entry.last_seq, entry.dirty = event.seq, True
+    missing: Callable[[Connection, Sequence[Event], str], _Entry],
+) -> dict[str, _Entry]:
+    """Fold the events into their cases' entries, in order, and return the entries they
+    changed, by case (``missing`` gives those of cases not in ``entries``). Once per imported
+    event: the common case, an event whose next state was foreseen, takes no call."""
+    dirty: dict[str, _Entry] = {}
+    for event in events:
+        kind = event.type
+        if kind == CASE_OPENED:
+            dirty[event.subject_id] = _open(entries, event)
+            continue
+        entry = entries.get(event.subject_id)
+        if entry is None:
+            entry = missing(conn, events, event.subject_id)
+        if kind in CASE_EVENTS:
+            payload = event.payload
+            known = foreseen.get(id(payload))
+            if known is not None and known[0] is payload and known[1] is entry.case:
+                entry.case = known[2]  # what the same rules gave for the same case and event
+            else:
+                entry.case = apply_recorded(entry.case, kind, payload)
+        elif kind == VOIDED:
+            replayed = replay_case(Ledger(conn), event.subject_id, upto=event.seq)
+            entry.case = dataclasses.replace(replayed, version=entry.case.version + 1)
+        entry.last_seq = event.seq
+        if not entry.dirty:
+            entry.dirty = True
+            dirty[event.subject_id] = entry
+    return dirty
+
+
+def _open(entries: dict[str, _Entry], event: Event) -> _Entry:
+    extra = {k: event.payload.get(k) for k in ("country_of_birth", "entry_age")}
+    extra["opened_seq"] = event.seq
+    entry = entries[event.subject_id] = _Entry(
+        open_case(event.payload), extra, event.seq, True, True
+    )
+    return entry
 
 
 def replay_case(
@@ -143,13 +167,60 @@ def replay_case(
 
 def _load(conn: Connection, case_ids: set[str]) -> dict[str, _Entry]:
     found: dict[str, _Entry] = {}
-    for values in select_in(conn, _SELECT_CASES, case_ids):
-        row = dict(zip(CASE_COLUMNS, values, strict=True))
-        row["final_order_date"] = as_date(row["final_order_date"])
-        row["document_expires_on"] = as_date(row["document_expires_on"])
-        extra = {k: row[k] for k in ("country_of_birth", "entry_age", "opened_seq")}
-        found[row["case_id"]] = _Entry(case_from_row(row), extra, row["last_seq"])
+    for (
+        case_id,
+        nationality,
+        destination,
+        final_order_date,
+        criminal,
+        custody,
+        country_of_birth,
+        entry_age,
+        state,
+        prior_state,
+        document_expires_on,
+        flight_id,
+        disputed_by,
+        version,
+        opened_seq,
+        last_seq,
+    ) in select_in(conn, _SELECT_CASES, case_ids):
+        # ``case_from_row``'s case, built from the values as they come (once per case read).
+        case = Case(
+            case_id=case_id,
+            nationality=nationality,
+            final_order_date=as_date(final_order_date),
+            criminal=bool(criminal),
+            custody=custody,
+            state=_state(state),
+            prior_state=_state(prior_state) if prior_state else None,
+            destination=destination,
+            document_expires_on=as_date(document_expires_on),
+            flight_id=flight_id,
+            disputed_by=_NO_ONE if disputed_by == "" else _disputed(disputed_by),
+            version=int(version),
+        )
+        extra = {
+            "country_of_birth": country_of_birth,
+            "entry_age": entry_age,
+            "opened_seq": opened_seq,
+        }
+        found[case_id] = _Entry(case, extra, last_seq)
     return found
+
+
+_STATES = {state.value: state for state in State}
+_NO_ONE: frozenset[str] = frozenset()
+
+
+def _disputed(value: str) -> frozenset[str]:
+    return frozenset(c for c in value.split(";") if c)
+
+
+def _state(value: str) -> State:
+    """``State(value)`` without the enum's lookup (a dictionary's, then the enum's if unknown:
+    its error)."""
+    return _STATES.get(value) or State(value)
 
 
 CASE_COLUMNS = (
@@ -184,8 +255,6 @@ _CHANGING = (
     "version",
     "last_seq",
 )
-# The changing columns, then the key, picked from a full row.
-_PICK_CHANGES = itemgetter(*[CASE_COLUMNS.index(c) for c in (*_CHANGING, "case_id")])
 _SELECT_CASES = f"SELECT {', '.join(CASE_COLUMNS)} FROM cases WHERE case_id IN ({{}})"
 
 
@@ -200,8 +269,24 @@ def _save(conn: Connection, entries: list[_Entry]) -> None:
 
 
 def _changes(entry: _Entry) -> tuple[Any, ...]:
-    changes: tuple[Any, ...] = _PICK_CHANGES(_row(entry))
-    return changes
+    """``_CHANGING`` then the key, as ``_row`` gives them (once per case an import changes)."""
+    case = entry.case
+    prior, expires, disputed = case.prior_state, case.document_expires_on, case.disputed_by
+    return (
+        case.destination,
+        case.custody,
+        _VALUES[case.state],
+        _VALUES[prior] if prior else None,
+        expires.isoformat() if expires else None,
+        case.flight_id,
+        ";".join(sorted(disputed)) if disputed else "",
+        case.version,
+        entry.last_seq,
+        case.case_id,
+    )
+
+
+_VALUES = {state: state.value for state in State}
 
 
 def _iso(value: date | None) -> str | None:
@@ -219,8 +304,8 @@ def _row(entry: _Entry) -> tuple[Any, ...]:
         case.custody,
         extra.get("country_of_birth"),
         extra.get("entry_age"),
-        case.state.value,
-        case.prior_state.value if case.prior_state else None,
+        _VALUES[case.state],
+        _VALUES[case.prior_state] if case.prior_state else None,
         _iso(case.document_expires_on),
         case.flight_id,
         ";".join(sorted(case.disputed_by)),

@@ -15,7 +15,7 @@ the head: ``store/backlog_days``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -39,6 +39,14 @@ EVENT_ACKNOWLEDGED = "event_acknowledged"
 EVENT_CONTESTED = "event_contested"
 RESPONSES = {EVENT_ACKNOWLEDGED: "acknowledged", EVENT_CONTESTED: "contested"}
 VOIDED = "voided"
+
+
+# Each fact's kind, and the values a fact row holds, as plain integers.
+_KINDS = {name: int(kind) for name, kind in KIND_OF_EVENT.items()}
+_STATE, _PARTNER = int(Party.STATE), int(Party.PARTNER)
+_PRESENTED, _REMOVED = int(Kind.PRESENTED), int(Kind.REMOVED)
+_DOCUMENT, _MANIFESTED = int(Kind.DOCUMENT_ISSUED), int(Kind.MANIFESTED)
+_USE_KINDS = frozenset({_DOCUMENT, _MANIFESTED})
 
 
 def recorded_day(recorded_at: str) -> int:
@@ -81,8 +89,10 @@ class _Cases:
 
     def first_use(self, case_id: str, day: int, ref_day: int) -> int | None:
         """The earliest manifest of the case within a document's life (None: none)."""
-        found = [s for s, d in self.manifests.get(case_id, {}).items() if day <= d <= ref_day]
-        return min(found, default=None)
+        manifests = self.manifests.get(case_id)
+        if not manifests:  # most documents are issued before any manifest
+            return None
+        return min((s for s, d in manifests.items() if day <= d <= ref_day), default=None)
 
 
 class _Batch:
@@ -90,9 +100,12 @@ class _Batch:
 
     def __init__(self, conn: Connection, relevant: Sequence[Event], cases: _Cases) -> None:
         self.conn = conn
-        # Facts as rows in FACT_COLUMNS order (one per imported event: kept lean).
-        self.facts: dict[int, list[Any]] = {}
-        self.rdays: dict[str, int] = {}
+        # Facts as rows in FACT_COLUMNS order, as written (one per imported event: kept lean,
+        # a tuple rebuilt in the rare event of a change, ``_changed``).
+        self.facts: dict[int, tuple[Any, ...]] = {}
+        self.voided = False  # whether a void marked one of ``facts``
+        self.rdays: dict[str, int] = {}  # recording time -> its day (a batch shares a few)
+        self.days: dict[date, int] = {}  # a date -> its day number (a batch shares many)
         self.responses: dict[int, dict[str, Any]] = {}
         self.counts = Deltas()  # changes to the aggregates at the head
         self.uses: dict[int, int | None] = {}  # documents written before: their new first use
@@ -103,68 +116,37 @@ class _Batch:
             conn, {e.subject_id for e in relevant if e.subject_type == "flight"}
         )
 
-    def add_fact(self, event: Event, kind: Kind, party: Party, payload: dict[str, Any]) -> None:
-        country, order_day = self.opened.get(event.subject_id, ("", 0))
-        day = day_number(event.occurred_on)
-        lag: int | None = None
-        if kind in LAGGED_KINDS and event.subject_id in self.presented:
-            lag = day - self.presented[event.subject_id]
-        elif kind == Kind.REMOVED:
-            lag = day - order_day
-        expires = payload.get("document_expires_on")
-        ref_day = day_number(date.fromisoformat(str(expires))) if expires else None
-        self.facts[event.seq] = [
-            event.seq,
-            event.subject_id,
-            country,
-            int(kind),
-            int(party),
-            day,
-            self.recorded_day(event.recorded_at),
-            order_day,
-            int(payload.get("mode") == "virtual"),
-            lag,
-            ref_day,
-            None,
-            None,
-            None,
-        ]
-        if event.subject_type == "case":
-            self._track_uses(event.seq, event.subject_id, kind, day, ref_day, country, party)
-        if kind == Kind.PRESENTED and party == Party.STATE:
-            # The latest presentation is the latest by date, as ``_latest_presentations`` reads
-            # it: a presentation recorded later may be dated earlier (a back-filled file).
-            self.presented[event.subject_id] = max(day, self.presented.get(event.subject_id, day))
-
-    def _track_uses(
+    def track_uses(
         self,
         seq: int,
         case_id: str,
-        kind: Kind,
+        kind: int,
         day: int,
         ref_day: int | None,
         country: str,
-        party: Party,
-    ) -> None:
+        party: int,
+    ) -> int | None:
         """Keep the first use of the case's documents: a new document's from the manifests
-        so far, and a new manifest uses every document it falls within that had none."""
-        if kind == Kind.DOCUMENT_ISSUED and ref_day is not None:
+        so far (returned, for its fact), and a new manifest uses every document it falls within
+        that had none."""
+        if kind == _DOCUMENT and ref_day is not None:
             used = self.cases.first_use(case_id, day, ref_day)
-            entry: list[Any] = [day, ref_day, used, country, int(party)]
+            entry: list[Any] = [day, ref_day, used, country, party]
             self.cases.documents.setdefault(case_id, {})[seq] = entry
-            self.facts[seq][_USED_SEQ] = used
-        elif kind == Kind.MANIFESTED:
+            return used
+        if kind == _MANIFESTED:
             self.cases.manifests.setdefault(case_id, {})[seq] = day
             for doc, entry in self.cases.documents.get(case_id, {}).items():
                 if entry[2] is None and entry[0] <= day <= entry[1]:
                     self.set_use(doc, entry, seq)
+        return None
 
     def set_use(self, doc: int, entry: list[Any], used: int | None) -> None:
         """Record a document's first use, on its fact row or, once written, as an update
         (and then among the unused documents counted at the head, if it was or now is one)."""
         was, entry[2] = entry[2], used
         if doc in self.facts:
-            self.facts[doc][_USED_SEQ] = used
+            self.facts[doc] = _changed(self.facts[doc], _USED_SEQ, used)
             return
         self.uses[doc] = used
         if (was is None) != (used is None):
@@ -179,18 +161,16 @@ class _Batch:
             if entry[2] == seq:
                 self.set_use(doc, entry, self.cases.first_use(case_id, entry[0], entry[1]))
 
-    def recorded_day(self, recorded_at: str) -> int:
-        """Return ``recorded_day``, once per recording time (a batch shares one or a few)."""
-        day = self.rdays.get(recorded_at)
-        if day is None:
-            day = self.rdays[recorded_at] = recorded_day(recorded_at)
-        return day
-
 
 FACT_COLUMNS = tuple(coop_facts.c.keys())
 _VOID_SEQ, _VOID_RDAY = FACT_COLUMNS.index("void_seq"), FACT_COLUMNS.index("void_rday")
 _USED_SEQ = FACT_COLUMNS.index("used_seq")
 _COUNTED = tuple(FACT_COLUMNS.index(c) for c in COUNTED)  # where a fact row holds them
+
+
+def _changed(row: tuple[Any, ...], at: int, *values: Any) -> tuple[Any, ...]:
+    """A fact row with ``values`` in the columns from ``at`` on."""
+    return (*row[:at], *values, *row[at + len(values) :])
 
 
 class CooperationProjector:
@@ -203,30 +183,98 @@ class CooperationProjector:
         self._cases = _Cases()
 
     def apply(self, conn: Connection, events: Sequence[Event]) -> None:
-        relevant = [e for e in events if _relevant(e)]
+        relevant = _relevant(events)
         if not relevant:
             return
         try:
             batch = _Batch(conn, relevant, self._cases)
-            for event in relevant:
-                _fold(batch, event)
+            _fold(batch, relevant)
             _flush(conn, batch)
         except BaseException:
             self._cases = _Cases()  # what was folded may not have been written
             raise
 
 
-def _relevant(event: Event) -> bool:
-    if event.subject_type == "flight":
-        return event.type.startswith("charter_")
-    return event.subject_type == "case" and (
-        event.type in KIND_OF_EVENT
-        or event.type in RESPONSES
-        or event.type in {PARTNER_ASSERTED, VOIDED}
-    )
+# What a case's event must be to concern the projection (a flight's: a charter's).
+_CASE_TYPES = frozenset({*KIND_OF_EVENT, *RESPONSES, PARTNER_ASSERTED, VOIDED})
 
 
-def _fold(batch: _Batch, event: Event) -> None:
+def _relevant(events: Sequence[Event]) -> list[Event]:
+    return [
+        e
+        for e in events
+        if (
+            e.type in _CASE_TYPES
+            if e.subject_type == "case"
+            else e.subject_type == "flight" and e.type.startswith("charter_")
+        )
+    ]
+
+
+_UNOPENED = ("", 0)
+
+
+def _fold(batch: _Batch, events: Sequence[Event]) -> None:
+    """Fold the events, in order: a fact row for each counted one (this runs once per imported
+    event, so a fact takes no call of its own), the openings, responses and voids as they
+    come."""
+    facts, opened, presented = batch.facts, batch.opened, batch.presented
+    days, rdays = batch.days, batch.rdays
+    for event in events:
+        name = event.type
+        if name == "case_opened" or event.subject_type == "flight":
+            _open(batch, event)
+        kind = _KINDS.get(name)
+        party = _STATE
+        if kind is None:
+            if name != PARTNER_ASSERTED:
+                _respond_or_void(batch, event)
+                continue
+            kind, party = _KINDS[str(event.payload["asserted_type"])], _PARTNER
+        seq, subject, payload = event.seq, event.subject_id, event.payload
+        country, order_day = opened.get(subject, _UNOPENED)
+        day = days.get(event.occurred_on)
+        if day is None:
+            day = days[event.occurred_on] = day_number(event.occurred_on)
+        lag: int | None = None
+        if kind in LAGGED_KINDS:
+            if subject in presented:
+                lag = day - presented[subject]
+        elif kind == _REMOVED:
+            lag = day - order_day
+        expires = payload.get("document_expires_on")
+        ref_day = day_number(date.fromisoformat(str(expires))) if expires else None
+        rday = rdays.get(event.recorded_at)
+        if rday is None:
+            rday = rdays[event.recorded_at] = recorded_day(event.recorded_at)
+        used = None
+        if kind in _USE_KINDS and event.subject_type == "case":
+            used = batch.track_uses(seq, subject, kind, day, ref_day, country, party)
+        # The row in FACT_COLUMNS order (one per imported event: kept lean).
+        facts[seq] = (
+            seq,
+            subject,
+            country,
+            kind,
+            party,
+            day,
+            rday,
+            order_day,
+            1 if payload.get("mode") == "virtual" else 0,
+            lag,
+            ref_day,
+            None,
+            None,
+            used,
+        )
+        if kind == _PRESENTED and party == _STATE:
+            # The latest presentation is the latest by date, as ``_latest_presentations`` reads
+            # it: a presentation recorded later may be dated earlier (a back-filled file).
+            presented[subject] = max(day, presented.get(subject, day))
+
+
+def _open(batch: _Batch, event: Event) -> None:
+    """Note where and when a case (its order) or a flight opens."""
     if event.type == "case_opened":
         payload = event.payload
         batch.opened[event.subject_id] = (
@@ -236,12 +284,10 @@ def _fold(batch: _Batch, event: Event) -> None:
     if event.subject_type == "flight":
         country = batch.destinations.get(event.subject_id, "")
         batch.opened[event.subject_id] = (country, day_number(event.occurred_on))
-    if event.type in KIND_OF_EVENT:
-        batch.add_fact(event, KIND_OF_EVENT[event.type], Party.STATE, event.payload)
-    elif event.type == PARTNER_ASSERTED:
-        kind = KIND_OF_EVENT[str(event.payload["asserted_type"])]
-        batch.add_fact(event, kind, Party.PARTNER, event.payload)
-    elif event.type in RESPONSES:
+
+
+def _respond_or_void(batch: _Batch, event: Event) -> None:
+    if event.type in RESPONSES:
         _add_response(batch, event)
     elif event.type == VOIDED:
         _void(batch, event)
@@ -266,8 +312,10 @@ def _void(batch: _Batch, event: Event) -> None:
     target = _seq_of(batch.conn, str(event.payload["voids"]))
     marks = {"void_seq": event.seq, "void_rday": recorded_day(event.recorded_at)}
     if target in batch.facts:
-        fact = batch.facts[target]
-        fact[_VOID_SEQ], fact[_VOID_RDAY] = marks["void_seq"], marks["void_rday"]
+        batch.facts[target] = _changed(
+            batch.facts[target], _VOID_SEQ, marks["void_seq"], marks["void_rday"]
+        )
+        batch.voided = True
     else:
         _uncount(batch, event.subject_id, target)
         batch.conn.execute(update(coop_facts).where(coop_facts.c.seq == target).values(**marks))
@@ -303,15 +351,19 @@ def _uncount(batch: _Batch, case_id: str, target: int) -> None:
 
 def _count(batch: _Batch) -> None:
     """Add the batch's facts not voided to the aggregates at the head."""
-    batch.counts.count_all((f for f in batch.facts.values() if f[_VOID_SEQ] is None), _COUNTED)
+    facts: Iterable[tuple[Any, ...]] = batch.facts.values()
+    if batch.voided:  # rarely: no test of every fact otherwise
+        facts = (f for f in facts if f[_VOID_SEQ] is None)
+    batch.counts.count_all(facts, _COUNTED)
 
 
 def _flush(conn: Connection, batch: _Batch) -> None:
     _count(batch)
     if batch.facts:
         # Straight to the driver: one fact per imported event makes this a hot path.
-        insert_rows(conn, coop_facts, FACT_COLUMNS, [tuple(f) for f in batch.facts.values()])
+        insert_rows(conn, coop_facts, FACT_COLUMNS, list(batch.facts.values()))
         batch.facts.clear()
+        batch.voided = False
     if batch.responses:
         conn.execute(insert(coop_responses), list(batch.responses.values()))
         batch.responses.clear()
