@@ -7,9 +7,10 @@ ones the chunk was computed on. If another writer got in meanwhile, nothing is w
 importer is told so (``committed`` returns False), to redo the chunk the direct way. A chunk is
 therefore committed whole, with its position, or not at all, as a direct write is. The chunk's
 events are sealed onto the chain here: hashing is a sizeable part of an import's work, and the
-importer has more of it to do than this process. So is the Merkle tree's frontier over them
-(``Leaves``): the head signed once the import ends extends it instead of reading every leaf
-again.
+two halves are about equal with it on this side (bench/README.md). So is the Merkle tree's
+frontier over them (``Leaves``), extended once the chunk's reply is sent, while the importer
+hands over the next: the head signed once the import ends extends it instead of reading every
+leaf again.
 
 The two processes talk over this process's standard input and output, one message each way
 per chunk. A chunk is sent from a thread of the importer's (the pipe's copying waits on this
@@ -246,18 +247,22 @@ def main() -> None:
                 return
             assert chunk is None or isinstance(chunk, Chunk)
             if chunk is None:
-                reply = _finish(checkpoints, leaves)
-            else:
-                reply = _commit(engine, checkpoints, leaves, chunk)
-            _write_message(replies, reply)
-            if chunk is None:
+                _write_message(replies, _finish(checkpoints, leaves))
                 return
+            reply, hashes = _commit(engine, checkpoints, leaves, chunk)
+            _write_message(replies, reply)
+            # After the reply: the importer hands over the next chunk meanwhile.
+            leaves.add(hashes)
     finally:
         checkpoints.stop()
         engine.dispose()
 
 
-def _commit(engine: Engine, checkpoints: Checkpoints, leaves: Leaves, chunk: Chunk) -> _Reply:
+def _commit(
+    engine: Engine, checkpoints: Checkpoints, leaves: Leaves, chunk: Chunk
+) -> tuple[_Reply, list[str]]:
+    """Commit a chunk; return the reply and the hashes of the events it committed (none if
+    it did not), for the Merkle frontier."""
     statement: str | None = None
     try:
         checkpoints.wait()  # the last chunk's pages, copied back while this one arrived
@@ -267,7 +272,7 @@ def _commit(engine: Engine, checkpoints: Checkpoints, leaves: Leaves, chunk: Chu
         ):
             conn.begin()  # on SQLite, BEGIN IMMEDIATE: the write lock, as every writer takes
             if not _still_current(conn, chunk):
-                return _Reply(committed=False)
+                return _Reply(committed=False), []
             leaves.before(conn, chunk.head)
             hashes = Ledger(conn).append_rows(chunk.events)
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -281,12 +286,11 @@ def _commit(engine: Engine, checkpoints: Checkpoints, leaves: Leaves, chunk: Chu
             statement = None
             conn.commit()
         checkpoints.start()
-        leaves.add(hashes)
-        return _Reply(committed=True)
+        return _Reply(committed=True), hashes
     except Exception as error:  # handed to the importer, which raises it
         if isinstance(error, DBAPIError):
             statement, error = error.statement, error.orig  # type: ignore[assignment]
-        return _Reply(committed=False, error=_portable(error), statement=statement)
+        return _Reply(committed=False, error=_portable(error), statement=statement), []
 
 
 def _still_current(conn: Connection, chunk: Chunk) -> bool:
