@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, text
 
 from readmit.domain.cooperation import ENDING_KINDS, EPOCH, LAGGED_KINDS, Kind
-from readmit.store.bulk import placeholder
+from readmit.store.bulk import empty_tables, placeholder
 from readmit.store.metrics_schema import (
     coop_backlog_days,
     coop_backlog_months,
@@ -293,16 +293,12 @@ def recount(conn: Connection) -> None:
     """Derive the documents' first uses, then every aggregate, from ``coop_facts`` (for a store
     whose facts were written straight into the table, like the dashboard's benchmark)."""
     mark_uses(conn)  # first: the lapsed documents are those without a use
-    # On PostgreSQL, TRUNCATE (transactional there) rather than DELETE: the rows a DELETE
-    # leaves dead cannot be reused by the INSERT of the same transaction, so each recount
-    # would double the tables, and a VACUUM does not shrink them back.
-    clear = "TRUNCATE TABLE" if conn.dialect.name == "postgresql" else "DELETE FROM"
+    empty_tables(conn, [aggregate.table for aggregate in AGGREGATES])
     for aggregate in AGGREGATES:
         # Rows written in key order: a window's months then lie on few pages. PostgreSQL
         # reads them through the heap, and in hash order the lags of one year (157,000 rows
         # at 2M cases) lay on 15,000 pages instead of 1,400, doubling its time.
         order = ", ".join(str(k + 1) for k in range(len(aggregate.key)))
-        conn.execute(text(f"{clear} {aggregate.table}"))
         conn.execute(
             text(
                 f"INSERT INTO {aggregate.table} ({', '.join(aggregate.key)}, n) "

@@ -135,6 +135,22 @@ _IN = "IN ({})"
 ARRAY_LIMIT = 50_000
 
 
+def empty_tables(conn: Connection, names: Sequence[str]) -> None:
+    """Empty tables, in the order given, within a transaction that fills them again.
+
+    On PostgreSQL in one TRUNCATE (transactional there): rows a DELETE leaves dead cannot be
+    reused by the inserts of the same transaction, so each refill would double the tables, and
+    VACUUM does not give that space back. Readers of the tables wait for the commit.
+    """
+    if not names:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"TRUNCATE TABLE {', '.join(dict.fromkeys(names))}")
+        return
+    for name in names:
+        conn.exec_driver_sql(f"DELETE FROM {name}")
+
+
 def settle_after_load(engine: Engine, tables: Iterable[Table]) -> None:
     """Leave bulk-loaded ``tables`` ready to read: their statistics gathered and, on PostgreSQL,
     their visibility map set (``VACUUM (ANALYZE)``, which cannot run inside a transaction).

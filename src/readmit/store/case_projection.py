@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -28,12 +29,12 @@ def case_from_row(row: Mapping[Any, Any]) -> Case:
         final_order_date=row["final_order_date"],
         criminal=bool(row["criminal"]),
         custody=row["custody"],
-        state=State(row["state"]),
-        prior_state=State(row["prior_state"]) if row["prior_state"] else None,
+        state=_state(row["state"]),
+        prior_state=_state(row["prior_state"]) if row["prior_state"] else None,
         destination=row["destination"],
         document_expires_on=row["document_expires_on"],
         flight_id=row["flight_id"],
-        disputed_by=frozenset(c for c in row["disputed_by"].split(";") if c),
+        disputed_by=_disputed(row["disputed_by"]),
         version=int(row["version"]),
     )
 
@@ -197,7 +198,7 @@ def _load(conn: Connection, case_ids: set[str]) -> dict[str, _Entry]:
             destination=destination,
             document_expires_on=as_date(document_expires_on),
             flight_id=flight_id,
-            disputed_by=_NO_ONE if disputed_by == "" else _disputed(disputed_by),
+            disputed_by=_disputed(disputed_by),
             version=int(version),
         )
         extra = {
@@ -214,7 +215,8 @@ _NO_ONE: frozenset[str] = frozenset()
 
 
 def _disputed(value: str) -> frozenset[str]:
-    return frozenset(c for c in value.split(";") if c)
+    """The partners disputing, as stored (``;``-separated; most often none)."""
+    return frozenset(c for c in value.split(";") if c) if value else _NO_ONE
 
 
 def _state(value: str) -> State:
@@ -255,6 +257,8 @@ _CHANGING = (
     "version",
     "last_seq",
 )
+# The changing columns, then the key, picked from a full row.
+_PICK_CHANGES = itemgetter(*[CASE_COLUMNS.index(c) for c in (*_CHANGING, "case_id")])
 _SELECT_CASES = f"SELECT {', '.join(CASE_COLUMNS)} FROM cases WHERE case_id IN ({{}})"
 
 
@@ -269,21 +273,8 @@ def _save(conn: Connection, entries: list[_Entry]) -> None:
 
 
 def _changes(entry: _Entry) -> tuple[Any, ...]:
-    """``_CHANGING`` then the key, as ``_row`` gives them (once per case an import changes)."""
-    case = entry.case
-    prior, expires, disputed = case.prior_state, case.document_expires_on, case.disputed_by
-    return (
-        case.destination,
-        case.custody,
-        _VALUES[case.state],
-        _VALUES[prior] if prior else None,
-        expires.isoformat() if expires else None,
-        case.flight_id,
-        ";".join(sorted(disputed)) if disputed else "",
-        case.version,
-        entry.last_seq,
-        case.case_id,
-    )
+    changes: tuple[Any, ...] = _PICK_CHANGES(_row(entry))
+    return changes
 
 
 _VALUES = {state: state.value for state in State}

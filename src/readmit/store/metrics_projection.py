@@ -15,7 +15,7 @@ the head: ``store/backlog_days``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -103,7 +103,6 @@ class _Batch:
         # Facts as rows in FACT_COLUMNS order, as written (one per imported event: kept lean,
         # a tuple rebuilt in the rare event of a change, ``_changed``).
         self.facts: dict[int, tuple[Any, ...]] = {}
-        self.voided = False  # whether a void marked one of ``facts``
         self.rdays: dict[str, int] = {}  # recording time -> its day (a batch shares a few)
         self.days: dict[date, int] = {}  # a date -> its day number (a batch shares many)
         self.responses: dict[int, dict[str, Any]] = {}
@@ -315,7 +314,6 @@ def _void(batch: _Batch, event: Event) -> None:
         batch.facts[target] = _changed(
             batch.facts[target], _VOID_SEQ, marks["void_seq"], marks["void_rday"]
         )
-        batch.voided = True
     else:
         _uncount(batch, event.subject_id, target)
         batch.conn.execute(update(coop_facts).where(coop_facts.c.seq == target).values(**marks))
@@ -351,10 +349,7 @@ def _uncount(batch: _Batch, case_id: str, target: int) -> None:
 
 def _count(batch: _Batch) -> None:
     """Add the batch's facts not voided to the aggregates at the head."""
-    facts: Iterable[tuple[Any, ...]] = batch.facts.values()
-    if batch.voided:  # rarely: no test of every fact otherwise
-        facts = (f for f in facts if f[_VOID_SEQ] is None)
-    batch.counts.count_all(facts, _COUNTED)
+    batch.counts.count_all((f for f in batch.facts.values() if f[_VOID_SEQ] is None), _COUNTED)
 
 
 def _flush(conn: Connection, batch: _Batch) -> None:
@@ -363,7 +358,6 @@ def _flush(conn: Connection, batch: _Batch) -> None:
         # Straight to the driver: one fact per imported event makes this a hot path.
         insert_rows(conn, coop_facts, FACT_COLUMNS, list(batch.facts.values()))
         batch.facts.clear()
-        batch.voided = False
     if batch.responses:
         conn.execute(insert(coop_responses), list(batch.responses.values()))
         batch.responses.clear()

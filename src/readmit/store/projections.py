@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from sqlalchemy import Connection, Table, delete
+from sqlalchemy import Connection, Table
 
 from readmit.domain.events import Event
+from readmit.store.bulk import empty_tables
 
 
 class Projector(Protocol):
@@ -64,17 +65,6 @@ def projection_tables() -> list[Table]:
 
 
 def clear_projections(conn: Connection) -> None:
-    """Empty every projection table, children first.
-
-    On PostgreSQL in one TRUNCATE (rolled back with the rebuild if it fails): rows deleted in
-    the transaction that writes them again leave their space unusable to it, so a DELETE left
-    every rebuilt table twice its size, its rows after the dead ones, and VACUUM does not give
-    that space back. Readers of these tables wait for the rebuild to commit.
-    """
-    tables = list(reversed(projection_tables()))
-    if conn.dialect.name == "postgresql":
-        names = ", ".join(dict.fromkeys(table.name for table in tables))
-        conn.exec_driver_sql(f"TRUNCATE TABLE {names}")
-        return
-    for table in tables:
-        conn.execute(delete(table))
+    """Empty every projection table, children first (``bulk.empty_tables``: a rebuild fills
+    them again in the same transaction)."""
+    empty_tables(conn, [table.name for table in reversed(projection_tables())])
